@@ -18,12 +18,38 @@ from rdflib.term import Node
 from pob.namespaces import CANONICAL_BASE
 
 INSTANCE_TYPES = frozenset(
-    "municipality region country jurisdiction organisation person partnership unit "
-    "membership area publication conclusion event legislation source grant place".split()
+    [
+        "municipality",
+        "region",
+        "country",
+        "jurisdiction",
+        "organisation",
+        "person",
+        "partnership",
+        "unit",
+        "membership",
+        "area",
+        "publication",
+        "conclusion",
+        "event",
+        "legislation",
+        "source",
+        "grant",
+        "place",
+    ]
 )
 SCHEMES = frozenset(
-    "challenge measure-type area-type actor-type model role participation financing "
-    "case-status".split()
+    [
+        "challenge",
+        "measure-type",
+        "area-type",
+        "actor-type",
+        "model",
+        "role",
+        "participation",
+        "financing",
+        "case-status",
+    ]
 )
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 MEMBERSHIP_KEY_RE = re.compile(
@@ -111,15 +137,17 @@ def rebase(graph: Graph, base: str, source_base: str = CANONICAL_BASE) -> Graph:
     def move(node: Node) -> Node:
         if isinstance(node, URIRef) and str(node).startswith(source_base):
             return URIRef(base + str(node)[len(source_base) :])
-        if isinstance(node, Literal) and node.datatype and str(node.datatype).startswith(
-            source_base
+        if (
+            isinstance(node, Literal)
+            and node.datatype
+            and str(node.datatype).startswith(source_base)
         ):
             dt = URIRef(base + str(node.datatype)[len(source_base) :])
             return Literal(str(node), datatype=dt)
         return node
 
     for s, p, o in graph:
-        out.add((move(s), move(p), move(o)))  # type: ignore[arg-type]
+        out.add((move(s), move(p), move(o)))
     for prefix, ns in graph.namespaces():
         nss = str(ns)
         out.bind(prefix, base + nss[len(source_base) :] if nss.startswith(source_base) else ns)

@@ -1,0 +1,246 @@
+"""Commands on the knowledge graph itself: validate, queries, query, infer, export."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+
+import pyoxigraph as ox
+import typer
+from rdflib import Graph
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from pob.cli import app
+from pob.knowledge import curated, memory_store
+from pob.namespaces import CANONICAL_BASE, bind_all
+from pob.queries import (
+    NamedQuery,
+    ParameterError,
+    QueryFileError,
+    bind,
+    load_queries,
+    parse_query_file,
+)
+from pob.sources import FORMATS, ParseError, normalise, parse_file
+
+err = Console(stderr=True)
+out = Console()
+
+
+class Inference(StrEnum):
+    none = "none"
+    rdfs = "rdfs"
+    owlrl = "owlrl"
+
+
+class ReportFormat(StrEnum):
+    text = "text"
+    turtle = "turtle"
+    json = "json"
+
+
+class Profile(StrEnum):
+    core = "core"
+    strict = "strict"
+
+
+class TableFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    tsv = "tsv"
+
+
+class ExportFormat(StrEnum):
+    ttl = "ttl"
+    nt = "nt"
+    jsonld = "jsonld"
+
+
+@contextmanager
+def progress(label: str) -> Iterator[None]:
+    """A spinner with elapsed time on stderr (shown only on a terminal)."""
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    ) as bar:
+        bar.add_task(label, total=None)
+        yield
+
+
+def expand_paths(paths: list[Path]) -> list[Path]:
+    """Files as given; folders become the RDF files inside them (sorted)."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(
+                sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in FORMATS)
+            )
+        else:
+            files.append(path)
+    return files
+
+
+@app.command()
+def validate(
+    files: list[Path] = typer.Argument(..., help="RDF files or folders to validate together"),
+    fmt: str | None = typer.Option(None, "--format", "-f", help="RDF format for all files"),
+    inference: Inference = typer.Option(Inference.none, help="Inference before validation"),
+    profile: Profile = typer.Option(Profile.core, help="strict: warnings count as violations"),
+    report: ReportFormat = typer.Option(ReportFormat.text, help="Report format"),
+    lang: str = typer.Option("en", help="Language of messages: da or en"),
+    with_curated: bool = typer.Option(
+        False, "--with-curated", help="Let the files refer to the curated data"
+    ),
+) -> None:
+    """Validate RDF files against the shapes. Exit 0 conforms, 1 violations, 2 bad input."""
+    from pob.validation import validate as run_validation
+
+    if lang not in ("da", "en"):
+        err.print(f"[red]--lang must be da or en, got {lang!r}[/red]")
+        raise typer.Exit(2)
+    paths = expand_paths(files)
+    if not paths:
+        err.print("[red]no RDF files found in the given paths[/red]")
+        raise typer.Exit(2)
+    data = bind_all(Graph())
+    for path in paths:
+        if not path.exists():
+            err.print(f"[red]{path}: no such file[/red]")
+            raise typer.Exit(2)
+        try:
+            data += parse_file(path, fmt)
+        except ParseError as exc:
+            err.print(f"[red]{exc}[/red]")
+            raise typer.Exit(2) from exc
+    normalise(data)
+    extra = curated().data if with_curated else None
+    with progress(f"validating {len(paths)} file(s), {len(data)} triples"):
+        result = run_validation(data, profile=profile.value, inference=inference.value, extra=extra)
+    if report is ReportFormat.turtle:
+        sys.stdout.write(result.graph.serialize(format="turtle"))
+    elif report is ReportFormat.json:
+        sys.stdout.write(json.dumps(result.to_json(lang), ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(result.to_text(lang))
+    raise typer.Exit(0 if result.conforms else 1)
+
+
+@app.command("queries")
+def list_queries(lang: str = typer.Option("en", help="da or en")) -> None:
+    """List the named queries with their titles."""
+    table = Table("name", "title", "parameters")
+    for query in load_queries().values():
+        params = ", ".join(f"{p.name}={p.default}" if p.default else p.name for p in query.params)
+        table.add_row(query.name, query.title.get(lang, query.title["en"]), params)
+    out.print(table)
+
+
+def _resolve(name_or_file: str) -> NamedQuery:
+    path = Path(name_or_file)
+    if path.suffix == ".rq" and path.exists():
+        return parse_query_file(path)
+    queries = load_queries()
+    if name_or_file not in queries:
+        err.print(f"[red]no named query {name_or_file!r}; see `pob queries`[/red]")
+        raise typer.Exit(2)
+    return queries[name_or_file]
+
+
+def _parse_params(pairs: list[str]) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for pair in pairs:
+        if "=" not in pair:
+            err.print(f"[red]--param needs key=value, got {pair!r}[/red]")
+            raise typer.Exit(2)
+        key, value = pair.split("=", 1)
+        values[key.strip()] = value
+    return values
+
+
+@app.command()
+def query(
+    name_or_file: str = typer.Argument(..., help="A named query or a .rq file"),
+    param: list[str] = typer.Option([], "--param", "-p", help="key=value (repeatable)"),
+    fmt: TableFormat = typer.Option(TableFormat.table, "--format", "-f"),
+    no_inference: bool = typer.Option(False, "--no-inference", help="Leave out inferred"),
+) -> None:
+    """Run a named query (or a .rq file) on the curated graph."""
+    try:
+        named = _resolve(name_or_file)
+        text = bind(named, _parse_params(param))
+    except (ParameterError, QueryFileError) as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+    with progress("loading the graph"):
+        store = memory_store(CANONICAL_BASE, inference=not no_inference)
+    try:
+        result = store.query(text, use_default_graph_as_union=True)
+    except SyntaxError as exc:
+        err.print(f"[red]{named.path}: {exc}[/red]")
+        raise typer.Exit(2) from exc
+    if isinstance(result, ox.QueryBoolean):
+        out.print("true" if bool(result) else "false")
+        return
+    if isinstance(result, ox.QueryTriples):
+        result.serialize(sys.stdout.buffer, format=ox.RdfFormat.TURTLE)
+        return
+    if fmt is not TableFormat.table:
+        results_format = {
+            TableFormat.json: ox.QueryResultsFormat.JSON,
+            TableFormat.csv: ox.QueryResultsFormat.CSV,
+            TableFormat.tsv: ox.QueryResultsFormat.TSV,
+        }[fmt]
+        result.serialize(sys.stdout.buffer, format=results_format)
+        return
+    names = [v.value for v in result.variables]
+    table = Table(*names)
+    count = 0
+    for solution in result:
+        table.add_row(*[solution[n].value if solution[n] is not None else "" for n in names])
+        count += 1
+    out.print(table)
+    err.print(f"{count} row(s)")
+
+
+@app.command()
+def infer(
+    output: Path | None = typer.Option(None, "--output", "-o", help="File (default stdout)"),
+) -> None:
+    """Print the OWL-RL inferred triples (only those not asserted) as Turtle."""
+    with progress("computing the OWL-RL closure"):
+        inferred = curated().inferred
+    text = inferred.serialize(format="turtle")
+    if output:
+        output.write_text(text, encoding="utf-8")
+        err.print(f"{len(inferred)} inferred triples written to {output}")
+    else:
+        sys.stdout.write(text)
+
+
+@app.command()
+def export(
+    fmt: ExportFormat = typer.Option(ExportFormat.ttl, "--format", "-f"),
+    output: Path | None = typer.Option(None, "--output", "-o", help="File (default stdout)"),
+    inference: bool = typer.Option(False, "--inference", help="Include inferred triples"),
+) -> None:
+    """Export ontology + curated data (optionally with inferred triples) as one graph."""
+    with progress("collecting the graph"):
+        graph = curated().merged(inference=inference)
+    rdflib_format = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld"}[fmt.value]
+    text = graph.serialize(format=rdflib_format)
+    if output:
+        output.write_text(text, encoding="utf-8")
+        err.print(f"{len(graph)} triples written to {output}")
+    else:
+        sys.stdout.write(text)
