@@ -107,6 +107,8 @@ def check(iri: str, base: str = CANONICAL_BASE) -> None:
     if not iri.startswith(base):
         return
     rest = iri[len(base) :]
+    if re.fullmatch(r"ontology/\d+\.\d+\.\d+", rest):
+        return  # a version IRI of the ontology
     if rest in ("ontology", "shapes") or rest.startswith(("ontology#", "shapes#")):
         local = rest.split("#", 1)[1] if "#" in rest else ""
         if local and not re.match(r"^[A-Za-z][A-Za-z0-9]*$", local):

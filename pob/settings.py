@@ -1,0 +1,112 @@
+"""Service settings: one frozen dataclass, read from `POB_*` environment variables.
+
+The CLI overrides single fields with :func:`dataclasses.replace`; tests build a
+:class:`Settings` directly. Nothing else reads the environment.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from pob.iri import normalise_base
+from pob.namespaces import CANONICAL_BASE
+from pob.sources import DATA_DIR, ONTOLOGY_DIR, QUERIES_DIR
+
+
+class SettingsError(ValueError):
+    """An environment variable with a value that cannot be used."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    base: str = CANONICAL_BASE
+    #: where the embedded store keeps its directories (`current` → the live store)
+    data_dir: Path = Path("var/store")
+    #: a remote SPARQL 1.1 engine (unset: the embedded store)
+    store_url: str | None = None
+    #: the remote's endpoints; default to `oxigraph serve`'s layout under `store_url`
+    store_query_url: str | None = None
+    store_update_url: str | None = None
+    store_gsp_url: str | None = None
+    #: bearer token for Graph Store writes (unset: writes are off)
+    write_token: str | None = None
+    query_timeout: float = 10.0
+    max_query_bytes: int = 100_000
+    max_result_rows: int = 100_000
+    max_nesting: int = 64
+    max_upload_bytes: int = 50_000_000
+    #: the public address of the service (for the service description); default: the request
+    public_url: str | None = None
+    #: query worker processes (each runs one query at a time)
+    workers: int = 2
+    host: str = "127.0.0.1"
+    port: int = 8000
+    ontology_dir: Path = ONTOLOGY_DIR
+    data_ttl_dir: Path = DATA_DIR
+    queries_dir: Path = QUERIES_DIR
+    #: build (or check the hash and reuse) the curated graphs when the service starts
+    build_on_start: bool = True
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "base", normalise_base(self.base))
+        object.__setattr__(self, "data_dir", Path(self.data_dir))
+        if self.store_url:
+            root = self.store_url.rstrip("/")
+            for name, suffix in (
+                ("store_query_url", "/query"),
+                ("store_update_url", "/update"),
+                ("store_gsp_url", "/store"),
+            ):
+                if not getattr(self, name):
+                    object.__setattr__(self, name, root + suffix)
+        for name in ("query_timeout", "max_query_bytes", "max_result_rows", "max_nesting"):
+            if getattr(self, name) <= 0:
+                raise SettingsError(f"{name} must be positive")
+        if self.workers < 1:
+            raise SettingsError("workers must be at least 1")
+
+    @property
+    def embedded(self) -> bool:
+        return not self.store_url
+
+    def graph(self, name: str) -> str:
+        """The IRI of one of our named graphs (`{base}graph/{name}`)."""
+        return f"{self.base}graph/{name}"
+
+
+_ENV: dict[str, tuple[str, type]] = {
+    "POB_BASE": ("base", str),
+    "POB_DATA_DIR": ("data_dir", Path),
+    "POB_STORE_URL": ("store_url", str),
+    "POB_STORE_QUERY_URL": ("store_query_url", str),
+    "POB_STORE_UPDATE_URL": ("store_update_url", str),
+    "POB_STORE_GSP_URL": ("store_gsp_url", str),
+    "POB_WRITE_TOKEN": ("write_token", str),
+    "POB_QUERY_TIMEOUT": ("query_timeout", float),
+    "POB_MAX_QUERY_BYTES": ("max_query_bytes", int),
+    "POB_MAX_RESULT_ROWS": ("max_result_rows", int),
+    "POB_MAX_NESTING": ("max_nesting", int),
+    "POB_MAX_UPLOAD_BYTES": ("max_upload_bytes", int),
+    "POB_PUBLIC_URL": ("public_url", str),
+    "POB_WORKERS": ("workers", int),
+    "POB_QUERIES_DIR": ("queries_dir", Path),
+}
+
+
+def from_env(env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+    """Settings from `POB_*` variables (empty values count as unset), then `overrides`."""
+    env = os.environ if env is None else env
+    values: dict[str, object] = {}
+    for var, (name, kind) in _ENV.items():
+        raw = env.get(var, "").strip()
+        if not raw:
+            continue
+        try:
+            values[name] = kind(raw.replace("_", "") if kind in (int, float) else raw)
+        except ValueError as exc:
+            raise SettingsError(f"{var}={raw!r}: expected {kind.__name__}") from exc
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return Settings(**values)  # type: ignore[arg-type]
