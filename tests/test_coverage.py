@@ -32,7 +32,7 @@ def coverage() -> dict[int, tuple[str, str]]:
         for line in path.read_text(encoding="utf-8").splitlines():
             if not line.strip() or line.startswith("#"):
                 continue
-            number, status, rest = (line.split("\t") + ["", ""])[:3]
+            number, status, rest = [*line.split("\t"), "", ""][:3]
             assert int(number) not in rows, f"row {number} listed twice"
             rows[int(number)] = (status, rest)
     return rows
