@@ -7,11 +7,9 @@ More datasets than `page_size` are paged the way ckanext-dcat serves its catalog
 own IRI (``{public_url}/catalog?page=N``) is a ``hydra:PagedCollection`` with the totals and
 the links to the first, last, next and previous pages.
 
-DCAT-AP's range shapes check the class of every object (a licence must be a
-``dct:LicenseDocument``, a media type a ``dct:MediaType`` …), and its core shapes require a
-``skos:prefLabel`` on every ``skos:Concept``. So the catalog carries, for each external IRI it
-uses (EU authority lists, IANA media types, CC BY 4.0), the few triples that say what it is:
-:data:`VOCABULARY`, in Turtle, below. docs/dcat-ap-dk.md explains the choices.
+The catalog also carries, for each external IRI it uses, the few triples that say what it is
+(:data:`pob.catalog_terms.VOCABULARY`): DCAT-AP's range shapes check the class of every object.
+docs/dcat-ap-dk.md explains the choices.
 """
 
 from __future__ import annotations
@@ -21,120 +19,48 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
+from urllib.parse import quote
 
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
-from pob.dumps import CURATED, SUBMISSION_PREFIX, DumpFile, DumpManifest, normalise_public_url
+from pob.catalog_terms import (
+    ADMS,
+    CATALOG_DESCRIPTION,
+    CATALOG_TITLE,
+    CC_BY_4,
+    COUNTRIES,
+    CURATED_DESCRIPTION,
+    CURATED_PROVENANCE,
+    CURATED_TITLE,
+    DCATAP,
+    DENMARK,
+    EU,
+    GRAPH_STORE_TEXTS,
+    IANA,
+    KEYWORDS,
+    LANGUAGES,
+    PUBLISHER_TYPE,
+    SERVICE_DESCRIPTION,
+    SERVICE_TITLE,
+    SPARQL_PROTOCOL,
+    THEMES,
+    VCARD,
+    VOCABULARY,
+    distribution_texts,
+    submission_texts,
+)
+from pob.dumps import (
+    CURATED,
+    SUBMISSION_ID_RE,
+    SUBMISSION_PREFIX,
+    DumpFile,
+    DumpManifest,
+    normalise_public_url,
+)
 from pob.iri import graph_iri, normalise_base
 from pob.namespaces import HYDRA, SPDX
-
-ADMS = Namespace("http://www.w3.org/ns/adms#")
-DCATAP = Namespace("http://data.europa.eu/r5r/")
-VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
-EU = "http://publications.europa.eu/resource/authority/"
-IANA = "http://www.iana.org/assignments/media-types/"
-CC_BY_4 = URIRef("https://creativecommons.org/licenses/by/4.0/")
-SPARQL_PROTOCOL = URIRef("https://www.w3.org/TR/sparql11-protocol/")
-THEMES = (URIRef(EU + "data-theme/GOVE"), URIRef(EU + "data-theme/REGI"))
-LANGUAGES = (URIRef(EU + "language/DAN"), URIRef(EU + "language/ENG"))
-DENMARK = URIRef(EU + "country/DNK")
-COUNTRIES = {code: URIRef(EU + "country/" + code) for code in ("DNK", "SWE", "NOR")}
-PUBLISHER_TYPE = URIRef("http://purl.org/adms/publishertype/NonProfitOrganisation")
-
-#: What the catalog says about the external IRIs it uses (labels from the EU authority lists).
-VOCABULARY = """
-@prefix dct: <http://purl.org/dc/terms/> .
-@prefix dcat: <http://www.w3.org/ns/dcat#> .
-@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
-@prefix spdx: <http://spdx.org/rdf/terms#> .
-@prefix geo: <http://www.opengis.net/ont/geosparql#> .
-@prefix eu: <http://publications.europa.eu/resource/authority/> .
-@prefix theme: <http://publications.europa.eu/resource/authority/data-theme/> .
-@prefix lang: <http://publications.europa.eu/resource/authority/language/> .
-@prefix country: <http://publications.europa.eu/resource/authority/country/> .
-@prefix freq: <http://publications.europa.eu/resource/authority/frequency/> .
-@prefix access: <http://publications.europa.eu/resource/authority/access-right/> .
-@prefix avail: <http://publications.europa.eu/resource/authority/planned-availability/> .
-@prefix ftype: <http://publications.europa.eu/resource/authority/file-type/> .
-@prefix lictype: <http://purl.org/adms/licencetype/> .
-@prefix pubtype: <http://purl.org/adms/publishertype/> .
-
-eu:data-theme a skos:ConceptScheme ; dct:title "Data theme"@en, "Datatema"@da .
-theme:GOVE a skos:Concept ; skos:inScheme eu:data-theme ;
-    skos:prefLabel "Government and public sector"@en, "Regeringen og den offentlige sektor"@da .
-theme:REGI a skos:Concept ; skos:inScheme eu:data-theme ;
-    skos:prefLabel "Regions and cities"@en, "Regioner og byer"@da .
-
-lang:DAN a dct:LinguisticSystem, skos:Concept ; skos:inScheme eu:language ;
-    skos:prefLabel "Danish"@en, "dansk"@da .
-lang:ENG a dct:LinguisticSystem, skos:Concept ; skos:inScheme eu:language ;
-    skos:prefLabel "English"@en, "engelsk"@da .
-
-# Bounding boxes and centroids (WGS 84, lon lat) are approximate, for the mainland.
-country:DNK a dct:Location, skos:Concept ; skos:inScheme eu:country ;
-    skos:prefLabel "Denmark"@en, "Danmark"@da ;
-    dcat:bbox "POLYGON((8.0 54.5,15.2 54.5,15.2 57.8,8.0 57.8,8.0 54.5))"^^geo:wktLiteral ;
-    dcat:centroid "POINT(10.0 56.0)"^^geo:wktLiteral .
-country:SWE a dct:Location, skos:Concept ; skos:inScheme eu:country ;
-    skos:prefLabel "Sweden"@en, "Sverige"@da ;
-    dcat:bbox "POLYGON((10.9 55.3,24.2 55.3,24.2 69.1,10.9 69.1,10.9 55.3))"^^geo:wktLiteral ;
-    dcat:centroid "POINT(16.3 62.4)"^^geo:wktLiteral .
-country:NOR a dct:Location, skos:Concept ; skos:inScheme eu:country ;
-    skos:prefLabel "Norway"@en, "Norge"@da ;
-    dcat:bbox "POLYGON((4.5 57.9,31.2 57.9,31.2 71.2,4.5 71.2,4.5 57.9))"^^geo:wktLiteral ;
-    dcat:centroid "POINT(12.0 64.5)"^^geo:wktLiteral .
-
-freq:IRREG a dct:Frequency, skos:Concept ; skos:inScheme eu:frequency ;
-    skos:prefLabel "irregular"@en, "uregelmæssig"@da .
-access:PUBLIC a dct:RightsStatement, skos:Concept ; skos:inScheme eu:access-right ;
-    skos:prefLabel "public"@en, "offentlig"@da .
-avail:STABLE a skos:Concept ; skos:inScheme eu:planned-availability ;
-    skos:prefLabel "stable"@en, "stabil"@da .
-
-ftype:RDF_TURTLE a dct:MediaTypeOrExtent, skos:Concept ; skos:inScheme eu:file-type ;
-    skos:prefLabel "RDF Turtle"@en .
-ftype:RDF_N_TRIPLES a dct:MediaTypeOrExtent, skos:Concept ; skos:inScheme eu:file-type ;
-    skos:prefLabel "RDF N-Triples"@en .
-ftype:JSON_LD a dct:MediaTypeOrExtent, skos:Concept ; skos:inScheme eu:file-type ;
-    skos:prefLabel "JSON-LD"@en .
-ftype:CSV a dct:MediaTypeOrExtent, skos:Concept ; skos:inScheme eu:file-type ;
-    skos:prefLabel "CSV"@en .
-
-<http://www.iana.org/assignments/media-types/text/turtle> a dct:MediaType .
-<http://www.iana.org/assignments/media-types/application/n-triples> a dct:MediaType .
-<http://www.iana.org/assignments/media-types/application/ld+json> a dct:MediaType .
-<http://www.iana.org/assignments/media-types/text/csv> a dct:MediaType .
-
-<https://creativecommons.org/licenses/by/4.0/> a dct:LicenseDocument ;
-    dct:title "Creative Commons Attribution 4.0 International (CC BY 4.0)"@en ;
-    dct:type lictype:Attribution .
-lictype:Attribution a skos:Concept ; skos:inScheme <http://purl.org/adms/licencetype/1.0> ;
-    skos:prefLabel "Attribution"@en .
-<http://purl.org/adms/publishertype/1.0> a skos:ConceptScheme ; dct:title "Publisher type"@en .
-pubtype:NonProfitOrganisation a skos:Concept ;
-    skos:inScheme <http://purl.org/adms/publishertype/1.0> ;
-    skos:prefLabel "Non-Profit Organisation"@en, "Nonprofitorganisation"@da .
-<https://www.w3.org/TR/sparql11-protocol/> a dct:Standard ; dct:title "SPARQL 1.1 Protocol"@en .
-spdx:checksumAlgorithm_sha256 a spdx:ChecksumAlgorithm .
-"""
-
-KEYWORDS = {
-    "da": ("privat-offentlige bysamarbejder", "bymidter", "business improvement districts",
-           "kommuner", "byudvikling", "lænkede data"),
-    "en": ("private-public urban partnerships", "town centres", "business improvement districts",
-           "municipalities", "urban development", "linked data"),
-}  # fmt: skip
-TABLE_NAMES = {
-    "municipalities": ("kommuner", "municipalities"),
-    "organisations": ("organisationer", "organisations"),
-    "partnerships": ("samarbejder", "partnerships"),
-    "publications": ("publikationer", "publications"),
-    "memberships": ("medlemskaber", "memberships"),
-    "sources": ("kilder", "sources"),
-}
-SYNTAX_NAMES = {"text/turtle": "Turtle", "application/n-triples": "N-Triples",
-                "application/ld+json": "JSON-LD", "text/csv": "CSV"}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -155,7 +81,6 @@ class SubmissionInfo:
     title: str | None = None
     description: str | None = None
     submitter: str | None = None
-    triples: int | None = None
     modified: datetime | None = None
     countries: tuple[str, ...] = ()  # EU country codes it covers (DNK, SWE, NOR)
 
@@ -195,13 +120,17 @@ def page_links(total: int, page: int, page_size: int, public_url: str) -> PageLi
     return PageLinks(normalise_public_url(public_url), page, last, total, page_size)
 
 
-def _xsd_datetime(value: str | datetime) -> Literal:
+def _utc(value: str | datetime) -> datetime:
+    """A timestamp in UTC (naive ones are taken to be UTC already)."""
     if isinstance(value, str):
         value = datetime.fromisoformat(value.replace("Z", "+00:00"))
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    text = value.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-    return Literal(text, datatype=XSD.dateTime)
+    return value.astimezone(UTC).replace(microsecond=0)
+
+
+def _xsd_datetime(value: str | datetime) -> Literal:
+    return Literal(_utc(value).isoformat().replace("+00:00", "Z"), datatype=XSD.dateTime)
 
 
 class _Builder:
@@ -210,7 +139,7 @@ class _Builder:
         self.base = normalise_base(base)
         self.url = normalise_public_url(public_url)
         self.g = Graph()
-        self.g.parse(data=VOCABULARY, format="turtle")
+        self.vocabulary = _vocabulary()
         for prefix, ns in (("dcat", DCAT), ("dct", DCTERMS), ("foaf", FOAF), ("vcard", VCARD),
                            ("spdx", SPDX), ("adms", ADMS), ("hydra", HYDRA), ("skos", SKOS),
                            ("dcatap", DCATAP), ("xsd", XSD)):  # fmt: skip
@@ -220,7 +149,24 @@ class _Builder:
         self.publisher = URIRef(f"{self.url}/catalog#publisher")
         self.contact = URIRef(f"{self.url}/catalog#contact-point")
         self.homepage = URIRef(publisher.homepage or f"{self.url}/")
+        self.ontology = URIRef(f"{self.base}ontology")
         self._agent(publisher)
+
+    def finish(self) -> Graph:
+        """The catalog plus what the vocabulary says about the external IRIs it uses."""
+        pending = {o for o in self.g.objects() if isinstance(o, URIRef)}
+        seen: set[URIRef] = set()
+        while pending:
+            node = pending.pop()
+            seen.add(node)
+            for p, o in self.vocabulary.predicate_objects(node):
+                self.g.add((node, p, o))
+                if isinstance(o, URIRef) and o not in seen:
+                    pending.add(o)
+        for prefix, ns in self.vocabulary.namespaces():
+            if prefix.startswith("eu") or prefix in ("lictype", "pubtype", "geo"):
+                self.g.bind(prefix, ns)
+        return self.g
 
     def add(self, s: URIRef | BNode, p: URIRef, *objects: URIRef | BNode | Literal) -> None:
         for o in objects:
@@ -240,6 +186,8 @@ class _Builder:
         self.add(self.contact, VCARD.hasURL, self.homepage)
         if publisher.email:
             self.add(self.contact, VCARD.hasEmail, URIRef(f"mailto:{publisher.email}"))
+        self.add(self.ontology, RDF.type, DCTERMS.Standard, FOAF.Document)
+        self.text(self.ontology, DCTERMS.title, "POB-ontologien", "The POB ontology")
 
     def common(self, s: URIRef) -> None:
         """What the catalog, its datasets and its service share."""
@@ -249,19 +197,8 @@ class _Builder:
     def describe_catalog(self, modified: Literal) -> None:
         c = self.catalog
         self.add(c, RDF.type, DCAT.Catalog)
-        self.text(c, DCTERMS.title, "POB-vidensgrafen: katalog over åbne data",
-                  "POB Knowledge Graph: open data catalogue")  # fmt: skip
-        self.text(
-            c,
-            DCTERMS.description,
-            "Katalog over de åbne data i POB-vidensgrafen om privat-offentlige bysamarbejder "
-            "(POB), Business Improvement Districts og nordiske varianter: den kuraterede graf og "
-            "godkendte indsendte datasæt, som dumps og gennem et SPARQL-endpoint.",
-            "Catalogue of the open data in the POB Knowledge Graph on private-public urban "
-            "partnerships (POB), business improvement districts and their Nordic variants: the "
-            "curated graph and accepted submitted datasets, as dumps and through a SPARQL "
-            "endpoint.",
-        )
+        self.text(c, DCTERMS.title, *CATALOG_TITLE)
+        self.text(c, DCTERMS.description, *CATALOG_DESCRIPTION)
         self.common(c)
         self.add(c, DCTERMS.license, CC_BY_4)
         self.add(c, DCTERMS.language, *LANGUAGES)
@@ -275,18 +212,8 @@ class _Builder:
     def describe_service(self, datasets: list[URIRef]) -> None:
         s = self.service
         self.add(s, RDF.type, DCAT.DataService)
-        self.text(s, DCTERMS.title, "SPARQL-endpoint for POB-vidensgrafen",
-                  "SPARQL endpoint of the POB Knowledge Graph")  # fmt: skip
-        self.text(
-            s,
-            DCTERMS.description,
-            "SPARQL 1.1-forespørgsler mod hele vidensgrafen: ontologi, data, afledte tripler og "
-            "godkendte indsendte datasæt, hver i sin navngivne graf. GET uden forespørgsel giver "
-            "en SPARQL-tjenestebeskrivelse.",
-            "SPARQL 1.1 queries over the whole knowledge graph: ontology, data, inferred triples "
-            "and accepted submissions, each in its own named graph. GET without a query returns "
-            "a SPARQL service description.",
-        )
+        self.text(s, DCTERMS.title, *SERVICE_TITLE)
+        self.text(s, DCTERMS.description, *SERVICE_DESCRIPTION)
         endpoint = URIRef(f"{self.url}/sparql")
         self.add(s, DCAT.endpointURL, endpoint)
         self.add(s, DCAT.endpointDescription, endpoint)
@@ -304,6 +231,7 @@ class _Builder:
         return URIRef(f"{self.url}/catalog/dataset/{name}")
 
     def describe_dataset(self, d: URIRef, name: str, issued: Literal, modified: Literal) -> None:
+        """What every dataset has; the caller adds title, description and spatial coverage."""
         self.add(self.catalog, DCAT.dataset, d)
         self.add(d, RDF.type, DCAT.Dataset)
         self.add(d, DCTERMS.identifier, Literal(str(d)))
@@ -317,12 +245,8 @@ class _Builder:
         self.add(d, DCTERMS.issued, issued)
         self.add(d, DCTERMS.modified, modified)
         self.add(d, DCAT.landingPage, self.homepage)
-        ontology = URIRef(f"{self.base}ontology")
-        self.add(d, DCTERMS.conformsTo, ontology)
-        self.add(ontology, RDF.type, DCTERMS.Standard)
-        self.text(ontology, DCTERMS.title, "POB-ontologien", "The POB ontology")
-        self.add(d, FOAF.page, ontology)
-        self.add(ontology, RDF.type, FOAF.Document)
+        self.add(d, DCTERMS.conformsTo, self.ontology)
+        self.add(d, FOAF.page, self.ontology)
         summary = self.m.dataset(name)
         extent = summary.temporal() if summary is not None else None
         if extent is not None:
@@ -332,31 +256,49 @@ class _Builder:
             self.add(period, DCAT.startDate, extent[0])
             self.add(period, DCAT.endDate, extent[1])
         for f in self.m.files_of(name):
-            self.describe_distribution(d, f)
+            self.dump_distribution(d, f)
 
-    def describe_distribution(self, d: URIRef, f: DumpFile) -> None:
-        dist = URIRef(f"{d}/distribution/{f.path.replace('/', '-')}")
+    def distribution(self, d: URIRef, key: str, media_type: str, file_type: str) -> URIRef:
+        """A distribution of `d` with what every distribution has."""
+        dist = URIRef(f"{d}/distribution/{key}")
         self.add(d, DCAT.distribution, dist)
         self.add(dist, RDF.type, DCAT.Distribution)
-        da, en = _distribution_texts(f)
+        self.add(dist, DCAT.mediaType, URIRef(IANA + media_type))
+        self.add(dist, DCTERMS["format"], URIRef(EU + "file-type/" + file_type))
+        self.add(dist, DCTERMS.license, CC_BY_4)
+        self.add(dist, DCATAP.availability, URIRef(EU + "planned-availability/STABLE"))
+        if media_type != "text/csv":
+            self.add(dist, DCTERMS.conformsTo, self.ontology)
+        return dist
+
+    def dump_distribution(self, d: URIRef, f: DumpFile) -> None:
+        dist = self.distribution(d, f.path.replace("/", "-"), f.media_type, f.file_type)
+        da, en = distribution_texts(f)
         self.text(dist, DCTERMS.title, da[0], en[0])
         self.text(dist, DCTERMS.description, da[1], en[1])
         url = URIRef(self.m.download_url(f))
         self.add(dist, DCAT.downloadURL, url)
         self.add(dist, DCAT.accessURL, url)
-        self.add(dist, DCAT.mediaType, URIRef(IANA + f.media_type))
-        self.add(dist, DCTERMS["format"], URIRef(EU + "file-type/" + f.file_type))
         self.add(dist, DCAT.byteSize, Literal(f.byte_size, datatype=XSD.nonNegativeInteger))
         checksum = BNode(_bnode_id("checksum", f.path))
         self.add(dist, SPDX.checksum, checksum)
         self.add(checksum, RDF.type, SPDX.Checksum)
         self.add(checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256)
         self.add(checksum, SPDX.checksumValue, Literal(f.sha256, datatype=XSD.hexBinary))
-        self.add(dist, DCTERMS.license, CC_BY_4)
-        self.add(dist, DCATAP.availability, URIRef(EU + "planned-availability/STABLE"))
         self.add(dist, DCTERMS.modified, _xsd_datetime(f.modified))
-        if f.media_type != "text/csv":
-            self.add(dist, DCTERMS.conformsTo, URIRef(f"{self.base}ontology"))
+
+    def graph_store_distribution(self, d: URIRef, graph: str) -> None:
+        """The named graph itself, read through the SPARQL 1.1 Graph Store HTTP Protocol."""
+        dist = self.distribution(d, "graph-store", "text/turtle", "RDF_TURTLE")
+        (title_da, text_da), (title_en, text_en) = GRAPH_STORE_TEXTS
+        self.text(dist, DCTERMS.title, title_da, title_en)
+        self.text(dist, DCTERMS.description, text_da, text_en)
+        self.add(dist, DCAT.accessURL, URIRef(f"{self.url}/store?graph={quote(graph, safe='')}"))
+
+
+@cache
+def _vocabulary() -> Graph:
+    return Graph().parse(data=VOCABULARY, format="turtle")
 
 
 def _bnode_id(kind: str, key: str) -> str:
@@ -364,88 +306,22 @@ def _bnode_id(kind: str, key: str) -> str:
     return f"{kind}{hashlib.sha256(key.encode()).hexdigest()[:16]}"
 
 
-def _distribution_texts(f: DumpFile) -> tuple[tuple[str, str], tuple[str, str]]:
-    """((title, description) in Danish, (title, description) in English) for a dump file."""
-    syntax = SYNTAX_NAMES.get(f.media_type, f.media_type)
-    if f.part == "asserted":
-        return (
-            (f"Hele grafen (ontologi og data) i {syntax}",
-             f"Ontologien og de kuraterede data, {f.items} tripler, i {syntax}."),
-            (f"Whole graph (ontology and data) in {syntax}",
-             f"The ontology and the curated data, {f.items} triples, in {syntax}."),
-        )  # fmt: skip
-    if f.part == "inferred":
-        return (
-            (f"Afledte tripler (OWL 2 RL) i {syntax}",
-             f"Kun de {f.items} tripler, som OWL 2 RL-ræsonnering tilføjer. Indlæs dem sammen "
-             "med hele grafen for at få det, SPARQL-endpointet svarer ud fra."),
-            (f"Inferred triples (OWL 2 RL) in {syntax}",
-             f"Only the {f.items} triples that OWL 2 RL reasoning adds. Load them with the whole "
-             "graph to get what the SPARQL endpoint answers from."),
-        )  # fmt: skip
-    if f.part.startswith("table/"):
-        table = f.part.split("/", 1)[1]
-        da_name, en_name = TABLE_NAMES.get(table, (table, table))
-        return (
-            (f"Tabel over {da_name} (CSV)",
-             f"{f.items} rækker, én pr. ressource, med IRI'er; kolonner i første række."),
-            (f"Table of {en_name} (CSV)",
-             f"{f.items} rows, one per resource, with IRIs; column names in the first row."),
-        )  # fmt: skip
-    return (
-        (f"Indsendt datasæt i {syntax}", f"Det godkendte datasæt, {f.items} tripler."),
-        (f"Submitted dataset in {syntax}", f"The accepted dataset, {f.items} triples."),
-    )
-
-
 def _describe_curated(b: _Builder, d: URIRef) -> None:
-    b.text(d, DCTERMS.title, "POB-vidensgrafen: kurateret graf",
-           "POB Knowledge Graph: curated graph")  # fmt: skip
-    b.text(
-        d,
-        DCTERMS.description,
-        "Kildebelagte data om privat-offentlige bysamarbejder i danske kommuner, netværket for "
-        "privat-offentlige bysamarbejder, samarbejdsmodeller (POB, BID og nordiske varianter), "
-        "deres lovgrundlag, publikationer og kilder, beskrevet med POB-ontologien. Hvert faktum "
-        "henviser til sin kilde (dct:source). Hovedgrafen rummer ontologi og data; de afledte "
-        "OWL 2 RL-tripler er en særskilt distribution.",
-        "Sourced data on private-public urban partnerships in Danish municipalities, the network "
-        "for private-public urban partnerships, collaboration models (POB, BID and Nordic "
-        "variants), their legal basis, publications and sources, described with the POB "
-        "ontology. Every fact names its source (dct:source). The main graph holds ontology and "
-        "data; the OWL 2 RL inferred triples are a distribution of their own.",
-    )
+    b.text(d, DCTERMS.title, *CURATED_TITLE)
+    b.text(d, DCTERMS.description, *CURATED_DESCRIPTION)
     b.add(d, DCTERMS.spatial, DENMARK)
     provenance = BNode(_bnode_id("provenance", CURATED))
     b.add(d, DCTERMS.provenance, provenance)
     b.add(provenance, RDF.type, DCTERMS.ProvenanceStatement)
-    b.text(
-        provenance,
-        RDFS.label,
-        "Kurateret i hånden fra offentlige kilder (rapporter, pressemeddelelser, kommunale og "
-        "statslige websider). Etiketter og beskrivelser er projektets egne ord. Afledte tripler "
-        "er beregnet med OWL 2 RL.",
-        "Curated by hand from public sources (reports, press releases, municipal and government "
-        "web pages). Labels and descriptions are the project's own words. Inferred triples are "
-        "computed with OWL 2 RL.",
-    )
+    b.text(provenance, RDFS.label, *CURATED_PROVENANCE)
 
 
 def _describe_submission(b: _Builder, d: URIRef, s: SubmissionInfo) -> None:
-    day = s.submitted.date().isoformat()
-    named = f": {s.title}" if s.title else f" {s.id}"
-    b.text(d, DCTERMS.title, f"Indsendt datasæt{named}", f"Submitted dataset{named}")
     graph = graph_iri(f"submission/{s.id}", b.base)
-    b.text(
-        d,
-        DCTERMS.description,
-        (s.description + "\n\n" if s.description else "")
-        + f"Indsendt {day} og godkendt mod POB-vidensgrafens SHACL-former; ligger i den "
-        f"navngivne graf <{graph}>.",
-        (s.description + "\n\n" if s.description else "")
-        + f"Submitted on {day} and accepted against the POB Knowledge Graph's SHACL shapes; held "
-        f"in the named graph <{graph}>.",
-    )
+    day = s.submitted.date().isoformat()
+    title, description = submission_texts(s.id, s.title, s.description, day, str(graph))
+    b.text(d, DCTERMS.title, *title)
+    b.text(d, DCTERMS.description, *description)
     for code in s.countries:
         if code not in COUNTRIES:
             raise ValueError(f"submission {s.id}: unsupported country code {code!r}")
@@ -461,6 +337,7 @@ def _describe_submission(b: _Builder, d: URIRef, s: SubmissionInfo) -> None:
         b.text(
             provenance, RDFS.label, f"Indsendt af {s.submitter}.", f"Submitted by {s.submitter}."
         )
+    b.graph_store_distribution(d, str(graph))
 
 
 def catalog_graph(
@@ -475,17 +352,18 @@ def catalog_graph(
 ) -> Graph:
     """The DCAT catalog (one page of it when there are more than `page_size` datasets)."""
     b = _Builder(manifest, base, public_url, publisher or Publisher())
-    ordered = sorted(submissions, key=lambda s: (s.submitted, s.id))
+    for s in submissions:
+        if not SUBMISSION_ID_RE.match(s.id):
+            raise ValueError(f"submission id {s.id!r} is not a safe name")
+    ordered = sorted(submissions, key=lambda s: (_utc(s.submitted), s.id))
     entries: list[tuple[str, SubmissionInfo | None]] = [(CURATED, None)]
     entries += [(SUBMISSION_PREFIX + s.id, s) for s in ordered]
-    modified = max(
-        [_xsd_datetime(manifest.modified)]
-        + [_xsd_datetime(s.modified or s.submitted) for s in ordered],
-        key=lambda lit: lit.toPython(),
+    modified = _xsd_datetime(
+        max([_utc(manifest.modified), *(_utc(s.modified or s.submitted) for s in ordered)])
     )
     shown = entries
     if page is not None or len(entries) > page_size:
-        links = page_links(len(entries), page or 1, page_size, b.url)
+        links = page_links(len(entries), 1 if page is None else page, page_size, b.url)
         start = (links.page - 1) * page_size
         shown = entries[start : start + page_size]
         _paging(b.g, links)
@@ -504,7 +382,7 @@ def catalog_graph(
             b.describe_dataset(d, name, _xsd_datetime(info.submitted), stamp)
             _describe_submission(b, d, info)
     b.describe_service(iris)
-    return b.g
+    return b.finish()
 
 
 def _paging(g: Graph, links: PageLinks) -> None:

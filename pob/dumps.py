@@ -36,8 +36,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.namespace import DCTERMS, XSD
 
-from pob.iri import normalise_base
-from pob.namespaces import SCHEMA, bind_all, prefixes
+from pob.iri import normalise_base, term
+from pob.namespaces import CANONICAL_BASE, SCHEMA, bind_all, prefixes
 from pob.tables import write_tables
 
 FORMAT_VERSION = 1
@@ -65,8 +65,9 @@ JSONLD = RdfSyntax(".jsonld", "json-ld", "application/ld+json", "JSON_LD")
 CSV_MEDIA_TYPE, CSV_FILE_TYPE = "text/csv", "CSV"
 
 #: predicates whose date values give a dataset's temporal extent (dcat:startDate/endDate):
-#: when things happened (publications, partnerships, memberships, events, laws), not when
-#: a web page was read (sources' dct:date) nor the ontology's own version dates.
+#: when things happened (publications, partnerships, memberships, events, laws; and
+#: ``pob:listedOn``, the date of a member list), not when a web page was read (sources'
+#: ``dct:date``) nor the ontology's own version dates.
 DATE_PREDICATES = (
     DCTERMS.issued,
     SCHEMA.startDate,
@@ -208,11 +209,11 @@ def _date_bounds(value: Literal) -> tuple[tuple[int, int, int], tuple[int, int, 
     return first, last
 
 
-def temporal_extent(graph: Graph) -> tuple[Literal, Literal] | None:
+def temporal_extent(graph: Graph, base: str = CANONICAL_BASE) -> tuple[Literal, Literal] | None:
     """The earliest and latest date in `graph` (by :data:`DATE_PREDICATES`), as written."""
     start: tuple[tuple[int, int, int], Literal] | None = None
     end: tuple[tuple[int, int, int], Literal] | None = None
-    for predicate in DATE_PREDICATES:
+    for predicate in (*DATE_PREDICATES, term("listedOn", base)):
         for value in graph.objects(None, predicate):
             if not isinstance(value, Literal) or value.datatype not in DATE_TYPES:
                 continue
@@ -229,8 +230,8 @@ def temporal_extent(graph: Graph) -> tuple[Literal, Literal] | None:
     return start[1], end[1]
 
 
-def _summary(name: str, graph: Graph) -> DatasetSummary:
-    extent = temporal_extent(graph)
+def _summary(name: str, graph: Graph, base: str) -> DatasetSummary:
+    extent = temporal_extent(graph, base)
     if extent is None:
         return DatasetSummary(name, len(graph))
     s, e = extent
@@ -381,7 +382,7 @@ def build_dumps(
     main = _union((graphs[p] for p in MAIN_PARTS if p in graphs), base)
     for syntax in (TURTLE, NTRIPLES, JSONLD):
         writer.rdf("pob", main, CURATED, "asserted", syntax, base)
-    summaries = [_summary(CURATED, main)]
+    summaries = [_summary(CURATED, main, base)]
     if INFERRED_PART in graphs:
         inferred = _union([graphs[INFERRED_PART]], base)
         for syntax in (TURTLE, NTRIPLES):
@@ -394,7 +395,7 @@ def build_dumps(
         name = SUBMISSION_PREFIX + sid
         graph = _union([graphs[name]], base)
         writer.rdf(f"submissions/{sid}", graph, name, "submission", TURTLE, base)
-        summaries.append(_summary(name, graph))
+        summaries.append(_summary(name, graph, base))
 
     now = _now()
     manifest = DumpManifest(

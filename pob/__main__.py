@@ -1,0 +1,5 @@
+"""`python -m pob` runs the CLI."""
+
+from pob.cli import app
+
+app()

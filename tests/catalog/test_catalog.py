@@ -1,0 +1,79 @@
+"""Catalog details: publisher settings, submissions, stable output."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from rdflib import Literal, Namespace, URIRef
+
+from pob.catalog import Publisher, SubmissionInfo, catalog_graph
+from pob.dumps import DumpManifest
+
+from .conftest import BASE, PUBLIC_URL, submission_infos
+
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
+DCT = Namespace("http://purl.org/dc/terms/")
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
+CATALOG = URIRef(f"{PUBLIC_URL}/catalog")
+
+
+def test_contact_point_without_and_with_email(small_dumps: tuple[Path, DumpManifest]) -> None:
+    contact = URIRef(f"{PUBLIC_URL}/catalog#contact-point")
+    g = catalog_graph(small_dumps[1], BASE, PUBLIC_URL)
+    assert g.value(contact, VCARD.hasURL) == URIRef(f"{PUBLIC_URL}/")
+    assert g.value(contact, VCARD.hasEmail) is None
+    g = catalog_graph(
+        small_dumps[1], BASE, PUBLIC_URL, publisher=Publisher(email="data@example.dk")
+    )
+    assert g.value(contact, VCARD.hasEmail) == URIRef("mailto:data@example.dk")
+
+
+def test_submission_without_a_dump_is_still_reachable(
+    small_dumps: tuple[Path, DumpManifest],
+) -> None:
+    built = datetime.fromisoformat(small_dumps[1].modified.replace("Z", ""))
+    when = (built + timedelta(days=1)).replace(hour=9, minute=30, second=0)
+    stamp = Literal(when.isoformat() + "Z", datatype=XSD.dateTime)
+    late = SubmissionInfo("late-1", when)  # naive: taken as UTC
+    g = catalog_graph(small_dumps[1], BASE, PUBLIC_URL, [late])
+    dataset = URIRef(f"{PUBLIC_URL}/catalog/dataset/submission/late-1")
+    urls = {str(g.value(d, DCAT.accessURL)) for d in g.objects(dataset, DCAT.distribution)}
+    assert urls == {
+        f"{PUBLIC_URL}/store?graph=https%3A%2F%2Fw3id.org%2Fpob%2Fgraph%2Fsubmission%2Flate-1"
+    }
+    assert g.value(dataset, DCT.issued) == stamp
+    assert g.value(CATALOG, DCT.modified) == stamp  # later than the dumps
+
+
+@pytest.mark.parametrize(
+    "info",
+    [
+        SubmissionInfo("../x", datetime(2026, 1, 1)),
+        SubmissionInfo("ok", datetime(2026, 1, 1), countries=("DEU",)),
+    ],
+    ids=["unsafe-id", "unknown-country"],
+)
+def test_bad_submissions_are_refused(
+    small_dumps: tuple[Path, DumpManifest], info: SubmissionInfo
+) -> None:
+    with pytest.raises(ValueError):
+        catalog_graph(small_dumps[1], BASE, PUBLIC_URL, [info])
+
+
+def test_same_input_same_output(small_dumps: tuple[Path, DumpManifest]) -> None:
+    def lines() -> list[str]:
+        g = catalog_graph(small_dumps[1], BASE, PUBLIC_URL, submission_infos(2))
+        return sorted(g.serialize(format="nt").splitlines())
+
+    assert lines() == lines()
+
+
+def test_dataset_texts_in_danish_and_english(small_dumps: tuple[Path, DumpManifest]) -> None:
+    g = catalog_graph(small_dumps[1], BASE, PUBLIC_URL, submission_infos(2))
+    for dataset in g.objects(CATALOG, DCAT.dataset):
+        for prop in (DCT.title, DCT.description, DCAT.keyword):
+            langs = {o.language for o in g.objects(dataset, prop) if isinstance(o, Literal)}
+            assert langs == {"da", "en"}, (dataset, prop)
