@@ -1,34 +1,39 @@
 """Validating RDF against the POB shapes (`shapes/`) with pySHACL.
 
-:func:`validate` is the one entry point. It validates a submission (`data`), optionally next
-to reference data it may point to (`extra`, e.g. the curated data), and returns a
-:class:`Report` with one :class:`Result` per problem, its messages in Danish and English.
+:func:`validate` validates a submission (`data`), optionally next to reference data it may
+point to (`extra`, e.g. the curated data), and returns a :class:`Report`: one
+:class:`Result` per problem, with the shape's message in Danish and English.
 
 How it runs:
 
-* The data graph is ``data + extra + ontology``, merged here. pySHACL's own ``ont_graph``
-  mixing copies only RDFS/OWL axioms, not the SKOS concepts of ``ontology/codelists.ttl``,
-  so the code-list shapes (``sh:class pob:Challenge`` …) would fail on every real value.
-  With the ontology merged, ``rdfs:subClassOf`` is in the data graph, so ``sh:targetClass``
-  and ``sh:class`` see subclass instances even with ``inference="none"``.
+* **The data graph is ``data + extra + ontology``, merged here**, not passed as pySHACL's
+  ``ont_graph``: pySHACL copies only RDFS/OWL axioms from an ``ont_graph``, not the SKOS
+  concepts of ``ontology/codelists.ttl``, so every code-list check would fail. With the
+  ontology merged, ``rdfs:subClassOf`` is in the data graph, and ``sh:targetClass`` and
+  ``sh:class`` see subclass instances even with ``inference="none"``. Of the ontology only
+  the axioms, declarations and code lists are merged (no labels or comments, which no data
+  shape reads), plus everything it says about nodes that `data` itself describes.
 * ``advanced=True``: the provenance, closure and ontology shapes use SHACL-AF
   ``sh:SPARQLTarget``.
-* Conformance is "no result of severity sh:Violation" (pySHACL's ``allow_warnings`` and
-  ``allow_infos``). ``profile="strict"`` validates against a copy of the shapes in which
-  every ``sh:severity sh:Warning`` is ``sh:Violation``, so the report says Violation.
-* **Only results about the submission are kept.** A result is dropped when its focus node is
-  not a subject in `data` but is one in the ontology or in `extra`: the caller is not
-  responsible for the reference data. (Results on nodes that are in neither are kept.)
-  The report graph is rebuilt from the kept results, with ``sh:conforms`` set accordingly.
-* Shapes and ontology are read once per base IRI (:func:`functools.lru_cache`); SPARQL text
-  and ``sh:namespace`` literals in the shapes are moved to the base like every IRI.
+* **Conformance** is "no result of severity sh:Violation" (pySHACL's ``allow_warnings`` and
+  ``allow_infos``). ``profile="strict"`` validates against a copy of the shapes in which every
+  ``sh:severity sh:Warning`` is ``sh:Violation``, so the report itself says Violation.
+* **Only results about the submission are kept:** a result whose focus node is not a
+  subject in `data` is dropped, whether `extra` is given or not. The ontology and `extra`
+  are reference data the caller is not answerable for. The report graph is rebuilt from
+  the kept results, with ``sh:conforms`` set to :attr:`Report.conforms`.
+* **Speed.** Shapes and ontology are read once per base IRI (:func:`functools.lru_cache`),
+  SPARQL text is parsed once (:class:`_PreparingGraph`), and the checks on the ontology
+  itself (shapes typed ``pobsh:TermCheck`` / ``pobsh:ConceptCheck``) are switched off when
+  `data` describes no ``pob:`` term / no code-list concept, as they could then give no
+  result that is kept.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import Any, Literal, cast
 
@@ -36,7 +41,10 @@ from pyshacl import validate as pyshacl_validate
 from rdflib import BNode, Graph, URIRef
 from rdflib import Literal as RDFLiteral
 from rdflib.collection import Collection
-from rdflib.namespace import RDF, SH
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS, XSD
+from rdflib.plugins.sparql.algebra import translateQuery
+from rdflib.plugins.sparql.parser import parseQuery
+from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
 from pob.iri import normalise_base
@@ -46,87 +54,169 @@ from pob.sources import ontology_graph, shapes_graph
 Profile = Literal["core", "strict"]
 Inference = Literal["none", "rdfs", "owlrl"]
 
-#: severities, most severe first; the keys of :meth:`Report.counts`
+#: severities, most severe first: the keys of :meth:`Report.counts`
 SEVERITIES: tuple[str, ...] = ("Violation", "Warning", "Info")
-#: languages every shape message is written in
+#: the languages of every shape message
 LANGUAGES: tuple[str, ...] = ("da", "en")
-
-_SPARQL_TEXT = (SH.select, SH.ask, SH.namespace)
 
 
 # ----------------------------------------------------------------------------- loading
-
-
-def _rebase_sparql(shapes: Graph, base: str) -> Graph:
-    """Move the canonical base inside SPARQL text and prefix declarations to `base`."""
-    if base == CANONICAL_BASE:
-        return shapes
-    for pred in _SPARQL_TEXT:
-        for s, o in list(shapes.subject_objects(pred)):
-            if isinstance(o, RDFLiteral) and CANONICAL_BASE in str(o):
-                shapes.remove((s, pred, o))
-                text = str(o).replace(CANONICAL_BASE, base)
-                shapes.add((s, pred, RDFLiteral(text, lang=o.language, datatype=o.datatype)))
-    return shapes
 
 
 def strict_copy(shapes: Graph) -> Graph:
     """A copy of `shapes` with every ``sh:severity sh:Warning`` made ``sh:Violation``."""
     out = Graph()
     for s, p, o in shapes:
-        if p == SH.severity and o == SH.Warning:
-            o = SH.Violation
-        out.add((s, p, o))
-    for prefix, ns in shapes.namespaces():
-        out.bind(prefix, ns)
+        out.add((s, p, SH.Violation if (p, o) == (SH.severity, SH.Warning) else o))
     return out
 
 
-@lru_cache(maxsize=8)
-def default_shapes(base: str = CANONICAL_BASE, profile: Profile = "core") -> Graph:
-    """The project's shapes for `base` (read once); strict: warnings made violations."""
+@lru_cache(maxsize=32)
+def default_shapes(
+    base: str = CANONICAL_BASE,
+    profile: Profile = "core",
+    term_checks: bool = True,
+    concept_checks: bool = True,
+) -> Graph:
+    """The project's shapes for `base`, read once per variant.
+
+    SPARQL text and ``sh:namespace`` literals are moved to `base` like every IRI; strict:
+    warnings are violations; without `term_checks` / `concept_checks` the shapes typed
+    ``pobsh:TermCheck`` / ``pobsh:ConceptCheck`` are ``sh:deactivated``.
+    """
     base = normalise_base(base)
-    graph = _rebase_sparql(shapes_graph(base), base)
-    return strict_copy(graph) if profile == "strict" else graph
+    graph = shapes_graph(base)
+    if base != CANONICAL_BASE:
+        for pred in (SH.select, SH.ask, SH.namespace):
+            for s, o in list(graph.subject_objects(pred)):
+                if isinstance(o, RDFLiteral) and CANONICAL_BASE in o:
+                    moved = RDFLiteral(str(o).replace(CANONICAL_BASE, base), datatype=o.datatype)
+                    graph.set((s, pred, moved))
+    if profile == "strict":
+        graph = strict_copy(graph)
+    for kind, active in (("TermCheck", term_checks), ("ConceptCheck", concept_checks)):
+        if not active:
+            for shape in graph.subjects(RDF.type, URIRef(f"{base}shapes#{kind}")):
+                graph.add((shape, SH.deactivated, RDFLiteral(True)))
+    return graph
 
 
 @lru_cache(maxsize=8)
 def default_ontology(base: str = CANONICAL_BASE) -> Graph:
-    """The ontology and code lists for `base` (read once)."""
+    """The ontology and code lists for `base`, read once."""
     return ontology_graph(normalise_base(base))
+
+
+#: annotations of the ontology that no data shape reads (left out of the merged graph)
+_ANNOTATIONS = frozenset(
+    {RDFS.isDefinedBy, RDFS.seeAlso, SKOS.topConceptOf, SKOS.hasTopConcept, OWL.versionIRI}
+)
+_ANNOTATION_NAMESPACES = (str(DCTERMS), "http://purl.org/vocab/vann/")
+
+
+def reference_part(ontology: Graph) -> Graph:
+    """What data validation needs of the ontology: declarations, axioms, code-list
+    concepts with type, scheme and typed facts (``pob:isPublic``). Texts (labels, comments,
+    definitions) and annotations (``rdfs:isDefinedBy``, DCMI, VANN …) are left out: no data
+    shape reads them, and every triple costs time in the SPARQL targets."""
+    out = Graph()
+    for s, p, o in ontology:
+        if isinstance(o, RDFLiteral) and (o.language or o.datatype in (None, XSD.string)):
+            continue
+        if p in _ANNOTATIONS or str(p).startswith(_ANNOTATION_NAMESPACES):
+            continue
+        out.add((s, p, o))
+    return out
+
+
+@lru_cache(maxsize=8)
+def _default_reference(base: str) -> Graph:
+    return reference_part(default_ontology(base))
 
 
 def clear_caches() -> None:
     """Forget the cached shapes and ontology (after editing the files)."""
     default_shapes.cache_clear()
     default_ontology.cache_clear()
+    _default_reference.cache_clear()
+
+
+@lru_cache(maxsize=512)
+def _prepared(text: str) -> Query:
+    return translateQuery(parseQuery(text))
+
+
+class _PreparingGraph(Graph):
+    """A graph that parses each SPARQL text once (rdflib's prepared queries).
+
+    pySHACL sends the same text for every focus node of a SPARQL constraint and for every
+    SPARQL target on every run; rdflib would parse it each time, at tens of ms a time.
+    """
+
+    def query(  # type: ignore[override]
+        self,
+        query_object: str | Query,
+        processor: str = "sparql",
+        result: str = "sparql",
+        initNs: Mapping[str, Any] | None = None,
+        initBindings: Mapping[str, Any] | None = None,
+        use_store_provided: bool = True,
+        **kwargs: Any,
+    ) -> Any:
+        if isinstance(query_object, str) and not initNs and processor == "sparql":
+            query_object = _prepared(query_object)
+        return super().query(
+            query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs
+        )
+
+
+def _describes(data: Graph, context: Graph, base: str) -> tuple[bool, bool]:
+    """Whether `data`'s subjects include a ``pob:`` term, and a code-list concept (a node
+    under ``{base}id/`` with a scheme or a concept type in `context`): otherwise the term
+    and concept checks could give no result that is kept."""
+    ontology_ns, id_ns = base + "ontology#", base + "id/"
+    concept_classes: set[Node] = {SKOS.Concept}
+    while True:  # skos:Concept and its subclasses
+        more = {s for c in concept_classes for s in context.subjects(RDFS.subClassOf, c)}
+        if more <= concept_classes:
+            break
+        concept_classes |= more
+    subjects = set(data.subjects())
+    terms = any(str(s).startswith(ontology_ns) for s in subjects)
+    concepts = any(
+        str(s).startswith(id_ns)
+        and (
+            (s, SKOS.inScheme, None) in context
+            or (s, SKOS.topConceptOf, None) in context
+            or any(c in concept_classes for c in context.objects(s, RDF.type))
+        )
+        for s in subjects
+    )
+    return terms, concepts
 
 
 # ----------------------------------------------------------------------------- results
 
 
 def _local(iri: Node) -> str:
-    text = str(iri)
-    return text.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+    return str(iri).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
-def render_path(
-    graph: Graph, path: Node, name: Callable[[URIRef], str] | None = None
-) -> str:
-    """A SHACL property path as SPARQL path text.
-
-    `name` writes an IRI (default ``<iri>``). A simple path is the bare IRI string when no
-    `name` is given, so ``Result.path`` of ``sh:path pob:kommunekode`` is the IRI itself.
-    """
+def render_path(graph: Graph, path: Node) -> str:
+    """A SHACL property path as text: a simple path is its IRI; any other is SPARQL
+    property-path syntax with ``<iri>`` (``^<…#organization>``, ``<a>/<b>``)."""
     if isinstance(path, URIRef):
-        return name(path) if name else str(path)
-    write = name or (lambda iri: f"<{iri}>")
+        return str(path)
 
     def walk(node: Node, nested: bool) -> str:
         if isinstance(node, URIRef):
-            return write(node)
+            return f"<{node}>"
         if (node, RDF.first, None) in graph:
             text = "/".join(walk(item, True) for item in Collection(graph, node))
+            return f"({text})" if nested else text
+        alternatives = graph.value(node, SH.alternativePath)
+        if alternatives is not None:
+            text = "|".join(walk(item, True) for item in Collection(graph, alternatives))
             return f"({text})" if nested else text
         for pred, fmt in (
             (SH.inversePath, "^{}"),
@@ -137,18 +227,14 @@ def render_path(
             inner = graph.value(node, pred)
             if inner is not None:
                 return fmt.format(walk(inner, True))
-        alternatives = graph.value(node, SH.alternativePath)
-        if alternatives is not None:
-            text = "|".join(walk(item, True) for item in Collection(graph, alternatives))
-            return f"({text})" if nested else text
-        return str(node)
+        return node.n3()
 
     return walk(path, False)
 
 
 @dataclasses.dataclass(frozen=True)
 class Result:
-    """One validation result, from the W3C report graph."""
+    """One validation result."""
 
     focus_node: Node
     path: str | None
@@ -160,70 +246,73 @@ class Result:
     source_constraint: Node | None = None
 
     def message(self, lang: str = "en") -> str:
-        """The message in `lang`, else in English, else any."""
+        """The message in `lang`, else English, else any."""
         for key in (lang, "en", *LANGUAGES):
             if key in self.messages:
                 return self.messages[key]
         return next(iter(self.messages.values()), "")
 
 
+_PLACEHOLDER = re.compile(r"\{[?$]\w+\}")
+
+
+def _templates(shapes: Graph, nodes: Iterable[Node | None]) -> dict[str, str]:
+    """Language -> ``sh:message`` of the first of `nodes` that has tagged messages."""
+    for node in nodes:
+        found = {
+            msg.language.lower(): str(msg)
+            for msg in shapes.objects(node, SH.message)
+            if isinstance(msg, RDFLiteral) and msg.language
+        }
+        if node is not None and found:
+            return found
+    return {}
+
+
 def _messages(report: Graph, result: Node, shapes: Graph) -> dict[str, str]:
-    """Messages by language: the shape's ``sh:message`` (as pySHACL filled it in) per
-    language; pySHACL's own untagged message for any language the shape does not give."""
-    tagged: dict[str, str] = {}
+    """Language -> message: the shape's ``sh:message``, as pySHACL filled it in.
+
+    pySHACL drops the language tag of a message whose ``{?var}`` it substitutes, so each
+    untagged message is matched back to its template. Where a shape has no message,
+    pySHACL's own (English) message stands for every language."""
+    templates = _templates(
+        shapes, (report.value(result, SH.sourceConstraint), report.value(result, SH.sourceShape))
+    )
+    out: dict[str, str] = {}
     plain: list[str] = []
     for msg in report.objects(result, SH.resultMessage):
         if isinstance(msg, RDFLiteral) and msg.language:
-            tagged.setdefault(msg.language.lower(), str(msg))
+            out.setdefault(msg.language.lower(), str(msg))
+            continue
+        for lang, template in templates.items():
+            pattern = "(.*?)".join(re.escape(part) for part in _PLACEHOLDER.split(template))
+            if lang not in out and re.fullmatch(pattern, str(msg), re.DOTALL):
+                out[lang] = str(msg)
+                break
         else:
             plain.append(str(msg))
-    if not tagged:
-        for node in (
-            report.value(result, SH.sourceConstraint),
-            report.value(result, SH.sourceShape),
-        ):
-            if node is None:
-                continue
-            for msg in shapes.objects(node, SH.message):
-                if isinstance(msg, RDFLiteral) and msg.language:
-                    tagged.setdefault(msg.language.lower(), str(msg))
-            if tagged:
-                break
-    fallback = plain[0] if plain else ""
-    out = {lang: tagged.get(lang, fallback) for lang in LANGUAGES}
-    out.update(tagged)
-    return {k: v for k, v in out.items() if v}
-
-
-def _results(report: Graph, shapes: Graph) -> list[Result]:
-    out: list[Result] = []
-    for node in report.subjects(RDF.type, SH.ValidationResult):
-        path = report.value(node, SH.resultPath)
-        severity = report.value(node, SH.resultSeverity)
-        component = report.value(node, SH.sourceConstraintComponent)
-        out.append(
-            Result(
-                focus_node=cast(Node, report.value(node, SH.focusNode)),
-                path=render_path(report, path) if path is not None else None,
-                value=report.value(node, SH.value),
-                constraint_component=_local(component) if component is not None else "",
-                severity=_local(severity) if severity is not None else "Violation",
-                source_shape=cast(Node, report.value(node, SH.sourceShape)),
-                messages=_messages(report, node, shapes),
-                source_constraint=report.value(node, SH.sourceConstraint),
-            )
-        )
-    order = {sev: i for i, sev in enumerate(SEVERITIES)}
-    out.sort(
-        key=lambda r: (
-            order.get(r.severity, len(order)),
-            str(r.focus_node),
-            r.path or "",
-            str(r.source_shape),
-            str(r.value),
-        )
-    )
+    for lang, template in templates.items():
+        out.setdefault(lang, template)
+    for lang in LANGUAGES:
+        if lang not in out and plain:
+            out[lang] = plain[0]
     return out
+
+
+def _result(report: Graph, node: Node, shapes: Graph) -> Result:
+    path = report.value(node, SH.resultPath)
+    component = report.value(node, SH.sourceConstraintComponent)
+    severity = report.value(node, SH.resultSeverity)
+    return Result(
+        focus_node=cast(Node, report.value(node, SH.focusNode)),
+        path=render_path(report, path) if path is not None else None,
+        value=report.value(node, SH.value),
+        constraint_component=_local(component) if component is not None else "",
+        severity=_local(severity) if severity is not None else "Violation",
+        source_shape=cast(Node, report.value(node, SH.sourceShape)),
+        messages=_messages(report, node, shapes),
+        source_constraint=report.value(node, SH.sourceConstraint),
+    )
 
 
 def _copy_closure(source: Graph, target: Graph, node: Node) -> None:
@@ -231,18 +320,17 @@ def _copy_closure(source: Graph, target: Graph, node: Node) -> None:
     todo, seen = [node], set()
     while todo:
         current = todo.pop()
-        if current in seen:
-            continue
-        seen.add(current)
-        for p, o in source.predicate_objects(current):
-            target.add((current, p, o))
-            if isinstance(o, BNode):
-                todo.append(o)
+        if current not in seen:
+            seen.add(current)
+            for p, o in source.predicate_objects(current):
+                target.add((current, p, o))
+                if isinstance(o, BNode):
+                    todo.append(o)
 
 
-def _filtered_report(report: Graph, keep: Iterable[Node], conforms: bool) -> Graph:
+def _report_graph(report: Graph, root: Node | None, keep: Iterable[Node], conforms: bool) -> Graph:
     out = bind_all(Graph())
-    root = report.value(predicate=RDF.type, object=SH.ValidationReport) or BNode()
+    root = root or BNode()
     out.add((root, RDF.type, SH.ValidationReport))
     out.add((root, SH.conforms, RDFLiteral(conforms)))
     for node in keep:
@@ -265,7 +353,7 @@ class Report:
     inference: Inference = "none"
 
     def counts(self) -> dict[str, int]:
-        """Number of results by severity (every severity present, zero or more)."""
+        """Number of results by severity; every severity is a key."""
         counts = dict.fromkeys(SEVERITIES, 0)
         for result in self.results:
             counts[result.severity] = counts.get(result.severity, 0) + 1
@@ -275,7 +363,8 @@ class Report:
         return [r for r in self.results if r.severity == severity]
 
     def to_json(self, lang: str = "en") -> dict[str, Any]:
-        """A JSON-ready summary; IRIs in full, literals as their lexical form."""
+        """A JSON-ready summary: IRIs in full, literals as their text, blank nodes ``_:x``;
+        ``message`` in `lang` and ``messages`` in every language."""
 
         def term(node: Node | None) -> str | None:
             if node is None:
@@ -305,35 +394,33 @@ class Report:
         }
 
     def to_text(self, lang: str = "en") -> str:
-        """A readable report, IRIs shortened with the project prefixes."""
+        """A readable report in `lang`, IRIs shortened with the project prefixes."""
         table = sorted(prefixes().items(), key=lambda kv: -len(kv[1]))
 
-        def short(node: Node | None) -> str:
+        def short(node: Node | str | None) -> str:
             if node is None:
                 return "-"
-            if isinstance(node, URIRef):
-                for prefix, ns in table:
-                    if str(node).startswith(ns) and len(str(node)) > len(ns):
-                        return f"{prefix}:{str(node)[len(ns):]}"
-                return f"<{node}>"
-            return node.n3()
+            if isinstance(node, RDFLiteral | BNode):
+                return node.n3()
+            for prefix, ns in table:
+                if str(node).startswith(ns) and len(str(node)) > len(ns):
+                    return f"{prefix}:{str(node)[len(ns) :]}"
+            return f"<{node}>"
 
-        def short_path(result: Result) -> str:
-            if result.path is None:
-                return "-"
-            if not result.path.startswith(("<", "^", "(")):
-                return short(URIRef(result.path))
-            return re.sub(r"<([^>]+)>", lambda m: short(URIRef(m.group(1))), result.path)
+        def short_path(path: str | None) -> str:
+            if path is None or not path.startswith(("<", "^", "(")):
+                return short(path)
+            return re.sub(r"<([^>]+)>", lambda m: short(m.group(1)), path)
 
-        heading = {"da": ("Overholder", "Ja", "Nej"), "en": ("Conforms", "yes", "no")}
-        label, yes, no = heading.get(lang, heading["en"])
+        words = {"da": ("Overholder", "ja", "nej"), "en": ("Conforms", "yes", "no")}
+        label, yes, no = words.get(lang, words["en"])
         counts = ", ".join(f"{sev}: {n}" for sev, n in self.counts().items())
         lines = [f"{label}: {yes if self.conforms else no} ({counts})"]
         for r in self.results:
+            value = f" = {short(r.value)}" if r.value is not None else ""
             lines.append(
-                f"[{r.severity}] {short(r.focus_node)} {short_path(r)}"
-                + (f" = {short(r.value)}" if r.value is not None else "")
-                + f" ({r.constraint_component}; {short(r.source_shape)})"
+                f"[{r.severity}] {short(r.focus_node)} {short_path(r.path)}{value}"
+                f" ({r.constraint_component}; {short(r.source_shape)})"
             )
             lines.append(f"    {r.message(lang)}")
         return "\n".join(lines) + "\n"
@@ -352,29 +439,37 @@ def validate(
     extra: Graph | None = None,
     base: str = CANONICAL_BASE,
 ) -> Report:
-    """Validate `data` (with `extra` as reference data) against the shapes.
+    """Validate `data` against the shapes, with `extra` as reference data.
 
-    `ontology` and `shapes` default to the project's files for `base` (cached). Results
-    whose focus node is only described in `extra` or the ontology are dropped (see the
-    module docstring). Conforms when no result has severity Violation.
+    `ontology` and `shapes` default to the project's files for `base` (cached). Only
+    results whose focus node is a subject in `data` are reported. Conforms when no result
+    has severity Violation.
     """
     if profile not in ("core", "strict"):
         raise ValueError(f"unknown profile {profile!r}")
     if inference not in ("none", "rdfs", "owlrl"):
         raise ValueError(f"unknown inference {inference!r}")
-    ont = ontology if ontology is not None else default_ontology(base)
-    if shapes is None:
-        shacl = default_shapes(normalise_base(base), profile)
-    else:
-        shacl = strict_copy(shapes) if profile == "strict" else shapes
+    base = normalise_base(base)
+    full_ontology = ontology if ontology is not None else default_ontology(base)
+    reference = reference_part(ontology) if ontology is not None else _default_reference(base)
 
-    merged = Graph()
+    own = set(data.subjects())
+    merged = _PreparingGraph()
     merged += data
     if extra is not None:
         merged += extra
-    merged += ont
+    merged += reference
+    for subject in own:  # what the ontology says about a node the data describes too
+        for p, o in full_ontology.predicate_objects(subject):
+            merged.add((subject, p, o))
 
-    _, report, _ = pyshacl_validate(
+    if shapes is None:
+        terms, concepts = (True, True) if inference != "none" else _describes(data, merged, base)
+        shacl = default_shapes(base, profile, terms, concepts)
+    else:
+        shacl = strict_copy(shapes) if profile == "strict" else shapes
+
+    _, raw, _ = pyshacl_validate(
         merged,
         shacl_graph=shacl,
         inference=inference,
@@ -383,27 +478,27 @@ def validate(
         allow_infos=True,
         inplace=True,
     )
-    report = cast(Graph, report)
-
-    reference = set(ont.subjects())
-    if extra is not None:
-        reference.update(extra.subjects())
-    own = set(data.subjects())
-    kept_nodes = [
-        node
-        for node in report.subjects(RDF.type, SH.ValidationResult)
-        if (focus := report.value(node, SH.focusNode)) in own or focus not in reference
+    report = cast(Graph, raw)
+    root = report.value(predicate=RDF.type, object=SH.ValidationReport)
+    kept = [  # top-level results only: nested ones (sh:detail) stay inside their parent
+        node for node in report.objects(root, SH.result) if report.value(node, SH.focusNode) in own
     ]
-    kept = Graph()
-    for node in kept_nodes:
-        _copy_closure(report, kept, node)
-        kept.add((node, RDF.type, SH.ValidationResult))
-    results = _results(kept, shacl)
+    order = {severity: i for i, severity in enumerate(SEVERITIES)}
+    results = sorted(
+        (_result(report, node, shacl) for node in kept),
+        key=lambda r: (
+            order.get(r.severity, len(order)),
+            str(r.focus_node),
+            r.path or "",
+            str(r.source_shape),
+            str(r.value),
+        ),
+    )
     conforms = not any(r.severity == "Violation" for r in results)
     return Report(
         conforms=conforms,
         results=results,
-        graph=_filtered_report(report, kept_nodes, conforms),
+        graph=_report_graph(report, root, kept, conforms),
         profile=profile,
         inference=inference,
     )
