@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 
 deps-js: $(STAMP)
 	@if [ -f package.json ]; then \
-	  if [ ! -d node_modules ] || [ package.json -nt node_modules ]; then npm install --no-audit --no-fund --silent; fi; \
+	  if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then npm ci --no-audit --no-fund --silent; fi; \
 	  $(BIN)/python -m pob.assets; \
 	fi
 
