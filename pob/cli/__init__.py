@@ -16,6 +16,4 @@ app = typer.Typer(
 
 # Register command modules (import for side effects).
 import pob.cli.graph_cmds  # noqa: E402
-
-with __import__("contextlib").suppress(ModuleNotFoundError):  # TEMP until service_cmds lands
-    import pob.cli.service_cmds  # noqa: F401
+import pob.cli.service_cmds  # noqa: E402,F401
