@@ -37,6 +37,8 @@ class Settings:
     max_query_bytes: int = 100_000
     max_result_rows: int = 100_000
     max_nesting: int = 64
+    #: operators and group keywords in one query (long chains crash Oxigraph too)
+    max_operators: int = 1000
     max_upload_bytes: int = 50_000_000
     #: the public address of the service (for the service description); default: the request
     public_url: str | None = None
@@ -49,10 +51,15 @@ class Settings:
     queries_dir: Path = QUERIES_DIR
     #: build (or check the hash and reuse) the curated graphs when the service starts
     build_on_start: bool = True
+    #: the open-data dumps (`pob export --all`; rebuilt by the service when the graph changes)
+    dumps_dir: Path = Path("var/dumps")
+    #: datasets per page of /catalog
+    catalog_page_size: int = 50
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "base", normalise_base(self.base))
         object.__setattr__(self, "data_dir", Path(self.data_dir))
+        object.__setattr__(self, "dumps_dir", Path(self.dumps_dir))
         if self.store_url:
             root = self.store_url.rstrip("/")
             for name, suffix in (
@@ -62,7 +69,14 @@ class Settings:
             ):
                 if not getattr(self, name):
                     object.__setattr__(self, name, root + suffix)
-        for name in ("query_timeout", "max_query_bytes", "max_result_rows", "max_nesting"):
+        for name in (
+            "query_timeout",
+            "max_query_bytes",
+            "max_result_rows",
+            "max_nesting",
+            "max_operators",
+            "catalog_page_size",
+        ):
             if getattr(self, name) <= 0:
                 raise SettingsError(f"{name} must be positive")
         if self.workers < 1:
@@ -89,10 +103,13 @@ _ENV: dict[str, tuple[str, type]] = {
     "POB_MAX_QUERY_BYTES": ("max_query_bytes", int),
     "POB_MAX_RESULT_ROWS": ("max_result_rows", int),
     "POB_MAX_NESTING": ("max_nesting", int),
+    "POB_MAX_OPERATORS": ("max_operators", int),
     "POB_MAX_UPLOAD_BYTES": ("max_upload_bytes", int),
     "POB_PUBLIC_URL": ("public_url", str),
     "POB_WORKERS": ("workers", int),
     "POB_QUERIES_DIR": ("queries_dir", Path),
+    "POB_DUMPS_DIR": ("dumps_dir", Path),
+    "POB_CATALOG_PAGE_SIZE": ("catalog_page_size", int),
 }
 
 

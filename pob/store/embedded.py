@@ -1,0 +1,215 @@
+"""The embedded store: a persistent pyoxigraph store in a data directory.
+
+Queries and graph dumps run in worker processes (:mod:`pob.execution`), each with a
+read-only handle. This process keeps a read-only handle of its own for small reads (the
+list of graphs, the recorded hash). Writes take the write lock, drain the pool (no reader
+may be open while another process writes), open the store read-write, write in one
+transaction, close it and start fresh workers. A build writes a whole new version beside
+the live one and swaps the `current` link (:mod:`pob.store.layout`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import gc
+from collections.abc import AsyncIterator, Callable, Mapping
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pyoxigraph as ox
+
+from pob.execution import WorkerPool
+from pob.guard import CheckedQuery
+from pob.namespaces import prefixes
+from pob.store import layout, ops
+from pob.store.base import Dataset, QueryResult, Store
+from pob.store.errors import EngineUnavailable, UnknownGraph
+
+T = TypeVar("T")
+
+
+class EmbeddedStore(Store):
+    def __init__(self, settings: Any) -> None:
+        super().__init__(settings)
+        self.data_dir: Path = Path(settings.data_dir).resolve()
+        self.pool: WorkerPool | None = None
+        self._lock = layout.DirectoryLock(self.data_dir)
+        self._write_lock = asyncio.Lock()
+        self._reader: ox.Store | None = None
+        self._graphs: frozenset[str] | None = None
+        self._counts: dict[str, int] | None = None
+        #: bumped after every write, so workers reopen their read-only handles
+        self._generation = 0
+        self._spool: Path = self.data_dir / "spool"
+
+    # -- life cycle ---------------------------------------------------------------------
+
+    async def open(self, workers: bool = True) -> None:
+        """Own the data directory, make sure a store exists, start the workers."""
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self._lock.acquire()
+        layout.remove_stale(self.data_dir)
+        self._spool = layout.spool_dir(self.data_dir)
+        if layout.current(self.data_dir) is None:
+            version = layout.new_version(self.data_dir)
+            await asyncio.to_thread(_close_after, ox.Store(str(version)))
+            layout.swap(self.data_dir, version)
+        if workers:
+            self.pool = WorkerPool(self.settings.workers, "pob.worker", (str(self._spool),))
+            await self.pool.start()
+
+    async def close(self) -> None:
+        if self.pool is not None:
+            await self.pool.close()
+            self.pool = None
+        self._drop_reader()
+        self._lock.release()
+
+    @property
+    def path(self) -> Path:
+        path = layout.current(self.data_dir)
+        if path is None:
+            raise EngineUnavailable(f"no store in {self.data_dir}; run `pob build`")
+        return path
+
+    def _read(self) -> ox.Store:
+        if self._reader is None:
+            self._reader = ox.Store.read_only(str(self.path))
+        return self._reader
+
+    def _drop_reader(self) -> None:
+        self._reader = None
+        gc.collect()
+
+    async def _in_worker(self, kind: str, *args: Any) -> Any:
+        if self.pool is None:  # no workers (CLI): run here, without a deadline
+            handler: Callable[..., Any] = getattr(ops, _LOCAL[kind])
+            return await self._local(lambda store: handler(store, *args, spool_dir=self._spool))
+        where = (str(self.path), self._generation)
+        return await self.pool.run((kind, where, args), self.settings.query_timeout)
+
+    # -- reads --------------------------------------------------------------------------
+
+    async def query(
+        self, query: CheckedQuery, dataset: Dataset, media_type: str, max_rows: int | None
+    ) -> QueryResult:
+        result: QueryResult = await self._in_worker(
+            "query", query.text, dataset, media_type, max_rows, query.base_iri
+        )
+        return result
+
+    async def _local(self, action: Callable[[ox.Store], T]) -> T:
+        """A small read in this process; waits while a write has the store."""
+        async with self._write_lock:
+            return await asyncio.to_thread(action, self._read())
+
+    async def graphs(self, refresh: bool = False) -> frozenset[str]:
+        if self._graphs is None or refresh:
+            self._graphs = frozenset(await self._local(ops.list_graphs))
+        return self._graphs
+
+    async def triple_counts(self) -> dict[str, int]:
+        if self._counts is None:
+            self._counts = await self._local(ops.triple_counts)
+        return dict(self._counts)
+
+    async def get_graph(self, graph: str | None, media_type: str) -> QueryResult:
+        if graph is not None and graph not in await self.graphs():
+            raise UnknownGraph(f"graph <{graph}> is not in this store")
+        result: QueryResult = await self._in_worker(
+            "graph", graph, media_type, prefixes(self.settings.base)
+        )
+        return result
+
+    async def recorded_hash(self) -> str | None:
+        meta = self.graph_iri("meta")
+        return await self._local(lambda store: ops.recorded_hash(store, meta))
+
+    # -- writes -------------------------------------------------------------------------
+
+    @contextlib.asynccontextmanager
+    async def _writing(self) -> AsyncIterator[None]:
+        async with self._write_lock, self._drained():
+            self._drop_reader()
+            try:
+                yield
+            finally:
+                self._graphs = self._counts = None
+                self._generation += 1
+
+    def _drained(self) -> contextlib.AbstractAsyncContextManager[None]:
+        if self.pool is None:
+            return contextlib.nullcontext()
+        return self.pool.exclusive(quiesce=("close", None, ()))
+
+    async def _write(self, action: Callable[[ox.Store], T]) -> T:
+        async with self._writing():
+            return await asyncio.to_thread(_with_store, self.path, action)
+
+    async def put_graph(self, graph: str, ntriples: bytes) -> bool:
+        return await self._write(lambda s: ops.write_graph(s, graph, ntriples, replace=True))
+
+    async def post_graph(self, graph: str, ntriples: bytes) -> bool:
+        return await self._write(lambda s: ops.write_graph(s, graph, ntriples, replace=False))
+
+    async def delete_graph(self, graph: str) -> None:
+        await self._write(lambda s: ops.drop_graph(s, graph))
+
+    async def replace_curated(self, graphs: Mapping[str, bytes]) -> None:
+        """Build a new version (curated graphs + every other graph copied), then swap."""
+        curated = {self.graph_iri(name) for name in graphs}
+        async with self._write_lock:
+            version = layout.new_version(self.data_dir)
+            await asyncio.to_thread(self._stage, version, graphs, curated)
+            async with self._drained():
+                self._drop_reader()
+                layout.swap(self.data_dir, version)
+                layout.remove_stale(self.data_dir)
+                self._graphs = self._counts = None
+                self._generation += 1
+
+    def _stage(self, version: Path, graphs: Mapping[str, bytes], curated: set[str]) -> None:
+        source = ox.Store.read_only(str(self.path))
+        target = ox.Store(str(version))
+        try:
+            for name, ntriples in graphs.items():
+                load_graph(target, self.graph_iri(name), ntriples)
+            for graph in source.named_graphs():
+                if isinstance(graph, ox.NamedNode) and graph.value not in curated:
+                    target.add_graph(graph)
+                    target.bulk_extend(source.quads_for_pattern(None, None, None, graph))
+            target.flush()
+        finally:
+            del source, target
+            gc.collect()
+
+
+_LOCAL = {
+    "query": "run_query",
+    "graph": "dump_graph",
+}
+
+
+def load_graph(store: ox.Store, graph: str, ntriples: bytes) -> None:
+    """Load one graph into a store being built (a hook the crash test patches)."""
+    name = ox.NamedNode(graph)
+    store.add_graph(name)
+    store.load(ntriples, ox.RdfFormat.N_TRIPLES, to_graph=name)
+
+
+def _with_store(path: Path, action: Callable[[ox.Store], T]) -> T:
+    store = ox.Store(str(path))
+    try:
+        result = action(store)
+        store.flush()
+        return result
+    finally:
+        del store
+        gc.collect()
+
+
+def _close_after(store: ox.Store) -> None:
+    store.flush()
+    del store
+    gc.collect()

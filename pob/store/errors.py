@@ -1,0 +1,101 @@
+"""What can go wrong in a store, each with the HTTP status the service answers with."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class StoreError(Exception):
+    """Something failed in the store or the engine behind it."""
+
+    status = 500
+    title = "Store error"
+
+    def __init__(self, detail: str, line: int | None = None, column: int | None = None) -> None:
+        self.detail = detail
+        self.line = line
+        self.column = column
+        super().__init__(detail)
+
+
+class QuerySyntaxError(StoreError):
+    """The engine's parser refused the query."""
+
+    status = 400
+    title = "Query syntax error"
+
+
+class QueryTimeout(StoreError):
+    """The query ran past the time limit and was stopped."""
+
+    status = 503
+    title = "Query timed out"
+
+
+class ResultTooLarge(StoreError):
+    """The result has more rows (or triples) than the service hands out."""
+
+    status = 413
+    title = "Result too large"
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        super().__init__(
+            f"the result has more than {limit:,} rows; narrow the query (LIMIT, FILTER) "
+            "or page through it with LIMIT and OFFSET"
+        )
+
+
+class UnknownGraph(StoreError):
+    """A named graph that is not in the store."""
+
+    status = 404
+    title = "No such graph"
+
+
+class ProtectedGraph(StoreError):
+    """A write to a graph that only the build may change."""
+
+    status = 403
+    title = "Graph is read-only"
+
+
+class EngineUnavailable(StoreError):
+    """The engine (a worker process or the remote server) stopped or cannot be reached."""
+
+    status = 502
+    title = "Engine unavailable"
+
+
+class StoreLocked(StoreError):
+    """Another process (a running server) holds the embedded store."""
+
+    status = 409
+    title = "Store in use"
+
+
+#: how a worker process reports an error: (class name, detail, line, column)
+ErrorReply = tuple[str, tuple[str, str, int | None, int | None]]
+
+
+def error_reply(exc: BaseException) -> ErrorReply:
+    """An exception as plain data (not pickled: the constructors differ)."""
+    if isinstance(exc, ResultTooLarge):
+        return "error", ("ResultTooLarge", str(exc.limit), None, None)
+    if isinstance(exc, StoreError):
+        return "error", (type(exc).__name__, exc.detail, exc.line, exc.column)
+    return "error", ("StoreError", f"{type(exc).__name__}: {exc}", None, None)
+
+
+def unwrap(reply: Any) -> Any:
+    """A worker's answer: its value, or the error it reported raised again."""
+    status, payload = reply
+    if status == "ok":
+        return payload
+    kind, detail, line, column = payload
+    if kind == "ResultTooLarge":
+        raise ResultTooLarge(int(detail))
+    error_type = globals().get(kind)
+    if not (isinstance(error_type, type) and issubclass(error_type, StoreError)):
+        error_type = StoreError
+    raise error_type(detail, line, column)

@@ -1,0 +1,139 @@
+"""Plain operations on a pyoxigraph store: what the worker processes and the writer run."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from pob import formats
+from pob.store import results
+from pob.store.base import Dataset, QueryResult
+from pob.store.errors import UnknownGraph
+
+PROV_GENERATED_BY = "http://www.w3.org/ns/prov#wasGeneratedBy"
+SPDX_CHECKSUM = "http://spdx.org/rdf/terms#checksum"
+SPDX_CHECKSUM_VALUE = "http://spdx.org/rdf/terms#checksumValue"
+
+
+def run_query(
+    store: ox.Store,
+    text: str,
+    dataset: Dataset,
+    media_type: str,
+    max_rows: int | None,
+    base_iri: str | None = None,
+    *,
+    spool_dir: Path | None = None,
+) -> QueryResult:
+    return results.run_query(store, text, dataset, media_type, max_rows, spool_dir, base_iri)
+
+
+def dump_graph(
+    store: ox.Store,
+    graph: str | None,
+    media_type: str,
+    prefixes: dict[str, str] | None = None,
+    *,
+    spool_dir: Path | None = None,
+) -> QueryResult:
+    """A named graph (or, for None, the union of all graphs) serialised in `media_type`.
+
+    Turtle and TriG get the `prefixes` the graph uses (a first pass finds them)."""
+    if graph is not None and not store.contains_named_graph(ox.NamedNode(graph)):
+        raise UnknownGraph(f"graph <{graph}> is not in this store")
+    if media_type not in (formats.TURTLE, formats.TRIG):
+        prefixes = None
+    elif prefixes:
+        prefixes = used_prefixes(_triples(store, graph), prefixes)
+    if graph is not None and media_type in formats.DATASET_TYPES:
+        out = results.Spool(spool_dir)
+        quads = store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+        ox.serialize(quads, out.io, results.RDF_FORMATS[media_type], prefixes=prefixes)
+        return out.result(media_type)
+    return results.write_triples(_triples(store, graph), media_type, spool_dir, prefixes=prefixes)
+
+
+def _triples(store: ox.Store, graph: str | None) -> Iterator[ox.Triple]:
+    if graph is not None:
+        for quad in store.quads_for_pattern(None, None, None, ox.NamedNode(graph)):
+            yield quad.triple
+        return
+    solutions = store.query(
+        "SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }", use_default_graph_as_union=True
+    )
+    assert isinstance(solutions, ox.QuerySolutions)
+    for row in solutions:
+        yield ox.Triple(row[0], row[1], row[2])
+
+
+def used_prefixes(triples: Iterable[ox.Triple], prefixes: dict[str, str]) -> dict[str, str]:
+    """The prefixes whose namespace some IRI of `triples` is directly in."""
+    by_namespace = {ns: prefix for prefix, ns in prefixes.items()}
+    used: dict[str, str] = {}
+    for triple in triples:
+        for term in (triple.subject, triple.predicate, triple.object):
+            if isinstance(term, ox.Literal):
+                term = term.datatype
+            if isinstance(term, ox.NamedNode):
+                iri = term.value
+                namespace = iri[: max(iri.rfind("/"), iri.rfind("#")) + 1]
+                if namespace in by_namespace:
+                    used[by_namespace[namespace]] = namespace
+    return used
+
+
+def list_graphs(store: ox.Store) -> list[str]:
+    return sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
+
+
+def triple_counts(store: ox.Store) -> dict[str, int]:
+    counts = dict.fromkeys(list_graphs(store), 0)
+    rows = store.query("SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    assert isinstance(rows, ox.QuerySolutions)
+    for row in rows:
+        graph, n = row["g"], row["n"]
+        if isinstance(graph, ox.NamedNode) and isinstance(n, ox.Literal):
+            counts[graph.value] = int(n.value)
+    return counts
+
+
+def hash_query(meta: str) -> str:
+    """SPARQL for the sources hash recorded by the last build in the meta graph."""
+    return (
+        f"SELECT ?h WHERE {{ GRAPH <{meta}> {{ <{meta}> <{PROV_GENERATED_BY}> ?build . "
+        f"?build <{SPDX_CHECKSUM}> ?c . ?c <{SPDX_CHECKSUM_VALUE}> ?h }} }} LIMIT 1"
+    )
+
+
+def recorded_hash(store: ox.Store, meta: str) -> str | None:
+    rows = store.query(hash_query(meta))
+    assert isinstance(rows, ox.QuerySolutions)
+    for row in rows:
+        value = row["h"]
+        return value.value if value is not None else None
+    return None
+
+
+def write_graph(store: ox.Store, graph: str, ntriples: bytes, replace: bool) -> bool:
+    """Replace (or add to) a graph in one transaction; True if the graph is new.
+
+    One SPARQL Update request is one transaction in Oxigraph, so a crash leaves either the
+    old graph or the new one. `ntriples` must come from our own N-Triples serialiser.
+    """
+    name = ox.NamedNode(graph)
+    created = not store.contains_named_graph(name)
+    drop = f"DROP SILENT GRAPH <{graph}> ;\n" if replace else ""
+    store.update(
+        f"{drop}CREATE SILENT GRAPH <{graph}> ;\n"
+        f"INSERT DATA {{ GRAPH <{graph}> {{\n{ntriples.decode('utf-8')}\n}} }}"
+    )
+    return created
+
+
+def drop_graph(store: ox.Store, graph: str) -> None:
+    name = ox.NamedNode(graph)
+    if not store.contains_named_graph(name):
+        raise UnknownGraph(f"graph <{graph}> is not in this store")
+    store.remove_graph(name)

@@ -1,0 +1,263 @@
+"""A remote SPARQL 1.1 engine (Oxigraph server, Fuseki, GraphDB, Virtuoso, Neptune …).
+
+Queries go to the query endpoint as a form POST with an explicit dataset (so the default
+graph is the union of our graphs whatever the engine's own default is); SELECT results are
+asked for as TSV and CONSTRUCT/DESCRIBE as N-Triples, both one row (triple) per line, so
+they are counted exactly while they stream into the spool and cut off past the row limit;
+pyoxigraph then writes the format the client asked for. Writes use the Graph Store
+protocol: one PUT / POST / DELETE per graph, each atomic in the engine. A build PUTs the
+curated graphs one after the other (meta last, so the recorded hash only changes after
+every graph is in): readers may see a new `data` beside an old `inferred` for a moment.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+import pyoxigraph as ox
+
+from pob import formats
+from pob.guard import CheckedQuery
+from pob.namespaces import prefixes
+from pob.store import ops, results
+from pob.store.base import Dataset, QueryResult, Store
+from pob.store.errors import (
+    EngineUnavailable,
+    QuerySyntaxError,
+    QueryTimeout,
+    ResultTooLarge,
+    UnknownGraph,
+)
+
+GRAPHS_TTL = 10.0
+
+
+class RemoteStore(Store):
+    def __init__(self, settings: Any) -> None:
+        super().__init__(settings)
+        self.query_url: str = settings.store_query_url
+        self.update_url: str = settings.store_update_url
+        self.gsp_url: str = settings.store_gsp_url
+        self.client: httpx.AsyncClient | None = None
+        self._graphs: tuple[float, frozenset[str]] | None = None
+        self._spool = None
+
+    async def open(self, workers: bool = True) -> None:
+        self.client = httpx.AsyncClient(timeout=httpx.Timeout(self.settings.query_timeout))
+
+    async def close(self) -> None:
+        if self.client is not None:
+            await self.client.aclose()
+            self.client = None
+
+    @property
+    def http(self) -> httpx.AsyncClient:
+        if self.client is None:
+            raise EngineUnavailable("the remote store is not open")
+        return self.client
+
+    # -- queries ------------------------------------------------------------------------
+
+    async def _form(self, dataset: Dataset) -> list[tuple[str, str]]:
+        if dataset.from_query:
+            return []
+        everything = sorted(await self.graphs())
+        default = everything if dataset.default is None else list(dataset.default)
+        named = everything if dataset.named is None else list(dataset.named)
+        if not default and not named:  # an empty dataset cannot be said in the protocol
+            default = [self.graph_iri("none")]
+        return [("default-graph-uri", g) for g in default] + [("named-graph-uri", g) for g in named]
+
+    async def query(
+        self, query: CheckedQuery, dataset: Dataset, media_type: str, max_rows: int | None
+    ) -> QueryResult:
+        form = [("query", query.text), *await self._form(dataset)]
+        kind = query.form
+        accept = {"SELECT": formats.TSV, "ASK": media_type}.get(kind, formats.NTRIPLES)
+        lines = None if max_rows is None or kind == "ASK" else max_rows + (kind == "SELECT")
+        try:
+            spool = await asyncio.wait_for(
+                self._fetch(form, accept, lines), self.settings.query_timeout
+            )
+        except TimeoutError:
+            raise QueryTimeout(
+                f"the query ran longer than {self.settings.query_timeout:g} s and was stopped"
+            ) from None
+        except ResultTooLarge:
+            raise ResultTooLarge(max_rows or 0) from None
+        if kind == "ASK":
+            return spool.result(media_type)
+        if kind == "SELECT":
+            return await asyncio.to_thread(results.convert_tsv, spool, media_type, None)
+        return await asyncio.to_thread(_convert_ntriples, spool, media_type, spool.lines)
+
+    async def _fetch(
+        self, form: list[tuple[str, str]], accept: str, lines: int | None
+    ) -> results.Spool:
+        spool = results.Spool(None, lines)
+        try:
+            async with self.http.stream(
+                "POST", self.query_url, data=_multi(form), headers={"Accept": accept}
+            ) as response:
+                if response.status_code >= 400:
+                    await response.aread()
+                    raise _engine_error(response)
+                async for chunk in response.aiter_bytes():
+                    try:
+                        spool.write(chunk)
+                    except results.TooManyRows:
+                        raise ResultTooLarge(0) from None
+        except httpx.TimeoutException:
+            spool.drop()
+            raise TimeoutError from None
+        except httpx.HTTPError as exc:
+            spool.drop()
+            raise EngineUnavailable(f"the remote store did not answer: {exc}") from exc
+        except BaseException:  # too many rows, an engine error, or cancelled at the deadline
+            spool.drop()
+            raise
+        return spool
+
+    async def _select(self, text: str) -> list[dict[str, Any]]:
+        response = await self._call(
+            "POST",
+            self.query_url,
+            data={"query": text},
+            headers={"Accept": formats.JSON},
+        )
+        bindings: list[dict[str, Any]] = json.loads(response.content)["results"]["bindings"]
+        return bindings
+
+    async def _call(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        try:
+            response = await self.http.request(method, url, **kwargs)
+        except httpx.HTTPError as exc:
+            raise EngineUnavailable(f"the remote store did not answer: {exc}") from exc
+        if response.status_code == 404 and method in ("GET", "DELETE"):
+            raise UnknownGraph(f"graph <{kwargs.get('params', {}).get('graph')}> is not there")
+        if response.status_code >= 400:
+            raise EngineUnavailable(
+                f"the remote store answered {response.status_code}: {response.text[:500]}"
+            )
+        return response
+
+    async def graphs(self, refresh: bool = False) -> frozenset[str]:
+        now = time.monotonic()
+        if refresh or self._graphs is None or now - self._graphs[0] > GRAPHS_TTL:
+            rows = await self._select("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
+            found = frozenset(r["g"]["value"] for r in rows if r.get("g", {}).get("type") == "uri")
+            self._graphs = (now, found)
+        return self._graphs[1]
+
+    async def triple_counts(self) -> dict[str, int]:
+        rows = await self._select(
+            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+        )
+        counts = dict.fromkeys(await self.graphs(refresh=True), 0)
+        counts.update({r["g"]["value"]: int(r["n"]["value"]) for r in rows})
+        return counts
+
+    async def recorded_hash(self) -> str | None:
+        rows = await self._select(ops.hash_query(self.graph_iri("meta")))
+        return rows[0]["h"]["value"] if rows else None
+
+    async def get_graph(self, graph: str | None, media_type: str) -> QueryResult:
+        if graph is None:
+            form = [
+                ("query", "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"),
+                *await self._form(Dataset()),
+            ]
+            spool = await self._fetch(form, formats.NTRIPLES, None)
+        else:
+            response = await self._call(
+                "GET", self.gsp_url, params={"graph": graph}, headers={"Accept": formats.NTRIPLES}
+            )
+            spool = results.Spool(None)
+            spool.write(response.content)
+        return await asyncio.to_thread(
+            _convert_graph, spool, media_type, graph, prefixes(self.settings.base)
+        )
+
+    # -- writes -------------------------------------------------------------------------
+
+    async def _send(self, method: str, graph: str, ntriples: bytes) -> bool:
+        existed = graph in await self.graphs(refresh=True)
+        await self._call(
+            method,
+            self.gsp_url,
+            params={"graph": graph},
+            content=ntriples,
+            headers={"Content-Type": formats.NTRIPLES},
+        )
+        self._graphs = None
+        return not existed
+
+    async def put_graph(self, graph: str, ntriples: bytes) -> bool:
+        return await self._send("PUT", graph, ntriples)
+
+    async def post_graph(self, graph: str, ntriples: bytes) -> bool:
+        return await self._send("POST", graph, ntriples)
+
+    async def delete_graph(self, graph: str) -> None:
+        await self._call("DELETE", self.gsp_url, params={"graph": graph})
+        self._graphs = None
+
+    async def replace_curated(self, graphs: Mapping[str, bytes]) -> None:
+        names = sorted(graphs, key=lambda n: n == "meta")  # meta (the hash) last
+        for name in names:
+            await self.put_graph(self.graph_iri(name), graphs[name])
+
+
+def _multi(form: list[tuple[str, str]]) -> dict[str, list[str]]:
+    """Form fields with repeated names, the way httpx takes them."""
+    out: dict[str, list[str]] = {}
+    for key, value in form:
+        out.setdefault(key, []).append(value)
+    return out
+
+
+def _engine_error(response: httpx.Response) -> Exception:
+    text = response.text.strip()[:2000]
+    if response.status_code == 400:
+        error = results.syntax_error(SyntaxError(text))
+        return QuerySyntaxError(f"the engine refused the query: {text}", error.line, error.column)
+    return EngineUnavailable(f"the remote store answered {response.status_code}: {text}")
+
+
+def _convert_graph(
+    spool: results.Spool, media_type: str, graph: str | None, table: dict[str, str]
+) -> QueryResult:
+    """N-Triples of a graph dump → `media_type`, as the embedded store writes it."""
+    if media_type == formats.NTRIPLES:
+        return spool.result(media_type)
+    with spool.reader() as source:
+        triples = [q.triple for q in ox.parse(source, ox.RdfFormat.N_TRIPLES)]
+    spool.drop()
+    used = ops.used_prefixes(triples, table) if media_type in _PREFIXED else None
+    if graph is not None and media_type in formats.DATASET_TYPES:
+        name = ox.NamedNode(graph)
+        out = results.Spool(None)
+        quads = (ox.Quad(t.subject, t.predicate, t.object, name) for t in triples)
+        ox.serialize(quads, out.io, results.RDF_FORMATS[media_type], prefixes=used)
+        return out.result(media_type)
+    return results.write_triples(triples, media_type, None, prefixes=used)
+
+
+_PREFIXED = (formats.TURTLE, formats.TRIG)
+
+
+def _convert_ntriples(spool: results.Spool, media_type: str, rows: int | None) -> QueryResult:
+    if media_type == formats.NTRIPLES:
+        return spool.result(media_type, rows)
+    with spool.reader() as source:
+        result = results.write_triples(
+            (q.triple for q in ox.parse(source, ox.RdfFormat.N_TRIPLES)), media_type, None
+        )
+    spool.drop()
+    result.rows = rows
+    return result

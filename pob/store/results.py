@@ -1,0 +1,207 @@
+"""Serialising results with pyoxigraph into a spool, counting rows on the way.
+
+Row counting must be exact and cheap, so every SELECT result is first written by the
+engine as TSV (one row per line: the TSV format escapes newlines in literals), counted while
+it is written and cut off at `max_rows + 1`; other result formats are then produced from
+that TSV by pyoxigraph (`parse_query_results` → `serialize`). CONSTRUCT/DESCRIBE triples
+pass through a counting generator into pyoxigraph's RDF serialiser. Measured on 200,000
+rows: TSV 177 ms, JSON 283 ms, TSV→JSON 209 ms, so JSON costs ~35 % more than written
+directly, and nothing extra for small results (see docs/architecture.md).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any, cast
+
+import pyoxigraph as ox
+
+from pob import formats
+from pob.store.base import Dataset, QueryResult
+from pob.store.errors import QuerySyntaxError, ResultTooLarge
+
+#: results up to this size stay in memory; larger ones go to a spool file
+SPILL_BYTES = 1024 * 1024
+
+RESULT_FORMATS: dict[str, ox.QueryResultsFormat] = {
+    formats.JSON: ox.QueryResultsFormat.JSON,
+    formats.XML: ox.QueryResultsFormat.XML,
+    formats.CSV: ox.QueryResultsFormat.CSV,
+    formats.TSV: ox.QueryResultsFormat.TSV,
+}
+RDF_FORMATS: dict[str, ox.RdfFormat] = {
+    formats.TURTLE: ox.RdfFormat.TURTLE,
+    formats.NTRIPLES: ox.RdfFormat.N_TRIPLES,
+    formats.JSONLD: ox.RdfFormat.JSON_LD,
+    formats.RDFXML: ox.RdfFormat.RDF_XML,
+    formats.TRIG: ox.RdfFormat.TRIG,
+    formats.NQUADS: ox.RdfFormat.N_QUADS,
+}
+
+
+class TooManyRows(Exception):
+    """Raised by a counting :class:`Spool` past its line limit."""
+
+
+class Spool(io.RawIOBase):
+    """A binary sink: memory first, a temp file once it grows past `SPILL_BYTES`.
+
+    With `max_lines` set it counts newlines and raises once there are more.
+    """
+
+    def __init__(self, directory: Path | None, max_lines: int | None = None) -> None:
+        super().__init__()
+        self.directory = directory
+        self.max_lines = max_lines
+        self.lines = 0
+        self._memory: io.BytesIO | None = io.BytesIO()
+        self._file: IO[bytes] | None = None
+        self.path: Path | None = None
+
+    def writable(self) -> bool:
+        return True
+
+    @property
+    def io(self) -> IO[bytes]:
+        """This spool as the binary file pyoxigraph writes to."""
+        return cast(IO[bytes], self)
+
+    def write(self, data: Any) -> int:
+        chunk = bytes(data)
+        if self.max_lines is not None:
+            self.lines += chunk.count(b"\n")
+            if self.lines > self.max_lines:
+                raise TooManyRows
+        if self._memory is not None:
+            self._memory.write(chunk)
+            if self._memory.tell() > SPILL_BYTES:
+                handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - kept open on purpose
+                    dir=self.directory, prefix="result-", delete=False
+                )
+                handle.write(self._memory.getvalue())
+                self._file, self.path, self._memory = handle, Path(handle.name), None
+        else:
+            assert self._file is not None
+            self._file.write(chunk)
+        return len(chunk)
+
+    def reader(self) -> IO[bytes]:
+        """Read back what was written (closes the writing side)."""
+        if self._memory is not None:
+            return io.BytesIO(self._memory.getvalue())
+        assert self._file is not None and self.path is not None
+        self._file.close()
+        return self.path.open("rb")
+
+    def result(self, media_type: str, rows: int | None = None) -> QueryResult:
+        if self._memory is not None:
+            return QueryResult(media_type, body=self._memory.getvalue(), rows=rows)
+        assert self._file is not None
+        self._file.close()
+        return QueryResult(media_type, path=self.path, rows=rows)
+
+    def drop(self) -> None:
+        if self._file is not None:
+            self._file.close()
+        if self.path is not None:
+            self.path.unlink(missing_ok=True)
+
+
+def query_options(dataset: Dataset) -> dict[str, Any]:
+    """Keyword arguments of `pyoxigraph.Store.query` for a dataset."""
+    if dataset.from_query:
+        return {}
+    if dataset.is_union:
+        return {"use_default_graph_as_union": True}
+    options: dict[str, Any] = {"default_graph": [ox.NamedNode(g) for g in dataset.default or ()]}
+    if dataset.named is not None:
+        options["named_graphs"] = [ox.NamedNode(g) for g in dataset.named]
+    return options
+
+
+def syntax_error(exc: SyntaxError) -> QuerySyntaxError:
+    """The engine's message, with line and column when it gives them ("error at 3:17")."""
+    message = str(exc)
+    found = re.search(r"at (\d+):(\d+)", message)
+    if found:
+        return QuerySyntaxError(message, int(found.group(1)), int(found.group(2)))
+    return QuerySyntaxError(message, getattr(exc, "lineno", None), getattr(exc, "offset", None))
+
+
+def write_solutions_tsv(
+    solutions: ox.QuerySolutions, spool_dir: Path | None, max_rows: int | None
+) -> Spool:
+    """The engine's TSV, counted (header + one line a row)."""
+    spool = Spool(spool_dir, None if max_rows is None else max_rows + 1)
+    try:
+        solutions.serialize(spool.io, ox.QueryResultsFormat.TSV)
+    except TooManyRows:
+        spool.drop()
+        raise ResultTooLarge(max_rows or 0) from None
+    return spool
+
+
+def convert_tsv(tsv: Spool, media_type: str, spool_dir: Path | None) -> QueryResult:
+    """Counted TSV → the asked-for result format."""
+    rows = max(tsv.lines - 1, 0)
+    if media_type == formats.TSV:
+        return tsv.result(media_type, rows)
+    out = Spool(spool_dir)
+    with tsv.reader() as source:
+        parsed = ox.parse_query_results(source, ox.QueryResultsFormat.TSV)
+        parsed.serialize(out.io, RESULT_FORMATS[media_type])
+    tsv.drop()
+    return out.result(media_type, rows)
+
+
+def write_triples(
+    triples: Iterable[ox.Triple],
+    media_type: str,
+    spool_dir: Path | None,
+    max_rows: int | None = None,
+    prefixes: dict[str, str] | None = None,
+) -> QueryResult:
+    """Serialise triples (counted) in an RDF format."""
+    spool = Spool(spool_dir)
+    quads = media_type in formats.DATASET_TYPES
+    rows = [0]
+
+    def counting() -> Iterator[Any]:
+        for rows[0], triple in enumerate(triples, 1):
+            if max_rows is not None and rows[0] > max_rows:
+                raise TooManyRows
+            yield ox.Quad(triple.subject, triple.predicate, triple.object) if quads else triple
+
+    try:
+        ox.serialize(counting(), spool.io, RDF_FORMATS[media_type], prefixes=prefixes)
+    except TooManyRows:
+        spool.drop()
+        raise ResultTooLarge(max_rows or 0) from None
+    return spool.result(media_type, rows[0])
+
+
+def run_query(
+    store: ox.Store,
+    text: str,
+    dataset: Dataset,
+    media_type: str,
+    max_rows: int | None,
+    spool_dir: Path | None,
+    base_iri: str | None = None,
+) -> QueryResult:
+    """Run one query on a pyoxigraph store into a complete, counted result."""
+    try:
+        result = store.query(text, base_iri=base_iri, **query_options(dataset))
+    except SyntaxError as exc:
+        raise syntax_error(exc) from None
+    if isinstance(result, ox.QueryBoolean):
+        out = Spool(spool_dir)
+        result.serialize(out.io, RESULT_FORMATS[media_type])
+        return out.result(media_type)
+    if isinstance(result, ox.QuerySolutions):
+        return convert_tsv(write_solutions_tsv(result, spool_dir, max_rows), media_type, spool_dir)
+    return write_triples(result, media_type, spool_dir, max_rows)

@@ -1,0 +1,103 @@
+"""The app factory: `create_app(settings)` builds the FastAPI app around one store.
+
+The store is opened (and, unless told otherwise, the curated graphs built or found up to
+date) in the lifespan; routes reach it through :mod:`server.deps`. Run it with
+`pob serve`, or `uvicorn --factory server.app:app_from_env`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import Response
+from fastapi.staticfiles import StaticFiles
+
+from pob.feed import feed_lifespan
+from pob.queries import load_queries
+from pob.settings import Settings, from_env
+from pob.sources import ParseError
+from pob.store import make_store
+from pob.store.base import Store
+from pob.store.build import build
+from server import errors, ui
+from server.routes import docs_pages, queries, resources, sparql
+from server.routes import feed as open_data
+from server.routes import store as graph_store
+
+log = logging.getLogger("pob.server")
+
+
+def create_app(settings: Settings | None = None, store: Store | None = None) -> FastAPI:
+    """The service for `settings` (default: from the environment) on `store` (default:
+    the store the settings name)."""
+    settings = settings or from_env()
+    the_store = store or make_store(settings)
+    named = load_queries(settings.queries_dir)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await the_store.open()
+        try:
+            if settings.build_on_start:
+                await _build(the_store, settings)
+            async with feed_lifespan(app, settings):  # dumps, catalog, linked-data pages
+                yield
+        finally:
+            await the_store.close()
+
+    app = FastAPI(
+        title="POB Knowledge Graph",
+        summary="Open linked data about Danish private-public urban partnerships (POB)",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.store = the_store
+    app.state.queries = named
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_credentials=False,
+        allow_methods=["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"],
+        allow_headers=["*"],
+        expose_headers=["Content-Length", "X-Result-Rows", "WWW-Authenticate", "Link", "ETag"],
+        max_age=86400,
+    )
+    errors.install(app)
+    app.include_router(sparql.router)
+    app.include_router(graph_store.router)
+    app.include_router(queries.build_router(named))
+    app.include_router(resources.router)
+    app.include_router(docs_pages.router)
+    app.include_router(open_data.router)
+
+    app.mount("/static", StaticFiles(directory=ui.STATIC), name="static")
+
+    @app.get("/", include_in_schema=False)
+    async def root(request: Request) -> Response:
+        """The query UI (server/ui.py); also at GET /sparql for browsers."""
+        return ui.query_page(request, sparql.endpoint_url(request, settings.public_url))
+
+    return app
+
+
+async def _build(store: Store, settings: Settings) -> None:
+    """Build if the sources changed; if that fails, serve the last good build (if any)."""
+    try:
+        report = await build(store, settings)
+    except (ParseError, OSError, ValueError) as exc:
+        if await store.recorded_hash() is None:
+            raise
+        log.error("build failed, serving the last good store: %s", exc)
+        return
+    state = "built" if report.rebuilt else "up to date"
+    log.info("store %s (sources %s)", state, report.sources_hash[:12])
+
+
+def app_from_env() -> FastAPI:
+    """For `uvicorn --factory server.app:app_from_env`."""
+    return create_app(from_env())

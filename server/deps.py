@@ -1,0 +1,27 @@
+"""FastAPI dependencies: the settings and the store reach routes only through these,
+so tests can swap them with `app.dependency_overrides`. They are `async` so FastAPI
+calls them on the event loop instead of a thread pool (measured: the thread hops cost more
+than the query for a point lookup)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from pob.settings import Settings
+from pob.store.base import Store
+
+
+async def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+async def get_store(request: Request) -> Store:
+    store: Store = request.app.state.store
+    return store
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+StoreDep = Annotated[Store, Depends(get_store)]

@@ -1,0 +1,146 @@
+"""Reading a SPARQL 1.1 Protocol request from the raw bytes.
+
+Parameters are split and percent-decoded here, not by the framework: FastAPI/Starlette
+decode with ``errors="replace"``, which would turn an invalid UTF-8 query into a valid one
+with U+FFFD in it. Here the bytes stay bytes until :func:`pob.guard.decode` refuses them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import unquote_to_bytes
+
+from fastapi import Request
+
+from pob import formats
+from pob.settings import Settings
+from server.errors import HTTPProblem
+
+FORM = "application/x-www-form-urlencoded"
+DIRECT = "application/sparql-query"
+UPDATE = "application/sparql-update"
+
+
+@dataclass
+class Params:
+    """Protocol parameters by name, every value as raw bytes, in order."""
+
+    values: dict[str, list[bytes]] = field(default_factory=dict)
+
+    def add(self, raw: bytes) -> None:
+        for pair in raw.split(b"&"):
+            if not pair:
+                continue
+            key, _, value = pair.partition(b"=")
+            name = _text(_unquote(key), "a parameter name")
+            self.values.setdefault(name, []).append(_unquote(value))
+
+    def all(self, name: str) -> list[bytes]:
+        return self.values.get(name, [])
+
+    def texts(self, name: str) -> list[str]:
+        return [_text(v, f"parameter {name!r}") for v in self.all(name)]
+
+    def one(self, name: str) -> str | None:
+        found = self.texts(name)
+        if len(found) > 1:
+            raise HTTPProblem(400, "Bad request", f"parameter {name!r} is given {len(found)} times")
+        return found[0] if found else None
+
+
+def _unquote(raw: bytes) -> bytes:
+    return unquote_to_bytes(raw.replace(b"+", b" "))
+
+
+def _text(raw: bytes, what: str) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise HTTPProblem(400, "Bad request", f"{what} is not valid UTF-8") from None
+
+
+@dataclass
+class QueryRequest:
+    """What a /sparql request asks: the raw query (None: none given) and the dataset."""
+
+    query: bytes | None
+    params: Params
+    default_uris: list[str]
+    named_uris: list[str]
+    inference: bool
+    format_name: str | None
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The request body, refused with 413 past `limit` bytes (counted as it arrives)."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise HTTPProblem(
+            413, "Request too large", f"the body is over the limit of {limit:,} bytes"
+        )
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise HTTPProblem(
+                413, "Request too large", f"the body is over the limit of {limit:,} bytes"
+            )
+    return bytes(body)
+
+
+async def parse(request: Request, settings: Settings) -> QueryRequest:
+    """The query operation of a GET or POST to /sparql (400/403/413/415 when malformed)."""
+    params = Params()
+    params.add(request.scope.get("query_string", b""))
+    body_query: bytes | None = None
+    if request.method == "POST":
+        media_type, options = formats.base_type(request.headers.get("content-type"))
+        charset = options.get("charset", "utf-8").lower()
+        if media_type == UPDATE:
+            raise _read_only()
+        if media_type not in (FORM, DIRECT):
+            raise HTTPProblem(
+                415,
+                "Unsupported Media Type",
+                f"POST a query as {FORM} or {DIRECT}, not "
+                + (repr(media_type) if media_type else "without a Content-Type"),
+            )
+        if charset not in ("utf-8", "utf8"):
+            raise HTTPProblem(415, "Unsupported Media Type", f"charset {charset!r}: use UTF-8")
+        limit = settings.max_query_bytes * 3 + 64 * 1024 if media_type == FORM else None
+        body = await read_body(request, limit or settings.max_query_bytes)
+        if media_type == FORM:
+            params.add(body)
+        else:
+            body_query = body
+    if "update" in params.values:
+        if "query" in params.values or body_query is not None:
+            raise HTTPProblem(
+                400, "Bad request", "a request carries a query or an update, not both"
+            )
+        raise _read_only()
+    queries = params.all("query")
+    if body_query is not None:
+        queries = [*queries, body_query]
+    if len(queries) > 1:
+        raise HTTPProblem(400, "Bad request", f"'query' is given {len(queries)} times; send one")
+    inference = params.one("inference")
+    if inference not in (None, "true", "false"):
+        raise HTTPProblem(400, "Bad request", "inference must be true or false")
+    return QueryRequest(
+        query=queries[0] if queries else None,
+        params=params,
+        default_uris=params.texts("default-graph-uri"),
+        named_uris=params.texts("named-graph-uri"),
+        inference=inference != "false",
+        format_name=params.one("format"),
+    )
+
+
+def _read_only() -> HTTPProblem:
+    return HTTPProblem(
+        403,
+        "Read-only endpoint",
+        "SPARQL Update is not accepted here; graphs are changed through the authenticated "
+        "Graph Store endpoint (/store)",
+    )

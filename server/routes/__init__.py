@@ -1,0 +1,1 @@
+"""One router per concern: `sparql` (/sparql), `store` (/store), `queries` (/api/queries)."""

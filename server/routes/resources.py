@@ -1,0 +1,157 @@
+"""/id/{type}/{key}: every IRI we mint answers here, as a page or as RDF.
+
+The IRI is ``{base}id/{type}/{key}`` for the configured base, whatever address the service
+runs at (with the canonical base the w3id.org redirect brings clients here). Direct content
+negotiation, no 303: see server/README.md.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from pob import formats
+from pob.feed import Feed, current_feed, serialise
+from pob.labels import Link
+from pob.resources import GraphView, describe, national_network, resource_graph
+from server.deps import SettingsDep, StoreDep
+from server.errors import error_response
+from server.negotiation import (
+    DOCUMENT_TYPES,
+    EXTENSION,
+    HTML,
+    choose,
+    document_headers,
+    split_suffix,
+)
+from server.pages import Page, choose_language
+
+router = APIRouter(tags=["Linked data"])
+#: links drawn in the neighbourhood picture (all are listed in text too)
+GRAPH_LIMIT = 40
+FORMAT_NAMES = {
+    formats.TURTLE: "Turtle",
+    formats.JSONLD: "JSON-LD",
+    formats.NTRIPLES: "N-Triples",
+    formats.RDFXML: "RDF/XML",
+    HTML: "HTML",
+}
+
+
+def alternates(path: str, offered: tuple[str, ...] = DOCUMENT_TYPES) -> list[dict[str, str]]:
+    return [
+        {"type": t, "href": f"{path}.{EXTENSION[t]}", "label": FORMAT_NAMES[t]} for t in offered
+    ]
+
+
+def network_link(feed: Feed, lang: str) -> Link | None:
+    node = feed.cached(("network",), lambda: national_network(feed.view))
+    return feed.view.namer.link(node, lang) if node is not None else None
+
+
+def _graph_data(r: Any, edges: tuple[Any, ...]) -> dict[str, Any]:
+    nodes: dict[str, dict[str, Any]] = {
+        r.iri: {"id": r.iri, "label": r.label.value, "href": None, "current": True}
+    }
+    for e in edges:
+        for lk in (e.subject, e.object):
+            nodes.setdefault(
+                lk.iri, {"id": lk.iri, "label": lk.label.value, "href": lk.href, "current": False}
+            )
+    return {
+        "nodes": list(nodes.values()),
+        "edges": [
+            {
+                "source": e.subject.iri,
+                "target": e.object.iri,
+                "label": e.predicate.label.value,
+                "inferred": e.inferred,
+            }
+            for e in edges
+        ],
+    }
+
+
+def not_found(request: Request, html: bool, iri: str, feed: Feed | None = None) -> Response:
+    """404 as a page for browsers, else the usual JSON / plain-text error."""
+    if html:
+        lang, explicit = choose_language(request)
+        page = Page(request, lang, explicit)
+        network = network_link(feed, lang) if feed is not None else None
+        return page.render("ld_error.html", status=404, iri=iri, network=network)
+    return error_response(
+        request.headers.get("accept"),
+        404,
+        "Not Found",
+        f"<{iri}> is not in the knowledge graph",
+        head=request.method == "HEAD",
+    )
+
+
+def describe_response(
+    request: Request,
+    feed: Feed,
+    view: GraphView,
+    iri: str,
+    path: str,
+    suffix: str | None,
+    extra_headers: dict[str, str] | None = None,
+) -> Response:
+    """The document about `iri` (served at `path`) in the chosen format; 404 if unknown."""
+    choice = choose(request, DOCUMENT_TYPES, suffix)
+    if not view.knows(iri):
+        return not_found(request, choice.media_type == HTML, iri, feed)
+    headers = {**document_headers(path, DOCUMENT_TYPES, choice), **(extra_headers or {})}
+    if choice.media_type == HTML:
+        lang, explicit = choose_language(request)
+        page = Page(request, lang, explicit)
+        r = describe(view, iri, lang)
+        edges = r.neighbourhood(GRAPH_LIMIT + 1)
+        shown = edges[:GRAPH_LIMIT]
+        query = quote(r.sparql, safe="")
+        return page.render(
+            "resource.html",
+            headers=headers,
+            r=r,
+            edges=shown,
+            edges_cut=len(edges) > GRAPH_LIMIT,
+            graph=_graph_data(r, shown),
+            alternates=alternates(path),
+            sparql_ui=f"/?query={query}",
+            sparql_result=f"/sparql?query={query}&format=turtle",
+            network=network_link(feed, lang),
+        )
+    inference = request.query_params.get("inference", "true").lower() != "false"
+    body = serialise(resource_graph(view, iri, inference), choice.media_type)
+    headers["Content-Length"] = str(len(body))
+    return Response(
+        b"" if request.method == "HEAD" else body,
+        media_type=formats.content_type(choice.media_type),
+        headers=headers,
+    )
+
+
+@router.api_route(
+    "/id/{kind}/{key}",
+    methods=["GET", "HEAD"],
+    name="resource",
+    summary="A resource of the knowledge graph (page or RDF)",
+    response_class=Response,
+)
+async def resource(
+    kind: str, key: str, request: Request, store: StoreDep, settings: SettingsDep
+) -> Response:
+    """`{base}id/{kind}/{key}` as HTML (browsers), Turtle, JSON-LD, N-Triples or RDF/XML by
+    `Accept`, a suffix (`.ttl`, `.jsonld`, `.nt`, `.rdf`, `.html`) or `?format=`.
+    `inference=false` leaves the inferred triples out of the RDF."""
+    feed = await current_feed(store, settings)
+    iri = f"{settings.base}id/{kind}/{key}"
+    stem, suffix = split_suffix(key)
+    if suffix is not None and not feed.view.knows(iri):
+        iri = f"{settings.base}id/{kind}/{stem}"
+    else:
+        stem, suffix = key, None
+    return describe_response(request, feed, feed.view, iri, f"/id/{kind}/{stem}", suffix)

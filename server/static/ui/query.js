@@ -1,0 +1,161 @@
+// The query UI: YASGUI on this server's /sparql, with the named queries as examples.
+// Configuration comes from the page (#pob-config, rendered by server/ui.py). Nothing here
+// reaches another address: YASGUI's prefix.cc and LOV autocompleters are replaced by one
+// that offers our own prefixes, and the endpoint list holds only our endpoint.
+(function () {
+  "use strict";
+
+  var config = JSON.parse(document.getElementById("pob-config").textContent);
+  var words = config.words;
+  var status = document.getElementById("status");
+
+  function say(text) {
+    status.textContent = text;
+  }
+
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (_, key) {
+      return String(values[key]);
+    });
+  }
+
+  // Our error bodies are {"error": {"title", "detail", "where": {"line", "column"}}}.
+  function problem(text) {
+    try {
+      var error = JSON.parse(text).error;
+      var where = error.where ? " (" + error.where.line + ":" + error.where.column + ")" : "";
+      return error.title + ": " + error.detail + where;
+    } catch (ignored) {
+      return text;
+    }
+  }
+
+  var Yasqe = Yasgui.Yasqe;
+  var prefixList = Object.keys(config.prefixes)
+    .sort()
+    .map(function (prefix) {
+      return prefix + ": <" + config.prefixes[prefix] + ">";
+    });
+  // Same behaviour as YASQE's "prefixes" completer, but the list is ours, not prefix.cc's.
+  Yasqe.forkAutocompleter(
+    "prefixes",
+    {
+      name: "pob-prefixes",
+      persistenceId: null,
+      get: function () {
+        return Promise.resolve(prefixList);
+      },
+    },
+    false
+  );
+  // "property" and "class" ask lov.linkeddata.es; "prefixes" asks prefix.cc.
+  var completers = ["pob-prefixes", "variables"];
+  Yasqe.defaults.autocompleters = completers.slice();
+  Yasgui.defaults.yasqe.autocompleters = completers.slice();
+  Yasqe.defaults.prefixCcApi = "";
+
+  var yasgui = new Yasgui(document.getElementById("yasgui"), {
+    requestConfig: { endpoint: config.endpoint, method: "POST" },
+    copyEndpointOnNewTab: true,
+    tabName: words.tab_name,
+    persistenceId: "pob-query-ui",
+    populateFromUrl: false,
+    endpointCatalogueOptions: {
+      getData: function () {
+        return [{ endpoint: config.endpoint }];
+      },
+      keys: [],
+    },
+    yasqe: { value: config.defaultQuery, autocompleters: completers.slice() },
+    yasr: { prefixes: config.prefixes },
+  });
+
+  function currentTab() {
+    var tab = yasgui.getTab();
+    if (tab.getEndpoint() !== config.endpoint) {
+      tab.setEndpoint(config.endpoint);
+    }
+    return tab;
+  }
+  currentTab();
+
+  yasgui.on("query", function () {
+    say(words.running);
+  });
+  function report(tab) {
+    var results = tab.getYasr().results;
+    if (!results) {
+      say(words.done);
+      return;
+    }
+    var error = results.getError && results.getError();
+    if (error) {
+      say(fill(words.failed, { message: problem(error.text) || error.statusText || error.status }));
+      return;
+    }
+    var bindings = results.getBindings && results.getBindings();
+    say(bindings ? fill(words.done_rows, { n: bindings.length }) : words.done);
+  }
+  // YASGUI tells "queryResponse" before YASR has read the response: report right after.
+  yasgui.on("queryResponse", function (_instance, tab) {
+    window.setTimeout(function () {
+      report(tab);
+    }, 0);
+  });
+
+  var form = document.getElementById("examples");
+  if (!form) {
+    return;
+  }
+  var select = document.getElementById("example");
+  var description = document.getElementById("example-description");
+  var byName = {};
+  config.examples.forEach(function (example) {
+    byName[example.name] = example;
+  });
+
+  select.addEventListener("change", function () {
+    var example = byName[select.value];
+    description.textContent = example ? example.description : "";
+  });
+
+  function load(run) {
+    var example = byName[select.value];
+    if (!example) {
+      return Promise.resolve();
+    }
+    var url = example.sparql + (example.lang_param ? "?lang=" + encodeURIComponent(config.lang) : "");
+    say(words.loading);
+    return fetch(url, { headers: { Accept: "application/sparql-query" } })
+      .then(function (response) {
+        return response.text().then(function (text) {
+          if (!response.ok) {
+            throw new Error(problem(text));
+          }
+          return text;
+        });
+      })
+      .then(function (text) {
+        var tab = currentTab();
+        tab.setQuery(text);
+        tab.setName(example.title);
+        say(words.loaded);
+        if (run) {
+          return tab.query();
+        }
+        tab.getYasqe().focus();
+        return undefined;
+      })
+      .catch(function (error) {
+        say(fill(words.failed, { message: error.message }));
+      });
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    load(false);
+  });
+  document.getElementById("run-example").addEventListener("click", function () {
+    load(true);
+  });
+})();

@@ -1,0 +1,111 @@
+"""The query UI: the page a browser gets at `/` and at GET /sparql (server-rendered).
+
+YASGUI (npm `@triply/yasgui`, copied to `static/vendor/` by `python -m pob.assets`) is served
+by the app itself. The page carries its configuration as JSON: the endpoint, the named
+queries (from the same registry as GET /api/queries) and our prefixes, so YASGUI needs no
+outside address (its prefix.cc and LOV look-ups are switched off in `static/ui/query.js`).
+Words come from :mod:`server.i18n`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from fastapi import Request
+from fastapi.responses import Response
+from fastapi.templating import Jinja2Templates
+
+from pob.namespaces import prefixes
+from pob.queries import NamedQuery
+from server import i18n
+
+HERE = Path(__file__).resolve().parent
+STATIC = HERE / "static"
+templates = Jinja2Templates(directory=HERE / "templates")
+
+DEFAULT_QUERY = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+
+# {comment}
+SELECT ?class (COUNT(?thing) AS ?things)
+WHERE {{ ?thing a ?class }}
+GROUP BY ?class
+ORDER BY DESC(?things)
+LIMIT 25
+"""
+_COMMENT = {
+    "da": "Klasserne i grafen og hvor mange ting der har hver",
+    "en": "The classes in the graph and how many things each has",
+}
+
+
+def _examples(queries: dict[str, NamedQuery], lang: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": q.name,
+            "title": q.title.get(lang, q.name),
+            "description": q.description.get(lang, ""),
+            "sparql": f"/api/queries/{q.name}/sparql",
+            "run": f"/api/queries/{q.name}",
+            "lang_param": any(p.name == "lang" and p.type == "lang" for p in q.params),
+        }
+        for q in sorted(queries.values(), key=lambda q: q.title.get(lang, q.name).casefold())
+    ]
+
+
+def _security_headers(endpoint: str) -> dict[str, str]:
+    """The page may reach only this server (and the endpoint, if published elsewhere)."""
+    parts = urlsplit(endpoint)
+    connect = "'self'" + (f" {parts.scheme}://{parts.netloc}" if parts.netloc else "")
+    policy = (
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+        f"img-src 'self' data:; font-src 'self' data:; connect-src {connect}; "
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'"
+    )
+    return {
+        "Content-Security-Policy": policy,
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "same-origin",
+    }
+
+
+def query_page(request: Request, endpoint: str) -> Response:
+    """The query UI in the language asked for (`?lang=`), preferred or Danish."""
+    lang = i18n.choose(request.query_params.get("lang"), request.headers.get("accept-language"))
+    words = i18n.strings(lang)
+    settings = request.app.state.settings
+    queries: dict[str, NamedQuery] = request.app.state.queries
+    examples = _examples(queries, lang)
+    config = {
+        "lang": lang,
+        "endpoint": endpoint,
+        "prefixes": prefixes(settings.base),
+        "defaultQuery": DEFAULT_QUERY.format(comment=_COMMENT[lang]),
+        "examples": examples,
+        "words": {
+            key: words[key]
+            for key in ("tab_name", "loading", "loaded", "running", "done_rows", "done", "failed")
+        },
+    }
+    headers = {
+        "Content-Language": lang,
+        "Vary": "Accept, Accept-Language",
+        "Cache-Control": "no-cache",
+        **_security_headers(endpoint),
+    }
+    response = templates.TemplateResponse(
+        request,
+        "query.html",
+        {
+            "lang": lang,
+            "t": words,
+            "languages": [(code, i18n.NAMES[code]) for code in i18n.LANGUAGES],
+            "path": request.url.path,
+            "endpoint": endpoint,
+            "examples": examples,
+            "config": config,
+        },
+        headers=headers,
+    )
+    return response

@@ -1,0 +1,159 @@
+"""Shared fixtures: real servers on 127.0.0.1.
+
+* `oxigraph` starts `oxigraph serve` (from the venv) with its own temporary `--location`;
+* `live_server` starts our service (`python -m tests.serve`) under uvicorn on a free port.
+
+Both are factories: a test (or a narrower fixture) asks for a server with the settings it
+needs; every process started is stopped at the end of the session, or earlier with
+`.stop()`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+OXIGRAPH = Path(sys.executable).parent / "oxigraph"
+FIXTURES = ROOT / "tests" / "server" / "fixtures"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _wait(url: str, process: subprocess.Popen[bytes], log: Path, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited ({process.returncode}):\n{log.read_text()}")
+        try:
+            if httpx.get(url, timeout=2).status_code < 500:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    process.kill()
+    raise RuntimeError(f"server at {url} did not start in {seconds} s:\n{log.read_text()}")
+
+
+@dataclass
+class Process:
+    url: str
+    process: subprocess.Popen[bytes]
+    log: Path
+    info: dict[str, Any] = field(default_factory=dict)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    @property
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+
+@dataclass
+class OxigraphServer(Process):
+    def clear(self) -> None:
+        httpx.post(
+            self.url + "/update",
+            content=b"DROP ALL",
+            headers={"Content-Type": "application/sparql-update"},
+        ).raise_for_status()
+
+
+@pytest.fixture(scope="session")
+def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[], OxigraphServer]]:
+    """A factory: each call starts a fresh `oxigraph serve` on 127.0.0.1."""
+    started: list[OxigraphServer] = []
+
+    def start() -> OxigraphServer:
+        location = tmp_path_factory.mktemp("oxigraph")
+        port = free_port()
+        log = location.parent / f"{location.name}.log"
+        with log.open("wb") as sink:
+            process = subprocess.Popen(
+                [
+                    str(OXIGRAPH),
+                    "serve",
+                    "--location",
+                    str(location),
+                    "--bind",
+                    f"127.0.0.1:{port}",
+                ],
+                stdout=sink,
+                stderr=subprocess.STDOUT,
+            )
+        server = OxigraphServer(f"http://127.0.0.1:{port}", process, log)
+        _wait(server.url + "/query?query=ASK%7B%7D", process, log, 30)
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.process.kill()
+        server.process.wait()
+
+
+def fixture_settings(data_dir: Path, **overrides: Any) -> dict[str, Any]:
+    """Settings (as JSON-able values) for a service on the small fixture sources."""
+    values: dict[str, Any] = {
+        "data_dir": str(data_dir),
+        "ontology_dir": str(FIXTURES / "ontology"),
+        "data_ttl_dir": str(FIXTURES / "data"),
+        "queries_dir": str(FIXTURES / "queries"),
+        "query_timeout": 1.0,
+        "workers": 2,
+    }
+    values.update(overrides)
+    return values
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., Process]]:
+    """A factory: `live_server(settings_dict)` runs the service under uvicorn on 127.0.0.1."""
+    started: list[Process] = []
+
+    def start(settings: dict[str, Any], wait: float = 120) -> Process:
+        port = settings.get("port") or free_port()  # given: e.g. a base IRI on this address
+        values = {**settings, "host": "127.0.0.1", "port": port}
+        folder = tmp_path_factory.mktemp("server")
+        values.setdefault("dumps_dir", str(folder / "dumps"))  # never the repository's var/
+        log = folder / "server.log"
+        with log.open("wb") as sink:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "tests.serve", json.dumps(values)],
+                cwd=ROOT,
+                stdout=sink,
+                stderr=subprocess.STDOUT,
+                env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            )
+        server = Process(f"http://127.0.0.1:{port}", process, log, values)
+        _wait(server.url + "/sparql?query=ASK%7B%7D", process, log, wait)
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()

@@ -1,0 +1,44 @@
+"""Run the service for a test: `python -m tests.serve '<settings as JSON>'`.
+
+The fixtures in tests/conftest.py start this in a subprocess on 127.0.0.1 and a free port.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import sys
+from pathlib import Path
+
+import uvicorn
+
+from pob.settings import Settings
+from server.app import create_app
+
+PATHS = ("data_dir", "ontology_dir", "data_ttl_dir", "queries_dir")
+
+
+def _exit(signum: int, frame: object) -> None:
+    sys.exit(0)  # a normal exit, so atexit handlers (coverage in subprocesses) run
+
+
+def main(raw: str) -> None:
+    # uvicorn shuts down gracefully on SIGTERM and then raises the signal again; with this
+    # handler in place that ends the process normally instead of by the signal
+    signal.signal(signal.SIGTERM, _exit)
+    values = json.loads(raw)
+    for key in PATHS:
+        if key in values:
+            values[key] = Path(values[key])
+    settings = Settings(**values)
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        h11_max_incomplete_event_size=settings.max_query_bytes * 3 + 64 * 1024,
+        log_level="warning",
+    )
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

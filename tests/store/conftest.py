@@ -1,0 +1,63 @@
+"""Store tests run on both implementations: the embedded pyoxigraph store and a remote
+`oxigraph serve` (started by a fixture, emptied before each test).
+
+Each test runs its async body in one event loop with `with_store(settings, body)`: the
+store is made, opened (and built from the fixture sources unless `build=False`), handed to
+`body`, and closed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+
+from pob.settings import Settings
+from pob.store import make_store
+from pob.store.base import Store
+from pob.store.build import build
+from tests.conftest import FIXTURES, OxigraphServer
+
+T = TypeVar("T")
+
+
+@pytest.fixture(scope="session")
+def store_engine(oxigraph: Callable[[], OxigraphServer]) -> OxigraphServer:
+    return oxigraph()
+
+
+@pytest.fixture(params=["embedded", pytest.param("remote", marks=pytest.mark.remote)])
+def settings(
+    request: pytest.FixtureRequest, tmp_path: Path, store_engine: OxigraphServer
+) -> Iterator[Settings]:
+    extra: dict[str, Any] = {}
+    if request.param == "remote":
+        store_engine.clear()
+        extra["store_url"] = store_engine.url
+    yield Settings(
+        data_dir=tmp_path / "store",
+        ontology_dir=FIXTURES / "ontology",
+        data_ttl_dir=FIXTURES / "data",
+        queries_dir=FIXTURES / "queries",
+        query_timeout=1.0,
+        max_result_rows=50,
+        workers=2,
+        **extra,
+    )
+
+
+def with_store(settings: Settings, body: Callable[[Store], Awaitable[T]], built: bool = True) -> T:
+    async def run() -> T:
+        store = make_store(settings)
+        await store.open()
+        try:
+            if built:
+                await build(store, settings)
+            return await body(store)
+        finally:
+            await store.close()
+
+    return asyncio.run(run())
