@@ -46,9 +46,12 @@ def closure(ontology: Graph, data: Graph, regime: Regime = "owlrl") -> Graph:
         work.add(triple)
     semantics = owlrl.OWLRL_Semantics if regime == "owlrl" else owlrl.RDFS_Semantics
     owlrl.DeductiveClosure(semantics, axiomatic_triples=False, datatype_axioms=False).expand(work)
+    known_bnodes = {n for g in (ontology, data) for t in g for n in t if isinstance(n, BNode)}
     for s, p, o in work:
         if (s, p, o) in data or (s, p, o) in ontology or _trivial(s, p, o):
             continue
+        if isinstance(s, BNode) and s not in known_bnodes:
+            continue  # owlrl's diagnostics ([] err:error "...") are not entailments
         inferred.add((s, p, o))
     for prefix, ns in data.namespaces():
         inferred.bind(prefix, ns, override=True)

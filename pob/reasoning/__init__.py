@@ -7,7 +7,6 @@ data over dict indexes (`engine.py`). With `base_closed` it works incrementally 
 already closed curated graph.
 """
 
-from pob.reasoning.closure import fast_closure
-from pob.reasoning.tbox import clear_cache
+from pob.reasoning.closure import clear_cache, fast_closure
 
 __all__ = ["clear_cache", "fast_closure"]

@@ -1,4 +1,4 @@
-"""Indexed triple sets for the rule engine: plain dicts of sets, and a view over an rdflib Graph.
+"""Indexed sets of triples (of term ids) for the rule engine.
 
 The engine works on *generalized* triples, as owlrl does: a literal may be a subject (an
 inverse property applied to a literal value) and a blank node a predicate (the anonymous
@@ -9,25 +9,11 @@ bodies and are filtered out of the result at the end.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Protocol
 
-from rdflib import Graph
-from rdflib.term import Node
+from pob.reasoning.terms import Ids
 
-Triple = tuple[Node, Node, Node]
-_Nested = dict[Node, dict[Node, set[Node]]]
-_NO: frozenset[Node] = frozenset()
-
-
-class Lookup(Protocol):
-    """The look-ups that rule bodies need."""
-
-    def __contains__(self, triple: object) -> bool: ...
-    def objects(self, s: Node, p: Node) -> Iterable[Node]: ...
-    def subjects(self, p: Node, o: Node) -> Iterable[Node]: ...
-    def predicate_objects(self, s: Node) -> Iterable[tuple[Node, Node]]: ...
-    def subject_objects(self, p: Node) -> Iterable[tuple[Node, Node]]: ...
-    def subject_predicates(self, o: Node) -> Iterable[tuple[Node, Node]]: ...
+_Nested = dict[int, dict[int, set[int]]]
+_NO: frozenset[int] = frozenset()
 
 
 class Index:
@@ -35,7 +21,7 @@ class Index:
 
     __slots__ = ("ops", "pos", "size", "spo")
 
-    def __init__(self, triples: Iterable[Triple] = (), by_object: bool = False) -> None:
+    def __init__(self, triples: Iterable[Ids] = (), by_object: bool = False) -> None:
         self.spo: _Nested = {}
         self.pos: _Nested = {}
         self.ops: _Nested | None = {} if by_object else None
@@ -43,7 +29,7 @@ class Index:
         for s, p, o in triples:
             self.add(s, p, o)
 
-    def add(self, s: Node, p: Node, o: Node) -> bool:
+    def add(self, s: int, p: int, o: int) -> bool:
         """Add a triple; False if it was there already."""
         by_p = self.spo.get(s)
         if by_p is None:
@@ -70,36 +56,36 @@ class Index:
     def __len__(self) -> int:
         return self.size
 
-    def __contains__(self, triple: object) -> bool:
-        s, p, o = triple  # type: ignore[misc]
+    def __contains__(self, t: Ids) -> bool:
+        s, p, o = t
         by_p = self.spo.get(s)
-        if by_p is None:
-            return False
-        return o in by_p.get(p, _NO)
+        return by_p is not None and o in by_p.get(p, _NO)
 
-    def __iter__(self) -> Iterator[Triple]:
+    def __iter__(self) -> Iterator[Ids]:
         for s, by_p in self.spo.items():
             for p, objs in by_p.items():
                 for o in objs:
                     yield s, p, o
 
-    def objects(self, s: Node, p: Node) -> Iterable[Node]:
-        return self.spo.get(s, {}).get(p, _NO)
+    def objects(self, s: int, p: int) -> Iterable[int]:
+        by_p = self.spo.get(s)
+        return _NO if by_p is None else by_p.get(p, _NO)
 
-    def subjects(self, p: Node, o: Node) -> Iterable[Node]:
-        return self.pos.get(p, {}).get(o, _NO)
+    def subjects(self, p: int, o: int) -> Iterable[int]:
+        by_o = self.pos.get(p)
+        return _NO if by_o is None else by_o.get(o, _NO)
 
-    def predicate_objects(self, s: Node) -> Iterator[tuple[Node, Node]]:
+    def predicate_objects(self, s: int) -> Iterator[tuple[int, int]]:
         for p, objs in self.spo.get(s, {}).items():
             for o in objs:
                 yield p, o
 
-    def subject_objects(self, p: Node) -> Iterator[tuple[Node, Node]]:
+    def subject_objects(self, p: int) -> Iterator[tuple[int, int]]:
         for o, subs in self.pos.get(p, {}).items():
             for s in subs:
                 yield s, o
 
-    def subject_predicates(self, o: Node) -> Iterator[tuple[Node, Node]]:
+    def subject_predicates(self, o: int) -> Iterator[tuple[int, int]]:
         if self.ops is None:
             raise RuntimeError("this index was built without the object index")
         for p, subs in self.ops.get(o, {}).items():
@@ -107,70 +93,43 @@ class Index:
                 yield s, p
 
 
-class GraphLookup:
-    """An rdflib Graph seen through :class:`Lookup` (read only, not copied)."""
-
-    __slots__ = ("graph",)
-
-    def __init__(self, graph: Graph) -> None:
-        self.graph = graph
-
-    def __contains__(self, triple: object) -> bool:
-        return triple in self.graph
-
-    def objects(self, s: Node, p: Node) -> Iterable[Node]:
-        return self.graph.objects(s, p)  # type: ignore[arg-type]
-
-    def subjects(self, p: Node, o: Node) -> Iterable[Node]:
-        return self.graph.subjects(p, o)  # type: ignore[arg-type]
-
-    def predicate_objects(self, s: Node) -> Iterable[tuple[Node, Node]]:
-        return self.graph.predicate_objects(s)  # type: ignore[arg-type]
-
-    def subject_objects(self, p: Node) -> Iterable[tuple[Node, Node]]:
-        return self.graph.subject_objects(p)  # type: ignore[arg-type]
-
-    def subject_predicates(self, o: Node) -> Iterable[tuple[Node, Node]]:
-        return self.graph.subject_predicates(o)  # type: ignore[arg-type]
-
-
 class Layered:
-    """Several lookups seen as one (the layers are assumed to be disjoint or nearly so)."""
+    """Several disjoint indexes seen as one (the new triples over the closed ones)."""
 
     __slots__ = ("layers",)
 
-    def __init__(self, *layers: Lookup) -> None:
+    def __init__(self, *layers: Index) -> None:
         self.layers = layers
 
-    def __contains__(self, triple: object) -> bool:
-        return any(triple in layer for layer in self.layers)
+    def __contains__(self, t: Ids) -> bool:
+        return any(t in layer for layer in self.layers)
 
-    def objects(self, s: Node, p: Node) -> set[Node]:
-        out: set[Node] = set()
+    def objects(self, s: int, p: int) -> set[int]:
+        out: set[int] = set()
         for layer in self.layers:
             out.update(layer.objects(s, p))
         return out
 
-    def subjects(self, p: Node, o: Node) -> set[Node]:
-        out: set[Node] = set()
+    def subjects(self, p: int, o: int) -> set[int]:
+        out: set[int] = set()
         for layer in self.layers:
             out.update(layer.subjects(p, o))
         return out
 
-    def predicate_objects(self, s: Node) -> set[tuple[Node, Node]]:
-        out: set[tuple[Node, Node]] = set()
+    def predicate_objects(self, s: int) -> set[tuple[int, int]]:
+        out: set[tuple[int, int]] = set()
         for layer in self.layers:
             out.update(layer.predicate_objects(s))
         return out
 
-    def subject_objects(self, p: Node) -> set[tuple[Node, Node]]:
-        out: set[tuple[Node, Node]] = set()
+    def subject_objects(self, p: int) -> set[tuple[int, int]]:
+        out: set[tuple[int, int]] = set()
         for layer in self.layers:
             out.update(layer.subject_objects(p))
         return out
 
-    def subject_predicates(self, o: Node) -> set[tuple[Node, Node]]:
-        out: set[tuple[Node, Node]] = set()
+    def subject_predicates(self, o: int) -> set[tuple[int, int]]:
+        out: set[tuple[int, int]] = set()
         for layer in self.layers:
             out.update(layer.subject_predicates(o))
         return out
