@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import socket
 import subprocess
 import sys
@@ -137,6 +138,9 @@ class WorkerPool:
             await asyncio.wait_for(ready, max(deadline - time.monotonic(), 0.001))
         finally:
             loop.remove_reader(fd)
+            # uvloop's add_reader leaves the socket non-blocking: a reply larger than the
+            # socket buffer would then end recv() with BlockingIOError half-way
+            os.set_blocking(fd, True)
         return worker.conn.recv()
 
     async def _ask(self, worker: _Worker, job: Any, deadline: float, timeout: float) -> Any:

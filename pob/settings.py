@@ -55,6 +55,11 @@ class Settings:
     dumps_dir: Path = Path("var/dumps")
     #: datasets per page of /catalog
     catalog_page_size: int = 50
+    #: bearer token(s) for POST /api/datasets: "token" or "name:token,name:token" (unset: off)
+    submit_token: str | None = None
+    #: most triples one submission may have; validation time limit (s) for /api/validate
+    max_triples: int = 500_000
+    validation_timeout: float = 60.0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "base", normalise_base(self.base))
@@ -76,6 +81,8 @@ class Settings:
             "max_nesting",
             "max_operators",
             "catalog_page_size",
+            "max_triples",
+            "validation_timeout",
         ):
             if getattr(self, name) <= 0:
                 raise SettingsError(f"{name} must be positive")
@@ -110,6 +117,9 @@ _ENV: dict[str, tuple[str, type]] = {
     "POB_QUERIES_DIR": ("queries_dir", Path),
     "POB_DUMPS_DIR": ("dumps_dir", Path),
     "POB_CATALOG_PAGE_SIZE": ("catalog_page_size", int),
+    "POB_SUBMIT_TOKEN": ("submit_token", str),
+    "POB_MAX_TRIPLES": ("max_triples", int),
+    "POB_VALIDATION_TIMEOUT": ("validation_timeout", float),
 }
 
 

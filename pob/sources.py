@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from decimal import Decimal, InvalidOperation
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -98,7 +99,8 @@ def _first_line(exc: BaseException) -> str:
 
 
 def parse_text(text: str, fmt: str, source: str = "<input>", base_iri: str | None = None) -> Graph:
-    """Parse RDF text (triples; quad formats are merged) or raise :class:`ParseError`."""
+    """Parse RDF text (triples; quad formats are merged), literals normalised, or raise
+    :class:`ParseError`."""
     try:
         if fmt in QUAD_FORMATS:
             ds = Dataset()
@@ -112,7 +114,7 @@ def parse_text(text: str, fmt: str, source: str = "<input>", base_iri: str | Non
     except Exception as exc:  # rdflib raises many kinds; all mean "not valid RDF"
         line, col = _where(exc)
         raise ParseError(source, _first_line(exc), line, col) from exc
-    return graph
+    return normalise(graph)
 
 
 def parse_file(path: str | Path, fmt: str | None = None) -> Graph:
@@ -131,16 +133,58 @@ def parse_file(path: str | Path, fmt: str | None = None) -> Graph:
     return parse_text(text, name, str(path), base_iri=path.resolve().as_uri())
 
 
+#: integer-derived XSD types: Oxigraph stores them all as xsd:integer
+INTEGER_TYPES = frozenset(
+    XSD[name]
+    for name in (
+        "positiveInteger nonNegativeInteger negativeInteger nonPositiveInteger long int "
+        "short byte unsignedLong unsignedInt unsignedShort unsignedByte"
+    ).split()
+)
+
+
+def _canonical_decimal(lexical: str) -> str | None:
+    try:
+        value = Decimal(lexical.strip())
+    except InvalidOperation:
+        return None  # ill-typed: leave it for validation to report
+    if not value.is_finite():
+        return None
+    if value == value.to_integral_value():
+        return str(int(value))
+    return format(value.normalize(), "f")
+
+
 def normalise_literal(node: Node) -> Node:
-    """RDF 1.1: a literal typed xsd:string is the same as a plain literal."""
-    if isinstance(node, Literal) and node.datatype == XSD.string:
+    """One form per value, the one Oxigraph stores, so rdflib, pyshacl and Oxigraph agree.
+
+    * RDF 1.1: ``"x"^^xsd:string`` is the plain literal ``"x"``;
+    * integer-derived types (``xsd:positiveInteger`` …) become ``xsd:integer`` in canonical
+      form, and ``xsd:decimal`` its canonical form (``"1000000.0"`` → ``"1000000"``), as
+      Oxigraph does on load. Ill-typed lexical forms are left alone.
+    """
+    if not isinstance(node, Literal) or node.datatype is None:
+        return node
+    if node.datatype == XSD.string:
         return Literal(str(node))
+    if node.datatype in INTEGER_TYPES or node.datatype == XSD.integer:
+        if re.fullmatch(r"\s*[+-]?\d+\s*", str(node)):
+            return Literal(str(int(str(node))), datatype=XSD.integer)
+        return node
+    if node.datatype == XSD.decimal:
+        canonical = _canonical_decimal(str(node))
+        if canonical is not None and canonical != str(node):
+            return Literal(canonical, datatype=XSD.decimal)
     return node
+
+
+def _needs_normalising(node: Node) -> bool:
+    return isinstance(node, Literal) and normalise_literal(node) is not node
 
 
 def normalise(graph: Graph) -> Graph:
     """Rewrite literals in place so rdflib, pyshacl and Oxigraph agree on them."""
-    odd = [(s, p, o) for s, p, o in graph if isinstance(o, Literal) and o.datatype == XSD.string]
+    odd = [(s, p, o) for s, p, o in graph if _needs_normalising(o)]
     for s, p, o in odd:
         graph.remove((s, p, o))
         graph.add((s, p, normalise_literal(o)))

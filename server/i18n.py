@@ -66,6 +66,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "done": {"da": "Færdig.", "en": "Done."},
     "failed": {"da": "Fejl: {message}", "en": "Error: {message}"},
     "more": {"da": "Mere", "en": "More"},
+    "network": {
+        "da": "Netværket for privat-offentlige bysamarbejder (lænkede data: kommuner, "
+        "rapporter, kilder)",
+        "en": "The network for private-public urban partnerships (linked data: "
+        "municipalities, reports, sources)",
+    },
     "docs": {"da": "API-dokumentation (OpenAPI)", "en": "API documentation (OpenAPI)"},
     "query_list": {
         "da": "Navngivne forespørgsler som JSON",

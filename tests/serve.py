@@ -10,10 +10,8 @@ import signal
 import sys
 from pathlib import Path
 
-import uvicorn
-
 from pob.settings import Settings
-from server.app import create_app
+from server.runner import run
 
 PATHS = ("data_dir", "ontology_dir", "data_ttl_dir", "queries_dir")
 
@@ -31,13 +29,7 @@ def main(raw: str) -> None:
         if key in values:
             values[key] = Path(values[key])
     settings = Settings(**values)
-    uvicorn.run(
-        create_app(settings),
-        host=settings.host,
-        port=settings.port,
-        h11_max_incomplete_event_size=settings.max_query_bytes * 3 + 64 * 1024,
-        log_level="warning",
-    )
+    run(settings, log_level="warning")
 
 
 if __name__ == "__main__":

@@ -233,8 +233,20 @@ def export(
     fmt: ExportFormat = typer.Option(ExportFormat.ttl, "--format", "-f"),
     output: Path | None = typer.Option(None, "--output", "-o", help="File (default stdout)"),
     inference: bool = typer.Option(False, "--inference", help="Include inferred triples"),
+    everything: bool = typer.Option(
+        False, "--all", help="Build every dump file with its manifest (the open-data feed)"
+    ),
+    out_dir: Path | None = typer.Option(
+        None, "--out", help="Folder for --all (default: POB_DUMPS_DIR, var/dumps)"
+    ),
 ) -> None:
-    """Export ontology + curated data (optionally with inferred triples) as one graph."""
+    """Export ontology + curated data (optionally with inferred triples) as one graph.
+
+    With --all: the dumps the service publishes (Turtle, N-Triples, JSON-LD, the inferred
+    triples, CSV tables, manifest.json), rewritten only when the graph changed."""
+    if everything:
+        _export_all(out_dir)
+        return
     with progress("collecting the graph"):
         graph = curated().merged(inference=inference)
     rdflib_format = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld"}[fmt.value]
@@ -244,3 +256,20 @@ def export(
         err.print(f"{len(graph)} triples written to {output}")
     else:
         sys.stdout.write(text)
+
+
+def _export_all(out_dir: Path | None) -> None:
+    from pob.dumps import build_dumps
+    from pob.feed import feed_url
+    from pob.settings import from_env
+    from pob.store.build import curated_graphs
+
+    settings = from_env()  # the same graphs and URL as the service: it reuses these files
+    target = out_dir or settings.dumps_dir
+    with progress(f"building the dumps in {target}"):
+        manifest = build_dumps(target, settings.base, feed_url(settings), curated_graphs(settings))
+    table = Table("file", "bytes", "items", "sha256")
+    for f in manifest.files:
+        table.add_row(f.path, str(f.byte_size), str(f.items), f.sha256[:16])
+    out.print(table)
+    err.print(f"{len(manifest.files)} files in {target} (manifest key {manifest.key[:12]})")

@@ -61,23 +61,14 @@ def serve(
     workers: int | None = typer.Option(None, help="Query worker processes (POB_WORKERS)"),
 ) -> None:
     """Serve the SPARQL endpoint, the Graph Store and the named-query API."""
-    import uvicorn
-
-    from server.app import create_app
+    from server.runner import run
 
     settings = _settings(host=host, port=port, data_dir=data_dir, store_url=store, workers=workers)
     handler = logging.StreamHandler()  # uvicorn's dictConfig leaves non-root loggers alone
     handler.setFormatter(logging.Formatter("%(levelname)s:     %(message)s"))
     logging.getLogger("pob").addHandler(handler)
     logging.getLogger("pob").setLevel(logging.INFO)
-    uvicorn.run(
-        create_app(settings),
-        host=settings.host,
-        port=settings.port,
-        # a GET query up to the size limit, percent-encoded, must reach our 413, not h11's
-        h11_max_incomplete_event_size=settings.max_query_bytes * 3 + 64 * 1024,
-        log_level="info",
-    )
+    run(settings, log_level="info")
 
 
 @app.command()

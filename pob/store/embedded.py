@@ -41,6 +41,10 @@ class EmbeddedStore(Store):
         self._counts: dict[str, int] | None = None
         #: bumped after every write, so workers reopen their read-only handles
         self._generation = 0
+        #: (generation, live store directory): resolving the link costs four system calls
+        #: (measured ~200 µs of the ~900 µs a point lookup costs this process), and only
+        #: this process moves it, always with a new generation
+        self._current: tuple[int, Path] | None = None
         self._spool: Path = self.data_dir / "spool"
 
     # -- life cycle ---------------------------------------------------------------------
@@ -55,6 +59,7 @@ class EmbeddedStore(Store):
             version = layout.new_version(self.data_dir)
             await asyncio.to_thread(_close_after, ox.Store(str(version)))
             layout.swap(self.data_dir, version)
+        self._current = None
         if workers:
             self.pool = WorkerPool(self.settings.workers, "pob.worker", (str(self._spool),))
             await self.pool.start()
@@ -68,9 +73,12 @@ class EmbeddedStore(Store):
 
     @property
     def path(self) -> Path:
+        if self._current is not None and self._current[0] == self._generation:
+            return self._current[1]
         path = layout.current(self.data_dir)
         if path is None:
             raise EngineUnavailable(f"no store in {self.data_dir}; run `pob build`")
+        self._current = (self._generation, path)
         return path
 
     def _read(self) -> ox.Store:

@@ -20,7 +20,7 @@ from pob.feed import Feed, current_feed, serialise
 from pob.namespaces import bind_all
 from pob.ontology_docs import ontology_doc
 from pob.settings import Settings
-from pob.shape_docs import merged, shape_files, shapes_doc
+from pob.shape_docs import merged, other_terms, shape_files, shapes_doc
 from pob.store.base import Store
 from server.deps import SettingsDep, StoreDep
 from server.errors import HTTPProblem
@@ -125,10 +125,14 @@ async def _shapes(request: Request, store: Store, settings: Settings, ext: str |
     docs = feed.cached(
         ("shapes-doc", lang), lambda: shapes_doc(files, feed.view.union, settings.base, lang)
     )
+    others = feed.cached(
+        ("shapes-others", lang), lambda: other_terms(files, feed.view.union, settings.base, lang)
+    )
     return Page(request, lang, explicit).render(
         "shapes.html",
         headers=headers,
         files=docs,
+        others=others,
         iri=f"{settings.base}shapes",
         known_files=set(texts()),
         alternates=alternates("/shapes"),

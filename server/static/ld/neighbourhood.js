@@ -41,20 +41,35 @@
         style: {
           width: 1.5, "line-color": "#8a8a8a", "target-arrow-color": "#8a8a8a",
           "target-arrow-shape": "triangle", "curve-style": "bezier",
-          label: "data(label)", "font-size": 8, color: "#444", "text-rotation": "autorotate",
-          "text-background-color": "#fff", "text-background-opacity": 0.8
+          label: "data(label)", "font-size": 9, color: "#333", "text-rotation": "autorotate",
+          "text-background-color": "#fff", "text-background-opacity": 0.9, "text-opacity": 0
         }
       },
-      { selector: "edge.inferred", style: { "line-style": "dashed" } }
+      { selector: "edge.inferred", style: { "line-style": "dashed" } },
+      { selector: "edge.hover", style: { "text-opacity": 1, width: 2.5 } },
+      { selector: "node.hover", style: { "font-weight": "bold" } }
     ],
     layout: {
       name: "concentric",
       concentric: function (node) { return node.data("current") ? 2 : 1; },
       levelWidth: function () { return 1; },
-      minNodeSpacing: 30,
+      minNodeSpacing: 40,
+      avoidOverlap: true,
+      spacingFactor: 1.1,
       animate: false
     }
   });
+  // edge labels show on hover (the list below names every link)
+  cy.on("mouseover", "node", function (event) {
+    event.target.addClass("hover");
+    event.target.connectedEdges().addClass("hover");
+  });
+  cy.on("mouseout", "node", function (event) {
+    event.target.removeClass("hover");
+    event.target.connectedEdges().removeClass("hover");
+  });
+  cy.on("mouseover", "edge", function (event) { event.target.addClass("hover"); });
+  cy.on("mouseout", "edge", function (event) { event.target.removeClass("hover"); });
   cy.on("tap", "node", function (event) {
     var href = event.target.data("href");
     if (href) {
