@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from decimal import Decimal, InvalidOperation
 from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from rdflib import Dataset, Graph, Literal
@@ -136,10 +136,20 @@ def parse_file(path: str | Path, fmt: str | None = None) -> Graph:
 #: integer-derived XSD types: Oxigraph stores them all as xsd:integer
 INTEGER_TYPES = frozenset(
     XSD[name]
-    for name in (
-        "positiveInteger nonNegativeInteger negativeInteger nonPositiveInteger long int "
-        "short byte unsignedLong unsignedInt unsignedShort unsignedByte"
-    ).split()
+    for name in [
+        "positiveInteger",
+        "nonNegativeInteger",
+        "negativeInteger",
+        "nonPositiveInteger",
+        "long",
+        "int",
+        "short",
+        "byte",
+        "unsignedLong",
+        "unsignedInt",
+        "unsignedShort",
+        "unsignedByte",
+    ]
 )
 
 
