@@ -157,3 +157,13 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[.
     yield start
     for server in started:
         server.stop()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Browser tests run last: Playwright's sync API keeps an asyncio loop running in the
+    main thread for the rest of the session, so `asyncio.run` in later tests would fail."""
+    browser = [item for item in items if "tests/browser/" in item.nodeid]
+    others = [item for item in items if "tests/browser/" not in item.nodeid]
+    for item in browser:
+        item.add_marker(pytest.mark.browser)
+    items[:] = others + browser

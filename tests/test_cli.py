@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -31,8 +32,9 @@ src:t a pob:Source ; dct:title "Test" ; schema:url "https://example.org/t"^^xsd:
 
 
 def pob(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "COLUMNS": "200"}  # rich sizes tables to the terminal
     return subprocess.run(
-        [sys.executable, "-m", "pob", *args], capture_output=True, text=True, timeout=300
+        [sys.executable, "-m", "pob", *args], capture_output=True, text=True, timeout=300, env=env
     )
 
 
