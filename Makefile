@@ -44,7 +44,7 @@ test: $(STAMP) deps-js deps-system lint
 	$(BIN)/pytest --cov --cov-report=term --cov-fail-under=80
 
 bench: $(STAMP)
-	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.service
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache var

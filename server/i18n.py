@@ -61,6 +61,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "da": "Forespørgslen er sat ind i editoren.",
         "en": "The query is in the editor.",
     },
+    "linked": {
+        "da": "Forespørgslen fra linket er sat ind i editoren; Ctrl+Enter kører den.",
+        "en": "The query from the link is in the editor; Ctrl+Enter runs it.",
+    },
     "running": {"da": "Kører forespørgslen …", "en": "Running the query …"},
     "done_rows": {"da": "Færdig: {n} rækker.", "en": "Done: {n} rows."},
     "done": {"da": "Færdig.", "en": "Done."},

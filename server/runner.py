@@ -9,7 +9,7 @@ from pob.settings import Settings
 from server.app import create_app
 
 
-def run(settings: Settings, log_level: str = "info") -> None:
+def run(settings: Settings, log_level: str = "info", access_log: bool = True) -> None:
     uvicorn.run(
         create_app(settings),
         host=settings.host,
@@ -20,4 +20,7 @@ def run(settings: Settings, log_level: str = "info") -> None:
         # a GET query up to the size limit, percent-encoded, must reach our 413, not h11's
         h11_max_incomplete_event_size=settings.max_query_bytes * 3 + 64 * 1024,
         log_level=log_level,
+        # a line per request costs ~200 µs of this process's CPU (measured with `hey` on a
+        # point lookup: ~20 % of its cost); `pob serve --no-access-log` when a proxy logs
+        access_log=access_log,
     )

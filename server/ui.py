@@ -4,7 +4,8 @@ YASGUI (npm `@triply/yasgui`, copied to `static/vendor/` by `python -m pob.asset
 by the app itself. The page carries its configuration as JSON: the endpoint, the named
 queries (from the same registry as GET /api/queries) and our prefixes, so YASGUI needs no
 outside address (its prefix.cc and LOV look-ups are switched off in `static/ui/query.js`).
-Words come from :mod:`server.i18n`.
+Words come from :mod:`server.i18n`. `/?query=…` opens the page with that query in the
+editor (not run): how other pages link into it.
 """
 
 from __future__ import annotations
@@ -77,15 +78,28 @@ def query_page(request: Request, endpoint: str) -> Response:
     settings = request.app.state.settings
     queries: dict[str, NamedQuery] = request.app.state.queries
     examples = _examples(queries, lang)
+    linked = request.query_params.get("query")  # `/?query=…`: a link into the editor
+    if linked is not None and len(linked.encode("utf-8")) > settings.max_query_bytes:
+        linked = None
     config = {
         "lang": lang,
         "endpoint": endpoint,
+        "linkedQuery": linked,
         "prefixes": prefixes(settings.base),
         "defaultQuery": DEFAULT_QUERY.format(comment=_COMMENT[lang]),
         "examples": examples,
         "words": {
             key: words[key]
-            for key in ("tab_name", "loading", "loaded", "running", "done_rows", "done", "failed")
+            for key in (
+                "tab_name",
+                "loading",
+                "loaded",
+                "linked",
+                "running",
+                "done_rows",
+                "done",
+                "failed",
+            )
         },
     }
     headers = {

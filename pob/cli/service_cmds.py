@@ -59,6 +59,7 @@ def serve(
     data_dir: Path | None = typer.Option(None, help="Embedded store directory (POB_DATA_DIR)"),
     store: str | None = typer.Option(None, "--store", help="Remote SPARQL engine URL"),
     workers: int | None = typer.Option(None, help="Query worker processes (POB_WORKERS)"),
+    access_log: bool = typer.Option(True, help="Log every request (off: a proxy logs them)"),
 ) -> None:
     """Serve the SPARQL endpoint, the Graph Store and the named-query API."""
     from server.runner import run
@@ -68,7 +69,7 @@ def serve(
     handler.setFormatter(logging.Formatter("%(levelname)s:     %(message)s"))
     logging.getLogger("pob").addHandler(handler)
     logging.getLogger("pob").setLevel(logging.INFO)
-    run(settings, log_level="info")
+    run(settings, log_level="info", access_log=access_log)
 
 
 @app.command()

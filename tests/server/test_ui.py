@@ -6,6 +6,7 @@ server sends: the right language, no outside address, and the texts the examples
 
 from __future__ import annotations
 
+import json
 import re
 
 import httpx
@@ -124,3 +125,12 @@ def test_description_link_followable(client: httpx.Client) -> None:
     response = client.get("/sparql?format=turtle", headers={"Accept": HTML})
     assert response.headers["content-type"].startswith("text/turtle")
     assert client.get("/sparql?format=csv").status_code == 400
+
+
+def test_linked_query_is_data_not_markup(client: httpx.Client) -> None:
+    attack = 'SELECT * { ?s ?p "</script><script>alert(1)</script>" }'
+    page = client.get("/", params={"query": attack}, headers={"Accept": HTML}).text
+    assert "<script>alert(1)" not in page
+    config = re.search(r'<script type="application/json" id="pob-config">(.*?)</script>', page)
+    assert config is not None
+    assert json.loads(config.group(1))["linkedQuery"] == attack

@@ -79,6 +79,14 @@
   }
   currentTab();
 
+  // `/?query=…` (a link from another page): the query goes into a tab of its own, not run
+  if (config.linkedQuery) {
+    var linkedTab = yasgui.addTab(true, { name: words.tab_name });
+    linkedTab.setEndpoint(config.endpoint);
+    linkedTab.setQuery(config.linkedQuery);
+    say(words.linked);
+  }
+
   yasgui.on("query", function () {
     say(words.running);
   });

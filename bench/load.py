@@ -1,0 +1,298 @@
+"""Processes and load for `bench.service`: servers, a memory sampler, HTTP clients.
+
+Everything talks only to 127.0.0.1 and every wait is bounded.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+JSON = "application/sparql-results+json"
+NTRIPLES = "application/n-triples"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@dataclass
+class Server:
+    """A server process on 127.0.0.1 and the URL of its SPARQL query endpoint."""
+
+    name: str
+    endpoint: str
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def start(name: str, command: Sequence[str], endpoint: str, log: Path, wait: float) -> Server:
+    """Start `command` and wait (at most `wait` s) until `endpoint` answers ASK {}."""
+    with log.open("wb") as sink:
+        process = subprocess.Popen(list(command), stdout=sink, stderr=subprocess.STDOUT)
+    server = Server(name, endpoint, process, log)
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{name} exited ({process.returncode}):\n{log.read_text()}")
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(endpoint, params={"query": "ASK {}"}, timeout=5).status_code == 200:
+                return server
+        time.sleep(0.2)
+    server.stop()
+    raise RuntimeError(f"{name} did not answer within {wait:g} s:\n{log.read_text()}")
+
+
+def _children() -> dict[int, list[int]]:
+    tree: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            text = stat.read_text()
+            ppid = int(text[text.rindex(")") + 2 :].split()[1])
+            tree.setdefault(ppid, []).append(int(stat.parent.name))
+    return tree
+
+
+def _status_kib(pid: int, key: str) -> int:
+    with contextlib.suppress(OSError):
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(key + ":"):
+                return int(line.split()[1])
+    return 0
+
+
+def cpu_seconds(pids: Sequence[int]) -> float:
+    """User + system CPU time of these processes so far."""
+    total = 0
+    for pid in pids:
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            text = Path(f"/proc/{pid}/stat").read_text()
+            fields = text[text.rindex(")") + 2 :].split()
+            total += int(fields[11]) + int(fields[12])  # utime + stime, in clock ticks
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def wait_idle(pid: int, share: float = 0.05, timeout: float = 300) -> float:
+    """Wait until a process tree uses under `share` of a CPU over a second (work it does
+    in the background after it starts answering); the seconds waited."""
+    began = time.monotonic()
+    while time.monotonic() - began < timeout:
+        pids = Memory(pid).tree()
+        before = cpu_seconds(pids)
+        time.sleep(1)
+        if cpu_seconds(pids) - before < share:
+            break
+    return time.monotonic() - began
+
+
+@dataclass
+class Memory:
+    """Samples a process and its descendants (10 times a second) from /proc.
+
+    `peak_sum` is the largest sum of VmRSS seen at one moment; `hwm_sum` adds up each
+    process's own VmHWM (every process ever seen, workers that were replaced included), an
+    upper bound of the true peak that sampling cannot miss.
+    """
+
+    pid: int
+    peak_sum: int = 0
+    hwm: dict[int, int] = field(default_factory=dict)
+    #: the most threads the process itself had at one sample
+    threads: int = 0
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _thread: threading.Thread | None = None
+
+    def tree(self) -> list[int]:
+        tree, found, todo = _children(), [], [self.pid]
+        while todo:
+            pid = todo.pop()
+            found.append(pid)
+            todo.extend(tree.get(pid, []))
+        return found
+
+    def sample(self) -> None:
+        pids = self.tree()
+        self.peak_sum = max(self.peak_sum, sum(_status_kib(p, "VmRSS") for p in pids))
+        for pid in pids:
+            self.hwm[pid] = max(self.hwm.get(pid, 0), _status_kib(pid, "VmHWM"))
+        self.threads = max(self.threads, _status_kib(self.pid, "Threads"))
+
+    def __enter__(self) -> Memory:
+        def loop() -> None:
+            while not self._stop.wait(0.1):
+                self.sample()
+
+        self.sample()
+        self._thread = threading.Thread(target=loop, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+        self.sample()
+
+    @property
+    def hwm_sum(self) -> int:
+        return sum(self.hwm.values())
+
+    @property
+    def processes(self) -> int:
+        return len(self.hwm)
+
+    @property
+    def own(self) -> int:
+        """The VmHWM of the process itself (not its children)."""
+        return self.hwm.get(self.pid, 0)
+
+
+@dataclass(frozen=True)
+class Query:
+    name: str
+    form: str
+    text: str
+
+    @property
+    def accept(self) -> str:
+        return JSON if self.form in ("SELECT", "ASK") else NTRIPLES
+
+
+def ask(client: httpx.Client, endpoint: str, query: Query) -> bytes:
+    response = client.get(endpoint, params={"query": query.text}, headers={"Accept": query.accept})
+    if response.status_code != 200:
+        raise RuntimeError(f"{endpoint} {query.name}: {response.status_code} {response.text}")
+    return response.content
+
+
+def medians(runs: int, timers: Mapping[str, Callable[[], object]]) -> dict[str, float]:
+    """Median seconds of `runs` calls of each timer, after one warm-up call each.
+
+    The timers take turns (one call each per round, the order rotating), so a change in
+    the machine's load while they run falls on all of them alike."""
+    names = list(timers)
+    for name in names:
+        timers[name]()
+    times: dict[str, list[float]] = {name: [] for name in names}
+    for round_ in range(runs):
+        for name in names[round_ % len(names) :] + names[: round_ % len(names)]:
+            began = time.perf_counter()
+            timers[name]()
+            times[name].append(time.perf_counter() - began)
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
+@dataclass
+class Throughput:
+    done: int
+    errors: int
+    seconds: float
+
+    @property
+    def rate(self) -> float:
+        return self.done / self.seconds if self.seconds else 0.0
+
+    def __add__(self, other: Throughput) -> Throughput:
+        return Throughput(
+            self.done + other.done, self.errors + other.errors, self.seconds + other.seconds
+        )
+
+
+def mix(endpoint: str, queries: Sequence[Query], clients: int, duration: float) -> Throughput:
+    """`clients` threads, each with its own connection, run the queries in a shuffled
+    cycle until `duration` has passed; queries answered per second (errors not counted)."""
+    done = [0] * clients
+    errors = [0] * clients
+    deadline = time.monotonic() + duration
+
+    def client(n: int) -> None:
+        order = list(queries)
+        random.Random(n).shuffle(order)
+        with httpx.Client(timeout=60) as http:
+            i = 0
+            while time.monotonic() < deadline:
+                try:
+                    ask(http, endpoint, order[i % len(order)])
+                    done[n] += 1
+                except (RuntimeError, httpx.HTTPError):
+                    errors[n] += 1
+                i += 1
+
+    began = time.monotonic()
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return Throughput(sum(done), sum(errors), time.monotonic() - began)
+
+
+def hey_available() -> bool:
+    return shutil.which("hey") is not None
+
+
+def point_load(url: str, accept: str, clients: int, duration: float) -> tuple[Throughput, str]:
+    """GET `url` from `clients` connections for `duration` s: Debian's `hey` if installed
+    (a Go load generator), else Python threads. Returns the throughput and the tool."""
+    if hey_available():
+        began = time.monotonic()
+        out = subprocess.run(
+            ["hey", "-z", f"{duration:g}s", "-c", str(clients), "-H", f"Accept: {accept}", url],
+            capture_output=True,
+            text=True,
+            timeout=duration + 60,
+            check=True,
+        ).stdout
+        seconds = time.monotonic() - began
+        ok = sum(int(n) for n in re.findall(r"\[200\]\s+(\d+) responses", out))
+        total = sum(int(n) for n in re.findall(r"\[\d{3}\]\s+(\d+) responses", out))
+        found = re.search(r"Total:\s+([\d.]+) secs", out)
+        seconds = float(found.group(1)) if found else seconds
+        failed = sum(int(n) for n in re.findall(r"^\s+\[(\d+)\]\s+Get ", out, re.M))
+        return Throughput(ok, total - ok + failed, seconds), "hey"
+    done, errors = [0] * clients, [0] * clients
+    deadline = time.monotonic() + duration
+
+    def client(n: int) -> None:
+        with httpx.Client(timeout=30) as http:
+            while time.monotonic() < deadline:
+                try:
+                    ok = http.get(url, headers={"Accept": accept}).status_code == 200
+                except httpx.HTTPError:
+                    ok = False
+                done[n] += ok
+                errors[n] += not ok
+
+    began = time.monotonic()
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return Throughput(sum(done), sum(errors), time.monotonic() - began), "Python threads"

@@ -1,0 +1,62 @@
+"""bench.service without servers: its queries run on generated data; its doc block."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from bench.generate import generate
+from bench.service import (
+    BEGIN,
+    END,
+    GRAPH,
+    HEADING,
+    QUERIES,
+    answer,
+    bench_queries,
+    in_process,
+    write_section,
+)
+from pob.sources import ontology_graph
+
+
+@pytest.fixture(scope="module")
+def store() -> ox.Store:
+    """5,000 generated triples in the benchmark graph, the ontology beside them."""
+    store = ox.Store()
+    data = generate(5_000, seed=1).serialize(format="nt", encoding="utf-8")
+    store.load(data, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(GRAPH))
+    ontology = ontology_graph().serialize(format="nt", encoding="utf-8")
+    store.load(ontology, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(GRAPH + "-ontology"))
+    return store
+
+
+def test_nine_queries_of_every_form(store: ox.Store) -> None:
+    queries = bench_queries(store)
+    assert len(queries) == len(list(QUERIES.glob("*.rq"))) == 9
+    assert {q.form for q in queries} == {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
+    assert "point-lookup" in {q.name for q in queries}
+
+
+def test_every_query_answers(store: ox.Store) -> None:
+    answers = {q.name: answer(q, in_process(store, q)) for q in bench_queries(store)}
+    assert answers["point-lookup"] != "0 rows"
+    assert answers["describe-partnership"] != "0 triples"
+    assert answers["region-path"] != "0 rows"  # the subclass path reaches the ontology
+    assert answers["chairs-construct"] != "0 triples"
+
+
+def test_write_section_keeps_the_rest(tmp_path: Path) -> None:
+    doc = tmp_path / "performance.md"
+    doc.write_text("# Performance\n\n## Other\n\nkept\n", encoding="utf-8")
+    write_section("first table", doc)
+    text = doc.read_text(encoding="utf-8")
+    assert HEADING in text and "first table" in text and "kept" in text
+    doc.write_text(text.replace(END, END + "\n\nprose after the block"), encoding="utf-8")
+    write_section("second table", doc)
+    text = doc.read_text(encoding="utf-8")
+    assert "second table" in text and "first table" not in text
+    assert "prose after the block" in text and "kept" in text
+    assert text.count(BEGIN) == text.count(END) == 1
