@@ -24,7 +24,7 @@ from pob.store import make_store
 from pob.store.base import Store
 from pob.store.build import build
 from server import errors, ui
-from server.routes import docs_pages, queries, resources, sparql
+from server.routes import datasets, docs_pages, forms, queries, resources, sparql, validate
 from server.routes import feed as open_data
 from server.routes import store as graph_store
 
@@ -71,6 +71,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.include_router(sparql.router)
     app.include_router(graph_store.router)
     app.include_router(queries.build_router(named))
+    app.include_router(validate.router)
+    app.include_router(datasets.router)
+    app.include_router(forms.router)
     app.include_router(resources.router)
     app.include_router(docs_pages.router)
     app.include_router(open_data.router)

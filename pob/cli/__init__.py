@@ -16,4 +16,5 @@ app = typer.Typer(
 
 # Register command modules (import for side effects).
 import pob.cli.graph_cmds  # noqa: E402
-import pob.cli.service_cmds  # noqa: E402,F401
+import pob.cli.service_cmds  # noqa: E402
+import pob.cli.submit_cmds  # noqa: E402,F401

@@ -27,7 +27,8 @@ from pob.queries import (
     load_queries,
     parse_query_file,
 )
-from pob.sources import FORMATS, ParseError, normalise, parse_file
+from pob.sources import FORMATS, data_graph, normalise
+from pob.upload import UploadError, read_path, to_rdflib
 
 err = Console(stderr=True)
 out = Console()
@@ -43,6 +44,7 @@ class ReportFormat(StrEnum):
     text = "text"
     turtle = "turtle"
     json = "json"
+    html = "html"
 
 
 class Profile(StrEnum):
@@ -118,19 +120,27 @@ def validate(
         if not path.exists():
             err.print(f"[red]{path}: no such file[/red]")
             raise typer.Exit(2)
-        try:
-            data += parse_file(path, fmt)
-        except ParseError as exc:
-            err.print(f"[red]{exc}[/red]")
+        try:  # read as the service reads an upload: the same triples, no remote contexts
+            data += to_rdflib(read_path(path, fmt).triples)
+        except UploadError as exc:
+            where = f":{exc.line}:{exc.column}" if exc.line is not None else ""
+            err.print(f"[red]{path}{where}: {exc.detail}[/red]")
             raise typer.Exit(2) from exc
     normalise(data)
-    extra = curated().data if with_curated else None
+    extra = data_graph() if with_curated else None  # curated().data, without the closure
     with progress(f"validating {len(paths)} file(s), {len(data)} triples"):
         result = run_validation(data, profile=profile.value, inference=inference.value, extra=extra)
     if report is ReportFormat.turtle:
         sys.stdout.write(result.graph.serialize(format="turtle"))
     elif report is ReportFormat.json:
         sys.stdout.write(json.dumps(result.to_json(lang), ensure_ascii=False, indent=2) + "\n")
+    elif report is ReportFormat.html:
+        from pob.reports import Check, render_html
+
+        baseline = None
+        if inference is not Inference.none:  # the report shows what inference changes
+            baseline = run_validation(data, profile=profile.value, inference="none", extra=extra)
+        sys.stdout.write(render_html(Check(result, baseline, len(data)), lang, shapes_page=None))
     else:
         sys.stdout.write(result.to_text(lang))
     raise typer.Exit(0 if result.conforms else 1)

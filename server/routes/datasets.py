@@ -1,0 +1,155 @@
+"""/api/datasets: gated submissions (:mod:`pob.submissions`).
+
+``POST /api/datasets`` needs ``Authorization: Bearer <submit token>`` (``POB_SUBMIT_TOKEN``;
+none configured: 403, submissions are off). The dataset comes as for ``/api/validate``; it is
+validated first: a non-conforming one gets 422 with its report and nothing is stored; a
+conforming one is stored in its own named graph with its provenance (201, ``Location``); the
+same content again gets 200 and the id it already has. ``GET /api/datasets`` lists the
+submissions, ``GET /api/datasets/{id}`` gives one (JSON metadata, or the data in the RDF
+format ``Accept`` asks for), ``DELETE /api/datasets/{id}`` withdraws one (its submitter only).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from pob import formats
+from pob.settings import Settings
+from pob.submissions import (
+    Record,
+    Rejected,
+    SubmissionError,
+    Unauthorized,
+    get_submission,
+    identify,
+    list_submissions,
+    submit,
+    withdraw,
+)
+from pob.upload import UploadError
+from server.deps import SettingsDep, StoreDep
+from server.errors import HTTPProblem
+from server.responses import result_response
+from server.routes.validate import problem, read_dataset, report_response, report_type, run_check
+
+router = APIRouter(prefix="/api/datasets", tags=["Submissions"])
+JSON = "application/json"
+RECORD_TYPES: tuple[str, ...] = (JSON, *formats.RDF_TYPES)
+
+
+def _refused(error: SubmissionError) -> HTTPProblem:
+    headers = {}
+    if isinstance(error, Unauthorized):
+        headers["WWW-Authenticate"] = 'Bearer realm="pob-submissions", error="invalid_token"'
+    return HTTPProblem(error.status, error.title, error.detail, headers=headers)
+
+
+def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(
+        json.dumps(body, ensure_ascii=False).encode("utf-8"),
+        status_code=status,
+        media_type=JSON,
+        headers=headers,
+    )
+
+
+def _described(record: Record) -> dict[str, Any]:
+    return {**record.to_json(), "href": f"/api/datasets/{record.id}"}
+
+
+def _identify(request: Request, settings: Settings) -> Any:
+    try:
+        return identify(settings, request.headers.get("authorization"))
+    except SubmissionError as error:
+        raise _refused(error) from None
+
+
+@router.post("", summary="Submit a dataset", response_class=Response, status_code=201)
+async def post_dataset(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
+    """Validate and, if it conforms, store a dataset (needs the submit token). Options as for
+    /api/validate (`profile`, `inference`, `lang`); the report of a rejected dataset comes in
+    the format `Accept` asks for."""
+    submitter = _identify(request, settings)
+    media_type = report_type(request)
+    try:
+        submitted = await read_dataset(request, settings)
+    except UploadError as error:
+        raise problem(error) from None
+
+    async def checked(triples: list[Any]) -> Any:
+        return await run_check(request, settings, store, submitted, triples)
+
+    try:
+        record, created, check = await submit(
+            store,
+            settings,
+            submitted.upload,
+            submitter,
+            checked,
+            "strict" if submitted.options["profile"] == "strict" else "core",
+        )
+    except Rejected as rejected:
+        return report_response(
+            request,
+            rejected.check,
+            submitted.lang,
+            media_type,
+            settings,
+            status=422,
+            options=submitted.options,
+            extra={"accepted": False, "detail": rejected.detail},
+        )
+    except UploadError as error:
+        raise problem(error) from None
+    except SubmissionError as error:
+        raise _refused(error) from None
+    body = {"accepted": True, "created": created, **_described(record)}
+    if check is not None:
+        body["report"] = check.summary(submitted.lang)
+    if not created:
+        body["detail"] = "the same content was submitted before; nothing new was stored"
+    headers = {"Location": f"/api/datasets/{record.id}"}
+    return _json(body, 201 if created else 200, headers)
+
+
+@router.get("", summary="List the submissions")
+async def list_datasets(store: StoreDep, settings: SettingsDep) -> Response:
+    """Every accepted submission: id, graph, submitter, time, hash, shapes version, triples,
+    the warnings that remained."""
+    records = await list_submissions(store, settings)
+    return _json({"datasets": [_described(r) for r in records]})
+
+
+@router.api_route(
+    "/{sid}", methods=["GET", "HEAD"], summary="One submission", response_class=Response
+)
+async def get_dataset(
+    sid: str, request: Request, store: StoreDep, settings: SettingsDep
+) -> Response:
+    """The metadata (JSON), or the data in the RDF format `Accept` asks for."""
+    try:
+        record = await get_submission(store, settings, sid)
+    except SubmissionError as error:
+        raise _refused(error) from None
+    media_type = formats.negotiate(request.headers.get("accept"), RECORD_TYPES)
+    if media_type == JSON:
+        return _json(_described(record), headers={"Vary": "Accept"})
+    result = await store.get_graph(record.graph, media_type)
+    return result_response(result, head=request.method == "HEAD")
+
+
+@router.delete("/{sid}", summary="Withdraw a submission", status_code=204)
+async def delete_dataset(
+    sid: str, request: Request, store: StoreDep, settings: SettingsDep
+) -> Response:
+    """Remove a submission's graph and provenance (its submitter only; needs the token)."""
+    submitter = _identify(request, settings)
+    try:
+        await withdraw(store, settings, sid, submitter)
+    except SubmissionError as error:
+        raise _refused(error) from None
+    return Response(status_code=204)

@@ -1,0 +1,218 @@
+"""POST /api/validate: validate a dataset against the shapes, store nothing.
+
+The dataset is the request body (Turtle, TriG, N-Triples, N-Quads, JSON-LD or RDF/XML, by
+``Content-Type``) or a ``multipart/form-data`` upload (field ``file``, or the text in field
+``data``). Options as query parameters or form fields: ``profile`` (core, strict),
+``inference`` (none, rdfs, owlrl), ``lang`` (da, en). The report follows ``Accept`` (or
+``?format=``): the JSON summary (default), the W3C SHACL report in Turtle or JSON-LD, or HTML
+(the web form with the report under it). Reading, parsing and the limits are
+:mod:`pob.upload`; the validation runs in a worker process with a deadline
+(:mod:`pob.checking`); the report is :mod:`pob.reports`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import Response
+
+from pob import formats
+from pob.checking import Checker
+from pob.reports import Check, report_rdf
+from pob.settings import Settings
+from pob.submissions import reference_for
+from pob.upload import Upload, UploadError, parse_form, parse_upload, read_limited
+from server.deps import SettingsDep, StoreDep
+from server.errors import HTTPProblem
+
+JSON = "application/json"
+REPORT_TYPES: tuple[str, ...] = (JSON, formats.TURTLE, formats.JSONLD, formats.HTML)
+SHORT = {"json": JSON, "turtle": formats.TURTLE, "ttl": formats.TURTLE}
+SHORT |= {"jsonld": formats.JSONLD, "json-ld": formats.JSONLD, "html": formats.HTML}
+CHOICES = {
+    "profile": ("core", "strict"),
+    "inference": ("none", "rdfs", "owlrl"),
+    "lang": ("da", "en"),
+}
+DEFAULTS = {"profile": "core", "inference": "none", "lang": "en"}
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    yield
+    checker: Checker | None = getattr(app.state, "checker", None)
+    if checker is not None:
+        await checker.close()
+
+
+router = APIRouter(tags=["Validation"], lifespan=_lifespan)
+
+
+def checker_for(request: Request, settings: Settings) -> Checker:
+    """The app's validation workers (started on first use, stopped at shutdown)."""
+    checker: Checker | None = getattr(request.app.state, "checker", None)
+    if checker is None:
+        checker = Checker(min(2, settings.workers), settings.validation_timeout)
+        request.app.state.checker = checker
+    return checker
+
+
+@dataclass
+class Submitted:
+    """A dataset as a request sent it, parsed, with the options that came with it."""
+
+    upload: Upload
+    options: dict[str, str]
+
+    @property
+    def lang(self) -> str:
+        return self.options["lang"]
+
+
+def _options(raw: dict[str, str]) -> dict[str, str]:
+    out = dict(DEFAULTS)
+    for key, allowed in CHOICES.items():
+        value = (raw.get(key) or "").strip()
+        if not value:
+            continue
+        if value not in allowed:
+            raise HTTPProblem(
+                400, "Bad parameter", f"{key} must be one of {', '.join(allowed)}, not {value!r}"
+            )
+        out[key] = value
+    return out
+
+
+async def read_dataset(request: Request, settings: Settings) -> Submitted:
+    """The dataset of a request (body or form) and its options; UploadError if refused."""
+    raw = {k: v for k, v in request.query_params.items() if k in CHOICES}
+    content_type = request.headers.get("content-type", "")
+    body = await read_limited(
+        request.stream(), settings.max_upload_bytes, request.headers.get("content-length")
+    )
+    filename = None
+    if content_type.lower().startswith("multipart/form-data"):
+        parts = parse_form(body, content_type)
+        for key in (*CHOICES, "format"):
+            if key in parts:
+                raw[key] = parts[key].data.decode("utf-8", errors="replace")
+        file, pasted = parts.get("file"), parts.get("data")
+        if file is not None and file.data:
+            data, media_type, filename = (
+                file.data,
+                raw.get("format") or file.content_type,
+                file.filename,
+            )
+        elif pasted is not None and pasted.data.strip():
+            data, media_type = pasted.data, raw.get("format") or formats.TURTLE
+        else:
+            raise UploadError("send the dataset as a file (field 'file') or as text (field 'data')")
+    else:
+        data, media_type = body, content_type
+    options = _options(raw)
+    upload = parse_upload(
+        data,
+        media_type,
+        filename=filename,
+        max_triples=settings.max_triples,
+        base=settings.base,
+    )
+    return Submitted(upload, options)
+
+
+def problem(error: UploadError) -> HTTPProblem:
+    extra: dict[str, Any] = {}
+    if error.line is not None:
+        extra["where"] = {"line": error.line, "column": error.column}
+    fmt = getattr(error, "format", None)
+    if fmt is not None:
+        extra["format"] = fmt.name
+    return HTTPProblem(error.status, error.title, error.detail, extra=extra)
+
+
+def report_type(request: Request) -> str:
+    short = request.query_params.get("format")
+    if short:
+        if short.lower() not in SHORT:
+            raise HTTPProblem(
+                400, "Unknown format", f"format must be one of {', '.join(sorted(SHORT))}"
+            )
+        return SHORT[short.lower()]
+    return formats.negotiate(request.headers.get("accept"), REPORT_TYPES)
+
+
+def report_response(
+    request: Request,
+    check: Check,
+    lang: str,
+    media_type: str,
+    settings: Settings,
+    status: int = 200,
+    options: dict[str, str] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> Response:
+    """The report in `media_type` (HTML: the form page with the report)."""
+    headers = {"Vary": "Accept"}
+    if media_type == formats.HTML:
+        from server.routes.forms import form_page
+
+        return form_page(request, lang, check=check, values=options, status=status)
+    if media_type == JSON:
+        body = {**check.summary(lang), **(extra or {})}
+        return Response(
+            json.dumps(body, ensure_ascii=False).encode("utf-8"),
+            status_code=status,
+            media_type=JSON,
+            headers=headers,
+        )
+    fmt = "json-ld" if media_type == formats.JSONLD else "turtle"
+    return Response(
+        report_rdf(check, fmt),
+        status_code=status,
+        media_type=formats.content_type(media_type),
+        headers=headers,
+    )
+
+
+async def run_check(
+    request: Request, settings: Settings, store: Any, submitted: Submitted, triples: list[Any]
+) -> Check:
+    reference = await reference_for(store, settings)
+    options = {
+        "profile": submitted.options["profile"],
+        "inference": submitted.options["inference"],
+        "base": settings.base,
+        "fmt": submitted.upload.format.name,
+        "notes": submitted.upload.notes,
+    }
+    return await checker_for(request, settings).run(reference, triples, options)
+
+
+@router.post(
+    "/api/validate",
+    summary="Validate a dataset (nothing is stored)",
+    response_class=Response,
+)
+async def validate(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
+    """Validate the dataset in the body (or a multipart upload) against the shapes, with the
+    ontology and the curated data as reference data. Options: `profile` (core, strict),
+    `inference` (none, rdfs, owlrl: then the report also lists what inference changes),
+    `lang` (da, en). The report: JSON summary, Turtle or JSON-LD (W3C SHACL), or HTML."""
+    media_type = report_type(request)
+    try:
+        submitted = await read_dataset(request, settings)
+    except UploadError as error:
+        if media_type == formats.HTML:
+            from server.routes.forms import form_page, page_lang
+
+            return form_page(request, page_lang(request), error=error.detail, status=error.status)
+        raise problem(error) from None
+    check = await run_check(request, settings, store, submitted, submitted.upload.triples)
+    return report_response(
+        request, check, submitted.lang, media_type, settings, options=submitted.options
+    )

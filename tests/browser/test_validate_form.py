@@ -1,0 +1,59 @@
+"""The validation form in Debian's Chromium: upload a bad example and read the findings,
+then a good one and see that it conforms."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.conftest import ROOT, Process
+
+EXAMPLES = ROOT / "data" / "examples" / "submissions"
+pytestmark = pytest.mark.browser
+
+
+def test_bad_then_good(page: Page, curated_server: Process) -> None:
+    page.goto(curated_server.url + "/validate?lang=da")
+    expect(page.locator("h1")).to_have_text("Valider et datasæt")
+
+    page.set_input_files("#file", str(EXAMPLES / "bad-wrong-kommunekode.ttl"))
+    page.select_option("#lang", "da")
+    page.click("#submit")
+    report = page.locator("#report")
+    expect(report).to_be_visible()
+    expect(page.locator("#verdict")).to_have_text("Datasættet overholder ikke reglerne")
+    focus = page.locator('section.focus[data-focus$="/municipality/jammerbugt"]')
+    expect(focus).to_contain_text("mun:jammerbugt")
+    result = focus.locator("li.result")
+    expect(result).to_have_count(1)
+    expect(result.locator(".message")).to_contain_text(
+        "Kommunekode (pob:kommunekode): højst én, skrevet som tekst med præcis tre cifre"
+    )
+    expect(result.locator(".value")).to_have_text('"0849"')
+    expect(result.locator("a.shape")).to_have_attribute("href", "/shapes#MunicipalityKommunekode")
+    turtle = page.locator('a.download[data-format="Turtle"]')
+    expect(turtle).to_have_attribute("download", "report.ttl")
+    href = turtle.get_attribute("href") or ""
+    assert href.startswith("data:text/turtle;base64,")
+    assert b"sh:ValidationReport" in base64.b64decode(href.split(",", 1)[1])
+
+    page.set_input_files("#file", str(EXAMPLES / "bad-dates-out-of-order.ttl"))
+    page.select_option("#lang", "en")
+    page.click("#submit")
+    expect(page.locator("#report li.result .message")).to_contain_text(
+        "The end date (schema:endDate 2019) is before the start date (schema:startDate 2021)."
+    )
+
+    page.set_input_files("#file", str(EXAMPLES / "good-platssamverkan-gamlestaden.ttl"))
+    page.click("#submit")
+    expect(page.locator("#verdict")).to_contain_text("conforms")
+    expect(page.locator("#report li.result")).to_have_count(0)
+
+
+def test_pasted_turtle_and_a_syntax_error(page: Page, curated_server: Process) -> None:
+    page.goto(curated_server.url + "/validate?lang=en")
+    page.fill("#data", "@prefix ex: <http://example.org/> .\nex:a ex:b ex:c ;\n  ex:d .\n")
+    page.click("#submit")
+    expect(page.locator("#error")).to_contain_text("Turtle syntax error at line 3, column 8")
