@@ -13,7 +13,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
-from collections.abc import AsyncIterator, Callable, Mapping
+import shutil
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -22,7 +23,7 @@ import pyoxigraph as ox
 from pob.execution import WorkerPool
 from pob.guard import CheckedQuery
 from pob.namespaces import prefixes
-from pob.store import layout, ops
+from pob.store import bulk, layout, ops
 from pob.store.base import Dataset, QueryResult, Store
 from pob.store.errors import EngineUnavailable, UnknownGraph
 
@@ -191,6 +192,42 @@ class EmbeddedStore(Store):
         finally:
             del source, target
             gc.collect()
+
+    async def load_files(
+        self,
+        graph: str,
+        files: Sequence[Path],
+        replace: bool = False,
+        progress: bulk.Progress | None = None,
+    ) -> int:
+        """Bulk load `files` into `graph` (added to it, or replacing it) in a new version,
+        then swap (:mod:`pob.store.bulk`): all or nothing, other graphs untouched.
+
+        Returns how many triples `graph` has now; raises ParseError (the live store
+        unchanged) if a file is not valid RDF."""
+        async with self._write_lock:
+            version = layout.new_version(self.data_dir)
+            swapped = False
+            try:
+                async with self._drained():  # the live store is opened read-write to flush
+                    self._drop_reader()
+                    plan = await asyncio.to_thread(
+                        bulk.snapshot, self.path, version, graph, replace
+                    )
+                triples = await asyncio.to_thread(
+                    bulk.stage, self.path, version, graph, files, plan, progress
+                )
+                async with self._drained():
+                    self._drop_reader()
+                    layout.swap(self.data_dir, version)
+                    swapped = True
+                    layout.remove_stale(self.data_dir)
+                return triples
+            finally:
+                if not swapped:
+                    shutil.rmtree(version, ignore_errors=True)
+                self._graphs = self._counts = None
+                self._generation += 1
 
 
 _LOCAL = {

@@ -6,8 +6,9 @@
 {data_dir}/spool/                   complete query results waiting to be sent
 {data_dir}/server.lock              held (flock) by the process that has the store open
 ```
-A build writes a new `stores/{id}` and only then moves `current`; a crash before the move
-leaves the last good store in place, and the half-built directory is removed next time.
+A build, and `pob load` (:mod:`pob.store.bulk`: a hard-linked checkpoint of the live store,
+bulk loaded), write a new `stores/{id}` and only then move `current`; a crash before the
+move leaves the last good store in place, and the half-built directory is removed next time.
 """
 
 from __future__ import annotations
