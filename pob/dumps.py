@@ -7,6 +7,8 @@
   distribution of its own (load it beside the main dump to get what the endpoint answers);
 * ``csv/<table>.csv``: tables of the main classes (:mod:`pob.tables`), with IRIs;
 * ``submissions/<id>.ttl``: one Turtle dump per accepted submission (graph ``submission/<id>``);
+  given as a :class:`SpooledGraph` it is the store's own Turtle serialisation, moved into
+  place as it is (never parsed here);
 * ``manifest.json``: per file its byte size, SHA-256 and modification time, per dataset its
   triple count and temporal extent, and the content key the files were built from.
 
@@ -17,6 +19,14 @@ written, so mtimes (and the HTTP ``Last-Modified``/``ETag`` built from them) sta
 file is written to a temporary file beside it and moved into place with :func:`os.replace`;
 the manifest is written last, so a crash leaves either the old manifest (the next build sees
 its key or checksums differ and rebuilds) or a complete new set.
+
+Memory: the curated parts (ontology, data, inferred: about 5,000 triples, parsed from the
+sources so the dumps keep the sources' literal forms) are rdflib graphs, and only they get
+the formats that need rdflib (JSON-LD, the CSV tables). Submissions can be any size, so the
+feed (:mod:`pob.feed`) streams each one from the store as Turtle (Oxigraph serialises, in
+its worker process or over the Graph Store protocol) into a spool file and passes a
+:class:`SpooledGraph`: its key is the SHA-256 of those bytes, its triple count the store's,
+its temporal extent from a SPARQL query. The server process never holds a submission graph.
 """
 
 from __future__ import annotations
@@ -26,6 +36,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
@@ -190,11 +201,13 @@ def graph_digest(graph: Graph) -> str:
     return digest.hexdigest()
 
 
-def content_key(graphs: Mapping[str, Graph], base: str, public_url: str) -> str:
+def content_key(graphs: Mapping[str, GraphLike], base: str, public_url: str) -> str:
     """The key that decides whether the dumps must be rebuilt."""
     digest = hashlib.sha256(f"pob-dumps v{FORMAT_VERSION}\n{base}\n{public_url}\n".encode())
     for name in sorted(graphs):
-        digest.update(f"{name}\n{graph_digest(graphs[name])}\n".encode())
+        graph = graphs[name]
+        part = f"turtle:{graph.digest}" if isinstance(graph, SpooledGraph) else graph_digest(graph)
+        digest.update(f"{name}\n{part}\n".encode())
     return digest.hexdigest()
 
 
@@ -211,31 +224,59 @@ def _date_bounds(value: Literal) -> tuple[tuple[int, int, int], tuple[int, int, 
 
 def temporal_extent(graph: Graph, base: str = CANONICAL_BASE) -> tuple[Literal, Literal] | None:
     """The earliest and latest date in `graph` (by :data:`DATE_PREDICATES`), as written."""
+    return extent_of(v for p in date_predicates(base) for v in graph.objects(None, p))
+
+
+@dataclass(frozen=True)
+class SpooledGraph:
+    """A graph the store already serialised as Turtle into `path` (never parsed here).
+
+    `digest` is the SHA-256 of the file (it stands for the graph in the content key; the
+    store writes the same bytes for the same content), `triples` the store's count."""
+
+    path: Path
+    triples: int
+    digest: str
+    temporal: tuple[Literal, Literal] | None = None
+
+
+GraphLike = Graph | SpooledGraph
+
+
+def extent_of(values: Iterable[object]) -> tuple[Literal, Literal] | None:
+    """The earliest and latest of the date literals among `values`, as written."""
     start: tuple[tuple[int, int, int], Literal] | None = None
     end: tuple[tuple[int, int, int], Literal] | None = None
-    for predicate in (*DATE_PREDICATES, term("listedOn", base)):
-        for value in graph.objects(None, predicate):
-            if not isinstance(value, Literal) or value.datatype not in DATE_TYPES:
-                continue
-            bounds = _date_bounds(value)
-            if bounds is None:
-                continue
-            first, last = bounds
-            if start is None or first < start[0]:
-                start = (first, value)
-            if end is None or last > end[0]:
-                end = (last, value)
+    for value in values:
+        if not isinstance(value, Literal) or value.datatype not in DATE_TYPES:
+            continue
+        bounds = _date_bounds(value)
+        if bounds is None:
+            continue
+        first, last = bounds
+        if start is None or first < start[0]:
+            start = (first, value)
+        if end is None or last > end[0]:
+            end = (last, value)
     if start is None or end is None:
         return None
     return start[1], end[1]
 
 
-def _summary(name: str, graph: Graph, base: str) -> DatasetSummary:
-    extent = temporal_extent(graph, base)
+def date_predicates(base: str) -> tuple[URIRef, ...]:
+    """The predicates whose dates make the temporal extent."""
+    return (*DATE_PREDICATES, term("listedOn", base))
+
+
+def _summary(name: str, graph: GraphLike, base: str) -> DatasetSummary:
+    if isinstance(graph, SpooledGraph):
+        extent, triples = graph.temporal, graph.triples
+    else:
+        extent, triples = temporal_extent(graph, base), len(graph)
     if extent is None:
-        return DatasetSummary(name, len(graph))
+        return DatasetSummary(name, triples)
     s, e = extent
-    return DatasetSummary(name, len(graph), (str(s), str(s.datatype)), (str(e), str(e.datatype)))
+    return DatasetSummary(name, triples, (str(s), str(s.datatype)), (str(e), str(e.datatype)))
 
 
 def _now() -> str:
@@ -268,11 +309,15 @@ def _intact(out_dir: Path, manifest: DumpManifest) -> bool:
     """Every file of the manifest is on disk with its recorded size and checksum."""
     for f in manifest.files:
         path = out_dir / f.path
+        digest, size = hashlib.sha256(), 0
         try:
-            data = path.read_bytes()
+            with path.open("rb") as handle:  # in pieces: a submission's dump can be big
+                while chunk := handle.read(1 << 20):
+                    digest.update(chunk)
+                    size += len(chunk)
         except OSError:
             return False
-        if len(data) != f.byte_size or hashlib.sha256(data).hexdigest() != f.sha256:
+        if size != f.byte_size or digest.hexdigest() != f.sha256:
             return False
     return True
 
@@ -298,6 +343,43 @@ class _Writer:
                 file_type=ftype,
                 byte_size=len(data),
                 sha256=hashlib.sha256(data).hexdigest(),
+                modified=_mtime_iso(path),
+                items=items,
+            )
+        )
+
+    def move(
+        self, rel: str, source: Path, dataset: str, part: str, syntax: RdfSyntax, items: int
+    ) -> None:
+        """Put a file the store serialised in place (moved if it can be, else copied)."""
+        path = self.out_dir / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        os.close(fd)
+        try:
+            shutil.copyfile(source, tmp)
+            with open(tmp, "rb+") as handle:
+                os.fsync(handle.fileno())
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            raise
+        digest, size = hashlib.sha256(), 0
+        with path.open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+                size += len(chunk)
+        self.files.append(
+            DumpFile(
+                path=rel,
+                dataset=dataset,
+                part=part,
+                media_type=syntax.media_type,
+                file_type=syntax.file_type,
+                byte_size=size,
+                sha256=digest.hexdigest(),
                 modified=_mtime_iso(path),
                 items=items,
             )
@@ -334,7 +416,7 @@ def _union(parts: Iterable[Graph], base: str) -> Graph:
     return out
 
 
-def _check_names(graphs: Mapping[str, Graph]) -> list[str]:
+def _check_names(graphs: Mapping[str, GraphLike]) -> list[str]:
     """The submission ids among the graph names; unknown names are an error."""
     ids: list[str] = []
     for name in graphs:
@@ -355,14 +437,16 @@ def build_dumps(
     out_dir: Path,
     base: str,
     public_url: str,
-    graphs: Mapping[str, Graph] | None = None,
+    graphs: Mapping[str, GraphLike] | None = None,
     *,
     force: bool = False,
 ) -> DumpManifest:
     """Write the dumps of `graphs` (default: the curated graphs) unless they are current.
 
     `graphs` maps names to graphs: ``ontology`` and ``data`` make the main dump,
-    ``inferred`` its own distribution, ``submission/<id>`` one Turtle file each.
+    ``inferred`` its own distribution, ``submission/<id>`` one Turtle file each (from a
+    :class:`SpooledGraph`: its file as the store wrote it; the curated parts must be
+    rdflib graphs).
     Returns the manifest (the existing one, untouched, when nothing changed).
     """
     base = normalise_base(base)
@@ -378,13 +462,18 @@ def build_dumps(
     if not force and old is not None and old.key == key and _intact(out_dir, old):
         return old
 
+    curated_parts = {
+        p: g for p in (*MAIN_PARTS, INFERRED_PART) if isinstance(g := graphs.get(p), Graph)
+    }
+    if any(p in graphs and p not in curated_parts for p in (*MAIN_PARTS, INFERRED_PART)):
+        raise ValueError("the curated parts (ontology, data, inferred) must be rdflib graphs")
     writer = _Writer(out_dir)
-    main = _union((graphs[p] for p in MAIN_PARTS if p in graphs), base)
+    main = _union((curated_parts[p] for p in MAIN_PARTS if p in curated_parts), base)
     for syntax in (TURTLE, NTRIPLES, JSONLD):
         writer.rdf("pob", main, CURATED, "asserted", syntax, base)
     summaries = [_summary(CURATED, main, base)]
-    if INFERRED_PART in graphs:
-        inferred = _union([graphs[INFERRED_PART]], base)
+    if INFERRED_PART in curated_parts:
+        inferred = _union([curated_parts[INFERRED_PART]], base)
         for syntax in (TURTLE, NTRIPLES):
             writer.rdf("pob-inferred", inferred, CURATED, "inferred", syntax, base)
     for table, data, rows in write_tables(main, base):
@@ -393,7 +482,13 @@ def build_dumps(
         )
     for sid in submission_ids:
         name = SUBMISSION_PREFIX + sid
-        graph = _union([graphs[name]], base)
+        given = graphs[name]
+        if isinstance(given, SpooledGraph):
+            rel = f"submissions/{sid}{TURTLE.suffix}"
+            writer.move(rel, given.path, name, "submission", TURTLE, given.triples)
+            summaries.append(_summary(name, given, base))
+            continue
+        graph = _union([given], base)
         writer.rdf(f"submissions/{sid}", graph, name, "submission", TURTLE, base)
         summaries.append(_summary(name, graph, base))
 
@@ -432,6 +527,7 @@ __all__ = [
     "DatasetSummary",
     "DumpFile",
     "DumpManifest",
+    "SpooledGraph",
     "build_dumps",
     "content_key",
     "load_manifest",

@@ -1,20 +1,32 @@
 """What the linked-data pages and the open-data feed serve, kept current with the store.
 
-A :class:`Feed` is one snapshot of the store: every named graph parsed into rdflib (the data
-is small: about 5,000 triples), the :class:`~pob.resources.GraphView` the pages read, and the
-dump files (:func:`pob.dumps.build_dumps` under ``settings.dumps_dir``, rewritten only when
-their content key changes). :func:`current_feed` compares the store's version (triples per
-graph and the recorded sources hash) with the snapshot's and rebuilds it when they differ,
-so a changed graph regenerates the dumps at the next request; :func:`refresh_feed` rebuilds
-now (call it after accepting or withdrawing a submission, and at startup). Catalog pages and
-the VoID description are cached per snapshot and per manifest key.
+A :class:`Feed` is one snapshot of the store: the curated graphs (ontology, data, inferred,
+meta: about 5,000 triples) parsed into rdflib, the triples that describe the other graphs
+(submission metadata), the :class:`~pob.resources.GraphView` the pages read, and the dump
+files (:func:`pob.dumps.build_dumps` under ``settings.dumps_dir``, rewritten only when their
+content key changes).
+
+Memory does not grow with the store: no other graph (accepted submissions, graphs loaded
+with ``pob load``, which can hold millions of triples) is ever parsed here. Their dumps are
+streamed from the store as Turtle into spool files (:class:`pob.dumps.SpooledGraph`), the
+VoID figures come from SPARQL aggregate queries (:func:`pob.void.store_stats`, once per
+snapshot) and a page about a resource outside the curated graphs fetches that resource's
+triples with one SPARQL query (:func:`pob.resources.fetch_resource`).
+
+:func:`current_feed` compares the store's version (triples per graph and the recorded
+sources hash) with the snapshot's and rebuilds it when they differ, so a changed graph
+regenerates the dumps at the next request; :func:`refresh_feed` rebuilds now (call it after
+accepting or withdrawing a submission, and at startup). Catalog pages and the VoID
+description are cached per snapshot.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import logging
+import tempfile
 import weakref
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
@@ -22,7 +34,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV, RDFS
 
 from pob import formats
@@ -33,14 +45,19 @@ from pob.dumps import (
     SUBMISSION_ID_RE,
     SUBMISSION_PREFIX,
     DumpManifest,
+    GraphLike,
+    SpooledGraph,
     build_dumps,
+    date_predicates,
+    extent_of,
 )
 from pob.resources import GraphView
 from pob.settings import Settings
 from pob.shape_docs import merged, shape_files
-from pob.store.base import Store
+from pob.store.base import Dataset, Store
 from pob.store.build import curated_graphs, sources_digest
-from pob.void import void_graph
+from pob.store.errors import StoreError
+from pob.void import VoidStats, select, store_stats, void_from_stats
 
 log = logging.getLogger("pob.feed")
 T = TypeVar("T")
@@ -77,11 +94,14 @@ class Feed:
 
     version: Version
     settings: Settings
+    #: the curated graphs only (IRI -> graph), never a submission or a loaded graph
     graphs: dict[str, Graph]
     view: GraphView
     manifest: DumpManifest | None
     submissions: tuple[SubmissionInfo, ...]
     dumps_error: str | None = None
+    #: the graphs not held here (every graph but the curated ones): pages fetch from them
+    stored: tuple[str, ...] = ()
     _cache: dict[tuple[Any, ...], Any] = field(default_factory=dict)
 
     @property
@@ -143,7 +163,8 @@ class _State:
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     feed: Feed | None = None
     submissions: dict[str, SubmissionInfo] = field(default_factory=dict)
-    void: dict[tuple[str, str], bytes] = field(default_factory=dict)
+    void: dict[tuple[Any, ...], bytes] = field(default_factory=dict)
+    void_stats: tuple[Version, VoidStats] | None = None
 
 
 _STATES: weakref.WeakKeyDictionary[Store, _State] = weakref.WeakKeyDictionary()
@@ -220,17 +241,24 @@ async def feed_lifespan(app: Any, settings: Settings) -> AsyncIterator[None]:
             await task
 
 
-def void_bytes(store: Store, feed: Feed, media_type: str) -> bytes:
-    """The VoID description in `media_type`, cached per manifest key."""
+async def void_bytes(store: Store, feed: Feed, media_type: str) -> bytes:
+    """The VoID description in `media_type`, cached per snapshot; its figures come from
+    SPARQL aggregate queries on the store."""
     if feed.manifest is None:
         raise FeedUnavailable(feed.dumps_error or "the dumps are not built")
     state = _state(store)
-    key = (feed.manifest.key, media_type)
+    key = (feed.version, feed.manifest.key, media_type)
     if key not in state.void:
-        if state.void and not any(k[0] == feed.manifest.key for k in state.void):
-            state.void.clear()
-        graph = void_graph(feed.manifest, feed.view.union, feed.settings.base, feed.public_url)
-        state.void[key] = serialise(graph, media_type)
+        if state.void_stats is None or state.void_stats[0] != feed.version:
+            try:
+                stats = await store_stats(store, feed.settings.base)
+            except StoreError as exc:
+                raise FeedUnavailable(f"counting the graphs for VoID failed: {exc}") from exc
+            state.void_stats = (feed.version, stats)
+        stats = state.void_stats[1]
+        state.void = {k: v for k, v in state.void.items() if k[:2] == key[:2]}
+        graph = void_from_stats(feed.manifest, stats, feed.settings.base, feed.public_url)
+        state.void[key] = await asyncio.to_thread(serialise, graph, media_type)
     return state.void[key]
 
 
@@ -250,50 +278,129 @@ async def _load(store: Store, settings: Settings, state: _State) -> Feed:
     """Read the store. The curated graphs come from the sources when the store holds the
     build of exactly these sources: Oxigraph stores literals in canonical form
     (``"1"^^xsd:positiveInteger`` comes back as ``"1"^^xsd:integer``, ``"1.0"`` as ``"1"``),
-    and the dumps, the pages and ``pob export --all`` should all say what the sources say."""
+    and the dumps, the pages and ``pob export --all`` should all say what the sources say.
+    Only the curated graphs are parsed; every other graph stays in the store."""
     version = await version_of(store)
     graphs: dict[str, Graph] = {}
     if version[1] is not None and version[1] == await asyncio.to_thread(sources_digest, settings):
         parts = await asyncio.to_thread(_curated, settings, version[1])
         graphs.update({settings.graph(name): graph for name, graph in parts.items()})
-    for iri in sorted(await store.graphs(refresh=True)):
-        if iri not in graphs:
+    present = sorted(await store.graphs(refresh=True))
+    curated = store.curated
+    for iri in present:
+        if iri in curated and iri not in graphs:
             data = (await store.get_graph(iri, formats.NTRIPLES)).read()
             graphs[iri] = await asyncio.to_thread(_parse, data)
+    stored = tuple(iri for iri in present if iri not in curated)
+    about = await describe_graphs(store, stored)
     known = dict(state.submissions)
-    return await asyncio.to_thread(_assemble, version, settings, graphs, known)
+    with tempfile.TemporaryDirectory(prefix="pob-feed-") as spool:
+        dumps: dict[str, GraphLike] = dict(dump_parts(graphs, settings))
+        for name, iri in stored_parts(stored, settings).items():
+            dumps[name] = await spool_graph(store, iri, Path(spool), settings)
+        return await asyncio.to_thread(
+            _assemble, version, settings, graphs, about, stored, dumps, known
+        )
 
 
 def _parse(data: bytes) -> Graph:
     return Graph().parse(data=data, format="nt")
 
 
+async def describe_graphs(store: Store, iris: Sequence[str]) -> Graph:
+    """The triples about the graph IRIs `iris` (dct:title, dct:creator and its name, …)
+    wherever they are: what the catalog and the pages need of a submission."""
+    out = Graph()
+    if not iris:
+        return out
+    values = " ".join(f"<{iri}>" for iri in iris)
+    text = (
+        f"CONSTRUCT {{ ?g ?p ?o . ?o ?q ?v }} WHERE {{ VALUES ?g {{ {values} }} ?g ?p ?o "
+        f"OPTIONAL {{ ?o ?q ?v FILTER(?q IN (<{FOAF.name}>, <{RDFS.label}>)) }} }}"
+    )
+    from pob import guard
+
+    result = await store.query(guard.check(text), Dataset(), formats.NTRIPLES, None)
+    return await asyncio.to_thread(_parse, result.read())
+
+
+def stored_parts(stored: Sequence[str], settings: Settings) -> dict[str, str]:
+    """The submission graphs among `stored`: dump name (``submission/<id>``) -> IRI."""
+    prefix = settings.graph(SUBMISSION_PREFIX)
+    out: dict[str, str] = {}
+    for iri in stored:
+        sid = iri[len(prefix) :] if iri.startswith(prefix) else ""
+        if SUBMISSION_ID_RE.match(sid):
+            out[SUBMISSION_PREFIX + sid] = iri
+    return out
+
+
+async def spool_graph(store: Store, iri: str, folder: Path, settings: Settings) -> SpooledGraph:
+    """The store's Turtle of graph `iri`, streamed into a file in `folder` (and hashed on the
+    way), with its triple count and temporal extent from SPARQL queries."""
+    result = await store.get_graph(iri, formats.TURTLE)
+    path = folder / (hashlib.sha256(iri.encode()).hexdigest()[:16] + ".ttl")
+
+    def write() -> str:
+        digest = hashlib.sha256()
+        with path.open("wb") as out:
+            for chunk in result.chunks():
+                out.write(chunk)
+                digest.update(chunk)
+        return digest.hexdigest()
+
+    digest = await asyncio.to_thread(write)
+    predicates = " ".join(f"<{p}>" for p in date_predicates(settings.base))
+    rows = await select(
+        store,
+        f"SELECT DISTINCT ?v WHERE {{ GRAPH <{iri}> {{ ?s ?p ?v }} "
+        f"VALUES ?p {{ {predicates} }} FILTER(isLiteral(?v)) }}",
+    )
+    values = [
+        Literal(r["v"]["value"], datatype=r["v"].get("datatype"), lang=r["v"].get("xml:lang"))
+        for r in rows
+        if "v" in r
+    ]
+    counted = await select(
+        store, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}"
+    )
+    triples = int(counted[0]["n"]["value"]) if counted and "n" in counted[0] else 0
+    return SpooledGraph(path, triples, digest, extent_of(values))
+
+
 def _assemble(
     version: Version,
     settings: Settings,
     graphs: dict[str, Graph],
+    about: Graph,
+    stored: tuple[str, ...],
+    dumps: dict[str, GraphLike],
     known: dict[str, SubmissionInfo],
 ) -> Feed:
     base, url = settings.base, feed_url(settings)
     shapes = merged(shape_files(base))
     view = GraphView.from_graphs(
-        graphs, base, settings.graph("inferred"), shapes, {base: "/", url + "/": "/"}
+        {**graphs, "": about},
+        base,
+        settings.graph("inferred"),
+        shapes,
+        {base: "/", url + "/": "/"},
     )
-    parts = dump_parts(graphs, settings)
     manifest, error = None, None
     try:
-        manifest = build_dumps(Path(settings.dumps_dir), base, url, parts)
+        manifest = build_dumps(Path(settings.dumps_dir), base, url, dumps)
     except (OSError, ValueError) as exc:
         error = f"building the dumps in {settings.dumps_dir} failed: {exc}"
         log.error(error)
-    ids = sorted(n[len(SUBMISSION_PREFIX) :] for n in parts if n.startswith(SUBMISSION_PREFIX))
+    ids = sorted(n[len(SUBMISSION_PREFIX) :] for n in dumps if n.startswith(SUBMISSION_PREFIX))
     fallback = datetime.fromisoformat(manifest.modified) if manifest else datetime.now(UTC)
     infos = tuple(known.get(i) or _described(view.union, settings, i, fallback) for i in ids)
-    return Feed(version, settings, graphs, view, manifest, infos, error)
+    return Feed(version, settings, graphs, view, manifest, infos, error, stored)
 
 
 def dump_parts(graphs: dict[str, Graph], settings: Settings) -> dict[str, Graph]:
-    """The graphs the dumps are built from: ontology, data, inferred, submission/<id>."""
+    """The parsed graphs the dumps are built from: ontology, data, inferred (and any
+    submission/<id> among them; the feed passes the submissions as spooled Turtle)."""
     prefix = settings.graph("")
     out: dict[str, Graph] = {}
     for iri, graph in graphs.items():
@@ -326,8 +433,9 @@ def _described(union: Graph, settings: Settings, sid: str, fallback: datetime) -
 
     submitted = _when(first(DCTERMS.issued, DCTERMS.created, PROV.generatedAtTime))
     creator = first(DCTERMS.creator, PROV.wasAttributedTo)
-    if isinstance(creator, URIRef):
-        creator = union.value(creator, FOAF.name) or union.value(creator, RDFS.label) or creator
+    if isinstance(creator, URIRef | BNode):  # an agent: its name
+        named = union.value(creator, FOAF.name) or union.value(creator, RDFS.label)
+        creator = named if named is not None else creator if isinstance(creator, URIRef) else None
     title, description = first(DCTERMS.title), first(DCTERMS.description)
     return SubmissionInfo(
         id=sid,

@@ -8,12 +8,20 @@ every property with its values, incoming links, the sources behind its facts (it
 ``dct:source`` and those of the qualified nodes about it, as ``queries/sources-behind.rq``
 does), the node shapes that target its classes, its scheme (a SKOS concept), its concepts
 (a scheme) or its instances (a class). :func:`resource_graph` is the RDF a client gets.
+
+The view holds only the curated graphs (and what describes the other graphs); the rest of
+the store (submissions, loaded graphs: any size) is never loaded. :func:`fetch_resource`
+gets what a page needs of one resource from those graphs with one SPARQL CONSTRUCT (its
+triples, blank nodes and parts two levels deep, up to :data:`MAX_INCOMING` + 1 incoming
+links, the labels of its neighbours) and :func:`with_triples` adds them to a copy of the
+view for that one request.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
@@ -23,6 +31,9 @@ from rdflib.term import Node
 from pob.iri import normalise_base, term
 from pob.labels import Link, Namer, Text
 from pob.namespaces import ORG, SCHEMA, bind_all
+
+if TYPE_CHECKING:
+    from pob.store.base import Store
 
 MAX_INCOMING = 500
 CLASS_TYPES = (OWL.Class, RDFS.Class)
@@ -345,3 +356,42 @@ def national_network(view: GraphView) -> URIRef | None:
         key=lambda n: ((None, pob("finalReportOf"), n) not in g, str(n)),
     )
     return networks[0] if networks else None
+
+
+def resource_query(iri: str, graphs: Sequence[str]) -> str:
+    """The CONSTRUCT that gets what a page about `iri` needs from the named `graphs`."""
+    x, values = f"<{iri}>", " ".join(f"<{g}>" for g in graphs)
+    labels = f"<{RDFS.label}>, <{SKOS.prefLabel}>"
+    part = f'isBlank(?o) || STRSTARTS(STR(?o), "{iri}/")'
+    return (
+        f"CONSTRUCT {{ {x} ?p ?o . ?o ?p2 ?o2 . ?o2 ?p3 ?o3 . ?s ?q {x} . ?s ?sl ?sv . "
+        f"?n ?nl ?nv }}\nWHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{\n"
+        f"  {{ {x} ?p ?o OPTIONAL {{ ?o ?p2 ?o2 FILTER({part}) "
+        f"OPTIONAL {{ ?o2 ?p3 ?o3 FILTER(isBlank(?o2)) }} }} }}\n"
+        f"  UNION {{ {{ SELECT ?s ?q WHERE {{ ?s ?q {x} }} LIMIT {MAX_INCOMING + 1} }} "
+        f"OPTIONAL {{ ?s ?sl ?sv FILTER(?sl IN ({labels})) }} }}\n"
+        f"  UNION {{ {x} ?a ?n . ?n ?nl ?nv FILTER(?nl IN ({labels})) }}\n}} }}"
+    )
+
+
+async def fetch_resource(store: Store, iri: str, graphs: Sequence[str]) -> Graph:
+    """What a page about `iri` needs from `graphs` (graphs the view does not hold)."""
+    out = Graph()
+    if not graphs:
+        return out
+    from pob import formats, guard
+    from pob.store.base import Dataset
+
+    checked = guard.check(resource_query(iri, graphs))
+    result = await store.query(checked, Dataset(), formats.NTRIPLES, None)
+    return out.parse(data=result.read(), format="nt")
+
+
+def with_triples(view: GraphView, extra: Graph) -> GraphView:
+    """A copy of `view` whose asserted triples include `extra` (one request's view)."""
+    if len(extra) == 0:
+        return view
+    asserted = Graph()
+    asserted += view.asserted
+    asserted += extra
+    return GraphView(view.base, asserted, view.inferred, view.shapes, view.local)

@@ -9,13 +9,22 @@ vocabularies used.
 Definitions (VoID 2011, §4.5-4.6): an *entity* is an IRI subject inside ``void:uriSpace``
 (``{base}id/``); a class partition's ``void:entities`` counts the distinct subjects typed with
 the class (asserted or inferred, whichever the graph holds); ``void:distinctObjects`` counts
-IRIs, blank nodes and literals alike.
+IRIs, blank nodes and literals alike; ``void:triples`` counts a triple in several graphs once.
+
+The figures are a :class:`VoidStats`: the service asks the store for them with SPARQL
+aggregate queries (:func:`store_stats`, over the union of every graph, so the server never
+holds a big graph); :func:`graph_stats` computes the same from an rdflib graph (tests, small
+graphs).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, XSD
@@ -24,6 +33,10 @@ from pob.dumps import DumpManifest, normalise_public_url
 from pob.iri import normalise_base, term
 from pob.namespaces import INSTANCE_PATHS, VOID, prefixes
 
+if TYPE_CHECKING:
+    from pob.store.base import Store
+
+SPARQL_JSON = "application/sparql-results+json"
 CC_BY_4 = URIRef("https://creativecommons.org/licenses/by/4.0/")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
 DUMP_FORMATS = {
@@ -84,8 +97,124 @@ def example_resources(graph: Graph, base: str) -> list[URIRef]:
     return out
 
 
+@dataclass(frozen=True)
+class VoidStats:
+    """The figures of the VoID description."""
+
+    triples: int
+    entities: int
+    distinct_subjects: int
+    distinct_objects: int
+    classes: int  # distinct objects of rdf:type (of any kind)
+    class_entities: Mapping[URIRef, int]  # IRI class -> distinct subjects typed with it
+    property_triples: Mapping[URIRef, int]  # IRI predicate -> triples
+    examples: tuple[URIRef, ...]
+
+
+def graph_stats(graph: Graph, base: str) -> VoidStats:
+    """The figures of an rdflib graph."""
+    base = normalise_base(base)
+    subjects = set(graph.subjects())
+    predicates: Counter[URIRef] = Counter(p for _, p, _ in graph if isinstance(p, URIRef))
+    classes = set(graph.objects(None, RDF.type))
+    return VoidStats(
+        triples=len(graph),
+        entities=sum(
+            1 for s in subjects if isinstance(s, URIRef) and str(s).startswith(f"{base}id/")
+        ),
+        distinct_subjects=len(subjects),
+        distinct_objects=len(set(graph.objects())),
+        classes=len(classes),
+        class_entities={
+            c: len(set(graph.subjects(RDF.type, c))) for c in classes if isinstance(c, URIRef)
+        },
+        property_triples=dict(predicates),
+        examples=tuple(example_resources(graph, base)),
+    )
+
+
+#: a triple counts once however many graphs hold it: in the first graph (by IRI) holding it
+_FIRST_COPY = "FILTER NOT EXISTS { GRAPH ?h { ?s ?p ?o } FILTER(STR(?h) < STR(?g)) }"
+
+
+def stats_queries(base: str) -> dict[str, str]:
+    """The SPARQL queries :func:`store_stats` runs (over the union of all graphs)."""
+    base = normalise_base(base)
+    pob = lambda name: term(name, base)  # noqa: E731
+
+    def first(cls: URIRef) -> str:
+        return f"SELECT ?x WHERE {{ ?x a <{cls}> FILTER(isIRI(?x)) }} ORDER BY STR(?x) LIMIT 1"
+
+    return {
+        "properties": "SELECT ?p (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+        f"{_FIRST_COPY} }} GROUP BY ?p",
+        "subjects": "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }",
+        "entities": "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o "
+        f'FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{base}id/")) }}',
+        "objects": "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }",
+        "classes": f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s <{RDF.type}> ?c }} "
+        "GROUP BY ?c",
+        "municipality": first(pob("Municipality")),
+        "final": f"SELECT ?r ?x WHERE {{ ?r <{pob('finalReportOf')}> ?x "
+        "FILTER(isIRI(?r) && isIRI(?x)) } ORDER BY STR(?r) STR(?x) LIMIT 1",
+        "network": first(pob("NationalInitiative")),
+    }
+
+
+async def select(store: Store, text: str) -> list[dict[str, Any]]:
+    """The bindings of a SELECT query over the union of all graphs of `store`."""
+    from pob import guard
+    from pob.store.base import Dataset
+
+    result = await store.query(guard.check(text), Dataset(), SPARQL_JSON, None)
+    rows: list[dict[str, Any]] = json.loads(result.read())["results"]["bindings"]
+    return rows
+
+
+def _int(row: dict[str, Any]) -> int:
+    return int(row["n"]["value"]) if "n" in row else 0
+
+
+async def store_stats(store: Store, base: str) -> VoidStats:
+    """The figures of everything in `store`, from SPARQL aggregate queries."""
+    q = stats_queries(base)
+    properties = {
+        URIRef(r["p"]["value"]): _int(r)
+        for r in await select(store, q["properties"])
+        if r.get("p", {}).get("type") == "uri"
+    }
+    classes = await select(store, q["classes"])
+    one: dict[str, dict[str, Any]] = {}
+    for name in ("subjects", "entities", "objects"):
+        rows = await select(store, q[name])
+        one[name] = rows[0] if rows else {}
+    examples = [URIRef(r["x"]["value"]) for r in await select(store, q["municipality"])]
+    finals = await select(store, q["final"])
+    if finals:
+        examples += [URIRef(finals[0]["x"]["value"]), URIRef(finals[0]["r"]["value"])]
+    else:
+        examples += [URIRef(r["x"]["value"]) for r in await select(store, q["network"])]
+    return VoidStats(
+        triples=sum(properties.values()),
+        entities=_int(one["entities"]),
+        distinct_subjects=_int(one["subjects"]),
+        distinct_objects=_int(one["objects"]),
+        classes=len(classes),
+        class_entities={
+            URIRef(r["c"]["value"]): _int(r) for r in classes if r["c"]["type"] == "uri"
+        },
+        property_triples=properties,
+        examples=tuple(examples),
+    )
+
+
 def void_graph(manifest: DumpManifest, graph: Graph, base: str, public_url: str) -> Graph:
     """The VoID description of `graph` (the union of graphs the endpoint serves)."""
+    return void_from_stats(manifest, graph_stats(graph, base), base, public_url)
+
+
+def void_from_stats(manifest: DumpManifest, stats: VoidStats, base: str, public_url: str) -> Graph:
+    """The VoID description with the figures `stats`."""
     base = normalise_base(base)
     url = normalise_public_url(public_url)
     doc = f"{url}/.well-known/void"
@@ -134,33 +263,28 @@ def void_graph(manifest: DumpManifest, graph: Graph, base: str, public_url: str)
     ):
         add(ds, VOID.feature, fmt)
 
-    subjects = set(graph.subjects())
-    predicates: Counter[URIRef] = Counter(p for _, p, _ in graph if isinstance(p, URIRef))
-    classes = {o for o in graph.objects(None, RDF.type)}
-    add(ds, VOID.triples, count(len(graph)))
-    add(ds, VOID.entities, count(
-        sum(1 for s in subjects if isinstance(s, URIRef) and str(s).startswith(f"{base}id/"))
-    ))  # fmt: skip
-    add(ds, VOID.distinctSubjects, count(len(subjects)))
-    add(ds, VOID.distinctObjects, count(len(set(graph.objects()))))
-    add(ds, VOID.classes, count(len(classes)))
-    add(ds, VOID.properties, count(len(predicates)))
-    for cls in sorted(c for c in classes if isinstance(c, URIRef)):
+    add(ds, VOID.triples, count(stats.triples))
+    add(ds, VOID.entities, count(stats.entities))
+    add(ds, VOID.distinctSubjects, count(stats.distinct_subjects))
+    add(ds, VOID.distinctObjects, count(stats.distinct_objects))
+    add(ds, VOID.classes, count(stats.classes))
+    add(ds, VOID.properties, count(len(stats.property_triples)))
+    for cls in sorted(stats.class_entities):
         part = _partition_iri(doc, "class", cls)
         add(ds, VOID.classPartition, part)
         add(part, VOID["class"], cls)
-        add(part, VOID.entities, count(len(set(graph.subjects(RDF.type, cls)))))
-    for prop in sorted(predicates):
+        add(part, VOID.entities, count(stats.class_entities[cls]))
+    for prop in sorted(stats.property_triples):
         part = _partition_iri(doc, "property", prop)
         add(ds, VOID.propertyPartition, part)
         add(part, VOID.property, prop)
-        add(part, VOID.triples, count(predicates[prop]))
+        add(part, VOID.triples, count(stats.property_triples[prop]))
 
     instance_ns = {base + path for path in INSTANCE_PATHS.values()}
     namespaces = [ns for ns in prefixes(base).values() if ns not in instance_ns]
-    used = set(predicates) | {c for c in classes if isinstance(c, URIRef)}
+    used = set(stats.property_triples) | set(stats.class_entities)
     for vocab in sorted({vocabulary_of(t, namespaces) for t in used}):
         add(ds, VOID.vocabulary, vocab)
-    for example in example_resources(graph, base):
+    for example in stats.examples:
         add(ds, VOID.exampleResource, example)
     return out

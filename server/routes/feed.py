@@ -158,7 +158,7 @@ async def void(request: Request, store: StoreDep, settings: SettingsDep) -> Resp
     feed = await current_feed(store, settings)
     choice = choose(request, VOID_TYPES)
     try:
-        body = void_bytes(store, feed, choice.media_type)
+        body = await void_bytes(store, feed, choice.media_type)
     except FeedUnavailable as exc:
         raise _unavailable(exc) from exc
     assert feed.manifest is not None

@@ -7,6 +7,7 @@ negotiation, no 303: see server/README.md.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 from urllib.parse import quote
 
@@ -16,7 +17,15 @@ from fastapi.responses import Response
 from pob import formats
 from pob.feed import Feed, current_feed, serialise
 from pob.labels import Link
-from pob.resources import GraphView, describe, national_network, resource_graph
+from pob.resources import (
+    GraphView,
+    describe,
+    fetch_resource,
+    national_network,
+    resource_graph,
+    with_triples,
+)
+from pob.store.base import Store
 from server.deps import SettingsDep, StoreDep
 from server.errors import error_response
 from server.negotiation import (
@@ -45,6 +54,17 @@ def alternates(path: str, offered: tuple[str, ...] = DOCUMENT_TYPES) -> list[dic
     return [
         {"type": t, "href": f"{path}.{EXTENSION[t]}", "label": FORMAT_NAMES[t]} for t in offered
     ]
+
+
+async def view_for(store: Store, feed: Feed, iri: str) -> GraphView:
+    """The feed's view, plus what the graphs it does not hold say about `iri` (if anything):
+    submissions and loaded graphs are read per resource, never held."""
+    if not feed.stored:
+        return feed.view
+    extra = await fetch_resource(store, iri, feed.stored)
+    if len(extra) == 0:
+        return feed.view
+    return await asyncio.to_thread(with_triples, feed.view, extra)
 
 
 def network_link(feed: Feed, lang: str) -> Link | None:
@@ -150,8 +170,10 @@ async def resource(
     feed = await current_feed(store, settings)
     iri = f"{settings.base}id/{kind}/{key}"
     stem, suffix = split_suffix(key)
-    if suffix is not None and not feed.view.knows(iri):
+    view = await view_for(store, feed, iri)
+    if suffix is not None and not view.knows(iri):
         iri = f"{settings.base}id/{kind}/{stem}"
+        view = await view_for(store, feed, iri)
     else:
         stem, suffix = key, None
-    return describe_response(request, feed, feed.view, iri, f"/id/{kind}/{stem}", suffix)
+    return describe_response(request, feed, view, iri, f"/id/{kind}/{stem}", suffix)

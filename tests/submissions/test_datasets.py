@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import threading
+import time
 import uuid
+from collections.abc import Callable
 
 import httpx
 import pytest
 from rdflib import Graph, URIRef
-from rdflib.namespace import DCTERMS, FOAF, PROV
+from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, RDF, RDFS
 
 from tests.submissions.conftest import EXAMPLES_DIR, Service, media_type, sources_dataset
 
@@ -196,3 +198,43 @@ def test_examples_can_be_submitted(service: Service, path) -> None:  # type: ign
     response = submit(service, path.read_bytes(), media_type(path), who="bob")
     assert response.status_code in (200, 201), response.text
     assert response.json()["accepted"] is True
+
+
+def _until(check: Callable[[], bool], seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError("the feed did not follow the store in time")
+        time.sleep(0.2)
+
+
+def test_an_accepted_submission_is_harvestable_until_withdrawn(embedded: Service) -> None:
+    """The catalog lists it as a dataset with its submitter and dump; withdrawal removes both."""
+    response = submit(embedded, sources_dataset(3), "application/n-triples", who="bob")
+    assert response.status_code == 201, response.text
+    sid = response.json()["id"]
+    dataset = f"/catalog/dataset/submission/{sid}"
+    _until(lambda: embedded.client.get(dataset).status_code == 200)
+
+    described = Graph().parse(
+        data=embedded.client.get(dataset, headers={"Accept": "text/turtle"}).text, format="turtle"
+    )
+    node = URIRef(f"{embedded.url}{dataset}")
+    assert (node, RDF.type, DCAT.Dataset) in described
+    (provenance,) = described.objects(node, DCTERMS.provenance)
+    said = {str(label) for label in described.objects(provenance, RDFS.label)}
+    assert said == {"Indsendt af bob.", "Submitted by bob."}
+    dumps = [str(url) for url in described.objects(None, DCAT.downloadURL)]
+    assert dumps and all(url.startswith(f"{embedded.url}/dumps/submissions/{sid}") for url in dumps)
+    (file,) = described.subjects(DCAT.downloadURL, URIRef(dumps[0]))
+    assert "The accepted dataset, 9 triples." in {
+        str(d) for d in described.objects(file, DCTERMS.description)
+    }
+    dump = embedded.client.get(dumps[0].removeprefix(embedded.url))
+    assert dump.status_code == 200
+    assert len(Graph().parse(data=dump.content, format="turtle")) == 9
+
+    deleted = embedded.client.delete(f"/api/datasets/{sid}", headers=embedded.auth("bob"))
+    assert deleted.status_code == 204
+    _until(lambda: embedded.client.get(dataset).status_code == 404)
+    assert embedded.client.get(dumps[0].removeprefix(embedded.url)).status_code == 404
