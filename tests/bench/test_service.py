@@ -60,3 +60,17 @@ def test_write_section_keeps_the_rest(tmp_path: Path) -> None:
     assert "second table" in text and "first table" not in text
     assert "prose after the block" in text and "kept" in text
     assert text.count(BEGIN) == text.count(END) == 1
+
+
+def test_each_size_has_its_own_table(tmp_path: Path) -> None:
+    doc = tmp_path / "performance.md"
+    doc.write_text("# Performance\n", encoding="utf-8")
+    write_section("small table", doc)
+    write_section("big table", doc, triples=5_000_000)
+    write_section("big table again", doc, triples=5_000_000)
+    write_section("small table again", doc)
+    text = doc.read_text(encoding="utf-8")
+    assert "small table again" in text and "big table again" in text
+    assert "small table\n" not in text and "big table\n" not in text
+    assert text.index("small table again") < text.index("big table again")
+    assert text.count("<!-- bench.service 5000000: begin -->") == 1
