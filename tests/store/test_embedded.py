@@ -122,6 +122,9 @@ def test_one_process_owns_the_directory(settings: Settings) -> None:
 
 def test_writes_while_queries_run(settings: Settings) -> None:
     """Writes drain the worker pool; queries before and after see a consistent store."""
+    # the point is consistency, not speed: on a loaded machine a query may wait for a few
+    # drains (each write closes and reopens the workers' handles) longer than 1 s
+    settings = dataclasses.replace(settings, query_timeout=30.0)
 
     async def run() -> None:
         store = EmbeddedStore(settings)
