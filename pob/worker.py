@@ -33,6 +33,7 @@ def serve(conn: Connection, spool_dir: str) -> None:
     handlers: dict[str, Callable[..., Any]] = {
         "query": lambda s, *a: ops.run_query(s, *a, spool_dir=spool),
         "graph": lambda s, *a: ops.dump_graph(s, *a, spool_dir=spool),
+        "counts": lambda s: ops.triple_counts(s),
     }
     while True:
         try:

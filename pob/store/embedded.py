@@ -120,7 +120,9 @@ class EmbeddedStore(Store):
 
     async def triple_counts(self) -> dict[str, int]:
         if self._counts is None:
-            self._counts = await self._local(ops.triple_counts)
+            # in a worker: the count reads every quad, and the block cache and the
+            # grouping it fills would stay in this process (measured: ~50 MiB at 0.5 M)
+            self._counts = dict(await self._in_worker("counts"))
         return dict(self._counts)
 
     async def get_graph(self, graph: str | None, media_type: str) -> QueryResult:
@@ -233,6 +235,7 @@ class EmbeddedStore(Store):
 _LOCAL = {
     "query": "run_query",
     "graph": "dump_graph",
+    "counts": "count_triples",
 }
 
 

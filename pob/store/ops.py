@@ -99,6 +99,11 @@ def triple_counts(store: ox.Store) -> dict[str, int]:
     return counts
 
 
+def count_triples(store: ox.Store, spool_dir: Path | None = None) -> dict[str, int]:
+    """:func:`triple_counts` as a worker job (`spool_dir` unused: the answer is small)."""
+    return triple_counts(store)
+
+
 def hash_query(meta: str) -> str:
     """SPARQL for the sources hash recorded by the last build in the meta graph."""
     return (
