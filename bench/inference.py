@@ -46,6 +46,7 @@ from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.sparql import Query
 
+from bench.doc import write_block
 from bench.generate import generate
 from pob.inference import closure
 from pob.reasoning import clear_cache, fast_closure
@@ -381,21 +382,8 @@ def table(rows: list[Row]) -> str:
 
 
 def write_section(body: str, path: Path = DOC) -> None:
-    """Put `body` between the markers of the section HEADING of docs/performance.md.
-
-    The rest of the file, and any text of the section outside the markers, is kept.
-    """
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Performance\n"
-    block = f"{BEGIN}\n{body.strip()}\n{END}"
-    if BEGIN in text and END in text:
-        start, end = text.index(BEGIN), text.index(END) + len(END)
-        text = text[:start] + block + text[end:]
-    elif HEADING in text:
-        at = text.index(HEADING) + len(HEADING)
-        text = text[:at] + "\n\n" + block + "\n" + text[at:]
-    else:
-        text = text.rstrip("\n") + f"\n\n{HEADING}\n\n{block}\n"
-    path.write_text(text, encoding="utf-8")
+    """Put `body` between the markers of the section HEADING of docs/performance.md."""
+    write_block(body, path, HEADING, BEGIN, END)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -38,6 +38,7 @@ from typing import Any
 import httpx
 import pyoxigraph as ox
 
+from bench.doc import write_block
 from bench.generate import generate
 from bench.load import (
     Memory,
@@ -290,21 +291,8 @@ def markers(triples: int) -> tuple[str, str]:
 def write_section(body: str, path: Path = DOC, triples: int = 500_000) -> None:
     """Put `body` between this size's markers under HEADING (another size's table goes
     after the 0.5 M one); nothing else is touched."""
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Performance\n"
     begin, end = markers(triples)
-    block = f"{begin}\n{body.strip()}\n{end}"
-    if begin in text and end in text:
-        start, stop = text.index(begin), text.index(end) + len(end)
-        text = text[:start] + block + text[stop:]
-    elif END in text:
-        at = text.index(END) + len(END)
-        text = text[:at] + "\n\n" + block + text[at:]
-    elif HEADING in text:
-        at = text.index(HEADING) + len(HEADING)
-        text = text[:at] + "\n\n" + block + "\n" + text[at:]
-    else:
-        text = text.rstrip("\n") + f"\n\n{HEADING}\n\n{block}\n"
-    path.write_text(text, encoding="utf-8")
+    write_block(body, path, HEADING, begin, end, after=END)
 
 
 def step(message: str) -> None:
@@ -330,9 +318,10 @@ def measure(args: argparse.Namespace) -> Report:
     queries = bench_queries(store)
 
     ours_port, oxi_port = free_port(), free_port()
-    # `oxigraph serve` has no query timeout; ours (10 s by default) would end the heavy
-    # queries at 5 M triples, so it gets one beyond any query here
+    # `oxigraph serve` has no query timeout and no result limit; ours (10 s, 100,000 rows
+    # by default) would end the heavy queries at 5 M triples, so both are lifted here
     os.environ["POB_QUERY_TIMEOUT"] = "900"
+    os.environ["POB_MAX_RESULT_ROWS"] = "100000000"
     servers: dict[str, Server] = {}
     memory: dict[str, Memory] = {}
     try:

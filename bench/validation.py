@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+from bench.doc import write_block
 from bench.generate import generate
 from bench.inference import machine
 from pob.knowledge import curated
@@ -191,17 +192,7 @@ def table(rows: list[Row]) -> str:
 
 def write_section(body: str, path: Path = DOC) -> None:
     """Put `body` between the markers under HEADING; the rest of the file is kept."""
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Performance\n"
-    block = f"{BEGIN}\n{body.strip()}\n{END}"
-    if BEGIN in text and END in text:
-        start, end = text.index(BEGIN), text.index(END) + len(END)
-        text = text[:start] + block + text[end:]
-    elif HEADING in text:
-        at = text.index(HEADING) + len(HEADING)
-        text = text[:at] + "\n\n" + block + "\n" + text[at:]
-    else:
-        text = text.rstrip("\n") + f"\n\n{HEADING}\n\n{block}\n"
-    path.write_text(text, encoding="utf-8")
+    write_block(body, path, HEADING, BEGIN, END)
 
 
 def main(argv: list[str] | None = None) -> None:
