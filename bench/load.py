@@ -234,7 +234,8 @@ def mix(endpoint: str, queries: Sequence[Query], clients: int, duration: float) 
     def client(n: int) -> None:
         order = list(queries)
         random.Random(n).shuffle(order)
-        with httpx.Client(timeout=60) as http:
+        # no client gives up: an abandoned query would go on running in the server
+        with httpx.Client(timeout=900) as http:
             i = 0
             while time.monotonic() < deadline:
                 try:

@@ -373,12 +373,22 @@ def measure(args: argparse.Namespace) -> Report:
         cpu: dict[str, float] = {}  # CPU seconds of each server's processes, point lookups
         tool = ""
         point = next(q for q in queries if q.name == POINT)
+
         # A B B A, each half the time: a machine whose load drifts favours neither
+        def settle() -> None:
+            """Each run starts with both servers idle: a query a client started just before
+            the deadline still runs after it (measured at 5 M triples: it overlapped the
+            next server's run and the point lookups)."""
+            for server in servers.values():
+                wait_idle(server.process.pid, timeout=900)
+
         for name in ("ours", "oxigraph", "oxigraph", "ours"):
+            settle()
             step(f"mix: {name}, {args.clients} clients, {args.duration / 2:g} s")
             got = mix(servers[name].endpoint, queries, args.clients, args.duration / 2)
             mixes[name] = got if name not in mixes else mixes[name] + got
         for name in ("ours", "oxigraph", "oxigraph", "ours"):
+            settle()
             step(f"point lookup: {name}, {args.point_seconds / 2:g} s")
             url = str(httpx.URL(servers[name].endpoint, params={"query": point.text}))
             tree = memory[name].tree()

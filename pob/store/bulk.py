@@ -100,6 +100,11 @@ def stage(
         target.add_graph(name)  # also when every file was empty
         progress("write", 0)
         target.flush()
+        # the bulk loader adds its files beside the ones the copy holds, unmerged: measured
+        # at 5 M triples, a path query took 4.2 s on such a store and 1.4 s after this
+        # compaction (9.6 s; part of the load, before the swap)
+        progress("optimise", 0)
+        target.optimize()
         return count(target, graph)
     except BaseException as exc:
         # the traceback's frames hold the store open, and the caller removes the directory
