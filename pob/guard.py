@@ -20,6 +20,8 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
+from pob.problems import Problem
+
 _TOKEN_RE = re.compile(
     r"""
     (?P<ws>[ \t\r\n]+)
@@ -66,17 +68,11 @@ CHAIN_WORDS = frozenset(
 RESERVED_PREFIXES = frozenset({"SERVICE", "LOAD", "FROM", "NAMED"})
 
 
-class GuardError(ValueError):
+class GuardError(Problem, ValueError):
     """A query refused before execution, with the HTTP status that says why."""
 
     status = 400
     title = "Bad query"
-
-    def __init__(self, detail: str, line: int | None = None, column: int | None = None) -> None:
-        self.detail = detail
-        self.line = line
-        self.column = column
-        super().__init__(detail)
 
 
 class QueryTooLarge(GuardError):

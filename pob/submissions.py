@@ -50,6 +50,7 @@ from rdflib.term import Node
 
 from pob import formats
 from pob.namespaces import SPDX, VOID, bind_all
+from pob.problems import Problem
 from pob.reports import Check
 from pob.settings import Settings
 from pob.store.base import Store
@@ -68,15 +69,11 @@ ID_RE = re.compile(r"^[0-9a-f]{16,64}$")
 # ----------------------------------------------------------------------------- errors
 
 
-class SubmissionError(Exception):
+class SubmissionError(Problem):
     """A submission refused, with the HTTP status to answer."""
 
     status = 400
     title = "Bad submission"
-
-    def __init__(self, detail: str) -> None:
-        self.detail = detail
-        super().__init__(detail)
 
 
 class SubmissionsOff(SubmissionError):
@@ -87,6 +84,9 @@ class SubmissionsOff(SubmissionError):
 class Unauthorized(SubmissionError):
     status = 401
     title = "Unauthorized"
+
+    def headers(self) -> dict[str, str]:
+        return {"WWW-Authenticate": 'Bearer realm="pob-submissions", error="invalid_token"'}
 
 
 class Forbidden(SubmissionError):

@@ -31,6 +31,7 @@ from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from pob.namespaces import CANONICAL_BASE
+from pob.problems import Problem
 from pob.sources import INTEGER_TYPES, ROOT, normalise_literal
 
 CONTEXTS_DIR = ROOT / "data" / "contexts"
@@ -87,17 +88,11 @@ GENERIC_TYPES = frozenset({"", "application/octet-stream", "text/plain"})
 # ----------------------------------------------------------------------------- errors
 
 
-class UploadError(ValueError):
+class UploadError(Problem, ValueError):
     """Input we refuse, with the HTTP status to answer and where it went wrong."""
 
     status = 400
     title = "Bad input"
-
-    def __init__(self, detail: str, line: int | None = None, column: int | None = None) -> None:
-        self.detail = detail
-        self.line = line
-        self.column = column
-        super().__init__(detail)
 
 
 class TooLarge(UploadError):
@@ -149,6 +144,9 @@ class BadSyntax(UploadError):
         if line is not None:
             where = f" at line {line}" + (f", column {column}" if column is not None else "")
         super().__init__(f"{fmt.name} syntax error{where}: {message}", line, column)
+
+    def extra(self) -> dict[str, Any]:
+        return {"format": self.format.name}
 
 
 class EmptyDataset(UploadError):

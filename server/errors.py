@@ -16,10 +16,9 @@ from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 
 from pob import formats
-from pob.guard import GuardError
+from pob.problems import Problem
 from pob.queries import ParameterError
 from pob.sources import ParseError
-from pob.store.errors import StoreError
 from pob.store.upload import UnsupportedFormat
 
 
@@ -78,48 +77,52 @@ def _respond(request: Request, status: int, title: str, detail: str, **kw: Any) 
     )
 
 
+#: the errors :func:`answer` turns into a response (library refusals and the routes' own)
+KNOWN: tuple[type[Exception], ...] = (
+    HTTPProblem,
+    Problem,
+    formats.NotAcceptable,
+    formats.UnknownFormat,
+    ParameterError,
+    ParseError,
+    UnsupportedFormat,
+)
+
+
+def answer(exc: Exception, accept: str | None, head: bool = False) -> Response:
+    """The response to one of :data:`KNOWN` (the app's handlers and the query fast path)."""
+    if isinstance(exc, HTTPProblem):
+        return error_response(
+            accept, exc.status, exc.title, exc.detail, None, None, exc.headers, exc.extra, head
+        )
+    if isinstance(exc, Problem):
+        return error_response(
+            accept, exc.status, exc.title, exc.detail, exc.line, exc.column, exc.headers(),
+            exc.extra(), head,
+        )  # fmt: skip
+    if isinstance(exc, formats.NotAcceptable):
+        offered = {"offered": list(exc.offered)}
+        return error_response(accept, 406, "Not Acceptable", str(exc), extra=offered, head=head)
+    if isinstance(exc, formats.UnknownFormat):
+        return error_response(accept, 400, "Unknown format", str(exc), head=head)
+    if isinstance(exc, ParameterError):
+        named = {"parameter": exc.param}
+        return error_response(accept, 400, "Bad parameter", str(exc), extra=named, head=head)
+    if isinstance(exc, ParseError):
+        return error_response(accept, 400, "Bad RDF", str(exc), exc.line, exc.column, head=head)
+    if isinstance(exc, UnsupportedFormat):
+        return error_response(accept, 415, "Unsupported Media Type", str(exc), head=head)
+    raise TypeError(f"no answer for {type(exc).__name__}")
+
+
 def install(app: FastAPI) -> None:
     """Map library exceptions to HTTP answers."""
 
-    @app.exception_handler(HTTPProblem)
-    async def problem(request: Request, exc: HTTPProblem) -> Response:
-        return _respond(
-            request, exc.status, exc.title, exc.detail, headers=exc.headers, extra=exc.extra
-        )
+    async def known(request: Request, exc: Exception) -> Response:
+        return answer(exc, request.headers.get("accept"), request.method == "HEAD")
 
-    @app.exception_handler(GuardError)
-    async def guard(request: Request, exc: GuardError) -> Response:
-        return _respond(
-            request, exc.status, exc.title, exc.detail, line=exc.line, column=exc.column
-        )
-
-    @app.exception_handler(StoreError)
-    async def store(request: Request, exc: StoreError) -> Response:
-        return _respond(
-            request, exc.status, exc.title, exc.detail, line=exc.line, column=exc.column
-        )
-
-    @app.exception_handler(formats.NotAcceptable)
-    async def not_acceptable(request: Request, exc: formats.NotAcceptable) -> Response:
-        return _respond(
-            request, 406, "Not Acceptable", str(exc), extra={"offered": list(exc.offered)}
-        )
-
-    @app.exception_handler(formats.UnknownFormat)
-    async def unknown_format(request: Request, exc: formats.UnknownFormat) -> Response:
-        return _respond(request, 400, "Unknown format", str(exc))
-
-    @app.exception_handler(ParameterError)
-    async def parameter(request: Request, exc: ParameterError) -> Response:
-        return _respond(request, 400, "Bad parameter", str(exc), extra={"parameter": exc.param})
-
-    @app.exception_handler(ParseError)
-    async def parse(request: Request, exc: ParseError) -> Response:
-        return _respond(request, 400, "Bad RDF", str(exc), line=exc.line, column=exc.column)
-
-    @app.exception_handler(UnsupportedFormat)
-    async def unsupported(request: Request, exc: UnsupportedFormat) -> Response:
-        return _respond(request, 415, "Unsupported Media Type", str(exc))
+    for kind in KNOWN:
+        app.add_exception_handler(kind, known)
 
     @app.exception_handler(HTTPException)
     async def http(request: Request, exc: HTTPException) -> Response:

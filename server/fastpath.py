@@ -20,7 +20,6 @@ from fastapi import FastAPI
 from starlette.requests import Request
 
 from pob import formats, guard, sparql
-from pob.store.errors import StoreError
 from server import errors, protocol
 from server.errors import HTTPProblem
 from server.responses import result_response
@@ -79,24 +78,8 @@ class SparqlFastPath:
                 base_iri=_endpoint(request, settings.public_url),
             )
             result = await sparql.execute(store, settings, prepared)
-        except (HTTPProblem, guard.GuardError, StoreError) as exc:
-            extra = exc.extra if isinstance(exc, HTTPProblem) else None
-            more = exc.headers if isinstance(exc, HTTPProblem) else None
-            line = getattr(exc, "line", None)
-            column = getattr(exc, "column", None)
-            response = errors.error_response(
-                accept, exc.status, exc.title, exc.detail, line, column, more, extra
-            )
-            await response(scope, receive, _cors_send(send, origin))
-            return
-        except formats.NotAcceptable as exc:
-            response = errors.error_response(
-                accept, 406, "Not Acceptable", str(exc), extra={"offered": list(exc.offered)}
-            )
-            await response(scope, receive, _cors_send(send, origin))
-            return
-        except formats.UnknownFormat as exc:
-            response = errors.error_response(accept, 400, "Unknown format", str(exc))
+        except errors.KNOWN as exc:
+            response = errors.answer(exc, accept)
             await response(scope, receive, _cors_send(send, origin))
             return
         if result.body is None:  # a spool file: streamed as the route streams it

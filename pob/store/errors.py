@@ -4,18 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from pob.problems import Problem
 
-class StoreError(Exception):
+
+class StoreError(Problem):
     """Something failed in the store or the engine behind it."""
 
     status = 500
     title = "Store error"
-
-    def __init__(self, detail: str, line: int | None = None, column: int | None = None) -> None:
-        self.detail = detail
-        self.line = line
-        self.column = column
-        super().__init__(detail)
 
 
 class QuerySyntaxError(StoreError):

@@ -18,34 +18,22 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from pob import formats
-from pob.settings import Settings
 from pob.submissions import (
     Record,
     Rejected,
-    SubmissionError,
-    Unauthorized,
     get_submission,
     identify,
     list_submissions,
     submit,
     withdraw,
 )
-from pob.upload import UploadError
 from server.deps import SettingsDep, StoreDep
-from server.errors import HTTPProblem
 from server.responses import result_response
-from server.routes.validate import problem, read_dataset, report_response, report_type, run_check
+from server.routes.validate import read_dataset, report_response, report_type, run_check
 
 router = APIRouter(prefix="/api/datasets", tags=["Submissions"])
 JSON = "application/json"
 RECORD_TYPES: tuple[str, ...] = (JSON, *formats.RDF_TYPES)
-
-
-def _refused(error: SubmissionError) -> HTTPProblem:
-    headers = {}
-    if isinstance(error, Unauthorized):
-        headers["WWW-Authenticate"] = 'Bearer realm="pob-submissions", error="invalid_token"'
-    return HTTPProblem(error.status, error.title, error.detail, headers=headers)
 
 
 def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -61,24 +49,14 @@ def _described(record: Record) -> dict[str, Any]:
     return {**record.to_json(), "href": f"/api/datasets/{record.id}"}
 
 
-def _identify(request: Request, settings: Settings) -> Any:
-    try:
-        return identify(settings, request.headers.get("authorization"))
-    except SubmissionError as error:
-        raise _refused(error) from None
-
-
 @router.post("", summary="Submit a dataset", response_class=Response, status_code=201)
 async def post_dataset(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
     """Validate and, if it conforms, store a dataset (needs the submit token). Options as for
     /api/validate (`profile`, `inference`, `lang`); the report of a rejected dataset comes in
     the format `Accept` asks for."""
-    submitter = _identify(request, settings)
+    submitter = identify(settings, request.headers.get("authorization"))
     media_type = report_type(request)
-    try:
-        submitted = await read_dataset(request, settings)
-    except UploadError as error:
-        raise problem(error) from None
+    submitted = await read_dataset(request, settings)
 
     async def checked(triples: list[Any]) -> Any:
         return await run_check(request, settings, store, submitted, triples)
@@ -103,10 +81,6 @@ async def post_dataset(request: Request, store: StoreDep, settings: SettingsDep)
             options=submitted.options,
             extra={"accepted": False, "detail": rejected.detail},
         )
-    except UploadError as error:
-        raise problem(error) from None
-    except SubmissionError as error:
-        raise _refused(error) from None
     body = {"accepted": True, "created": created, **_described(record)}
     if check is not None:
         body["report"] = check.summary(submitted.lang)
@@ -131,10 +105,7 @@ async def get_dataset(
     sid: str, request: Request, store: StoreDep, settings: SettingsDep
 ) -> Response:
     """The metadata (JSON), or the data in the RDF format `Accept` asks for."""
-    try:
-        record = await get_submission(store, settings, sid)
-    except SubmissionError as error:
-        raise _refused(error) from None
+    record = await get_submission(store, settings, sid)
     media_type = formats.negotiate(request.headers.get("accept"), RECORD_TYPES)
     if media_type == JSON:
         return _json(_described(record), headers={"Vary": "Accept"})
@@ -147,9 +118,6 @@ async def delete_dataset(
     sid: str, request: Request, store: StoreDep, settings: SettingsDep
 ) -> Response:
     """Remove a submission's graph and provenance (its submitter only; needs the token)."""
-    submitter = _identify(request, settings)
-    try:
-        await withdraw(store, settings, sid, submitter)
-    except SubmissionError as error:
-        raise _refused(error) from None
+    submitter = identify(settings, request.headers.get("authorization"))
+    await withdraw(store, settings, sid, submitter)
     return Response(status_code=204)

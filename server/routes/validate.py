@@ -125,16 +125,6 @@ async def read_dataset(request: Request, settings: Settings) -> Submitted:
     return Submitted(upload, options)
 
 
-def problem(error: UploadError) -> HTTPProblem:
-    extra: dict[str, Any] = {}
-    if error.line is not None:
-        extra["where"] = {"line": error.line, "column": error.column}
-    fmt = getattr(error, "format", None)
-    if fmt is not None:
-        extra["format"] = fmt.name
-    return HTTPProblem(error.status, error.title, error.detail, extra=extra)
-
-
 def report_type(request: Request) -> str:
     short = request.query_params.get("format")
     if short:
@@ -211,7 +201,7 @@ async def validate(request: Request, store: StoreDep, settings: SettingsDep) -> 
             from server.routes.forms import form_page, page_lang
 
             return form_page(request, page_lang(request), error=error.detail, status=error.status)
-        raise problem(error) from None
+        raise  # answered by server/errors.py
     check = await run_check(request, settings, store, submitted, submitted.upload.triples)
     return report_response(
         request, check, submitted.lang, media_type, settings, options=submitted.options
