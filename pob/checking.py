@@ -15,16 +15,15 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import signal
 import sys
 from multiprocessing.connection import Connection
 from typing import Any
 
 import pyoxigraph as ox
 
-from pob.execution import WorkerPool
+from pob.execution import WorkerPool, answer_jobs
 from pob.reports import Check
-from pob.store.errors import EngineUnavailable, QueryTimeout, StoreError, error_reply
+from pob.store.errors import EngineUnavailable, QueryTimeout, StoreError
 from pob.submissions import Reference, check
 
 
@@ -73,35 +72,23 @@ class Checker:
 
 def serve(conn: Connection) -> None:
     """Answer jobs until the pipe closes or a None job arrives."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     reference: Reference | None = None
-    while True:
-        try:
-            job = conn.recv()
-        except (EOFError, OSError):
-            return
-        if job is None:
-            return
-        try:
-            kind, key, payload, data, options = job
-            if kind == "close":
-                reply: Any = ("ok", None)
-            else:
-                if key is None:
-                    reference = None
-                elif reference is None or reference.key != key:
-                    reference = None
-                    gc.collect()
-                    reference = Reference.from_payload(key, payload)
-                triples = [q.triple for q in ox.parse(data, ox.RdfFormat.N_TRIPLES)]
-                reply = ("ok", check(triples, reference, **options))
-        except Exception as exc:  # reported to the parent, which maps it to a status
-            reply = error_reply(exc)
-        try:
-            conn.send(reply)
-        except (BrokenPipeError, OSError):
-            return
+
+    def handle(job: Any) -> Any:
+        nonlocal reference
+        kind, key, payload, data, options = job
+        if kind == "close":
+            return None
+        if key is None:
+            reference = None
+        elif reference is None or reference.key != key:
+            reference = None
+            gc.collect()
+            reference = Reference.from_payload(key, payload)
+        triples = [q.triple for q in ox.parse(data, ox.RdfFormat.N_TRIPLES)]
+        return check(triples, reference, **options)
+
+    answer_jobs(conn, handle)
 
 
 def _warm() -> None:

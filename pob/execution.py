@@ -21,16 +21,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import pickle
+import signal
 import socket
 import struct
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from typing import Any, cast
 
-from pob.store.errors import EngineUnavailable, QueryTimeout, unwrap
+from pob.store.errors import EngineUnavailable, QueryTimeout, error_reply, unwrap
 
 
 def _frame(job: Any) -> bytes:
@@ -312,3 +314,26 @@ async def _stop(worker: _Worker) -> None:
 def _wait(worker: _Worker) -> None:
     with contextlib.suppress(subprocess.TimeoutExpired):
         worker.process.wait(timeout=2)
+
+
+def answer_jobs(conn: Connection, handle: Callable[[Any], Any]) -> None:
+    """The worker side of a :class:`WorkerPool` (``pob.worker``, ``pob.checking``): answer
+    each job with ``("ok", handle(job))`` or an error reply until the socket closes or a
+    None job arrives. Ctrl-C is the server's to handle; SIGTERM ends the worker."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        if job is None:
+            return
+        try:
+            reply: Any = ("ok", handle(job))
+        except Exception as exc:  # reported to the parent, which maps it to a status
+            reply = error_reply(exc)
+        try:
+            conn.send(reply)
+        except (BrokenPipeError, OSError):
+            return
