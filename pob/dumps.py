@@ -288,13 +288,18 @@ def _mtime_iso(path: Path) -> str:
     return stamp.isoformat().replace("+00:00", "Z")
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write `data` to `path` through a temporary file in the same folder and os.replace."""
+def atomic_write(path: Path, data: bytes | Path) -> None:
+    """Write `data` (bytes, or the content of a file) to `path` through a temporary file in
+    the same folder, fsync and os.replace: readers see the old file or the new one."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            if isinstance(data, Path):
+                with data.open("rb") as source:
+                    shutil.copyfileobj(source, handle, 1 << 20)
+            else:
+                handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)
@@ -351,21 +356,9 @@ class _Writer:
     def move(
         self, rel: str, source: Path, dataset: str, part: str, syntax: RdfSyntax, items: int
     ) -> None:
-        """Put a file the store serialised in place (moved if it can be, else copied)."""
+        """Put a file the store serialised in place (copied atomically)."""
         path = self.out_dir / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        os.close(fd)
-        try:
-            shutil.copyfile(source, tmp)
-            with open(tmp, "rb+") as handle:
-                os.fsync(handle.fileno())
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-            raise
+        atomic_write(path, source)
         digest, size = hashlib.sha256(), 0
         with path.open("rb") as handle:
             while chunk := handle.read(1 << 20):
