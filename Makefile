@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 deps-js: $(STAMP)
 	@if [ -f package.json ]; then \
 	  if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then npm ci --no-audit --no-fund --silent; fi; \
-	  $(BIN)/python -m pob.assets; \
+	  $(BIN)/python -m server.assets; \
 	fi
 
 # Debian's Chromium for the browser tests (installed only when missing).
@@ -33,12 +33,12 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	$(BIN)/python -m pob.turtlefmt --check
+	$(BIN)/python -m pob.graph.turtlefmt --check
 
 fmt: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
-	$(BIN)/python -m pob.turtlefmt --write
+	$(BIN)/python -m pob.graph.turtlefmt --write
 
 test: $(STAMP) deps-js deps-system lint
 	$(BIN)/pytest --cov --cov-report=term --cov-fail-under=80

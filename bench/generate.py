@@ -3,8 +3,8 @@
 `generate(triples=50_000, seed=1)` builds municipalities (with region, country and
 kommunekode), local areas, local partnerships with memberships (``org:Membership`` with
 ``org:organization``/``org:member``/``org:role``), organisations, persons, reports with
-conclusions, grants and sources, with IRIs from :func:`pob.iri.mint` and terms from
-:mod:`pob.namespaces` and the code lists of ``docs/modelling.md``. The same seed gives the
+conclusions, grants and sources, with IRIs from :func:`pob.graph.iri.mint` and terms from
+:mod:`pob.graph.namespaces` and the code lists of ``docs/modelling.md``. The same seed gives the
 same graph. ``errors=0.05`` damages about 5 % of the nodes that can be damaged: a kommunekode
 that is not three digits, a label without ``@da``, an end date before the start date.
 ``refer_to`` (e.g. the curated data) makes part of the data point at its municipalities and
@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, XSD
 
-from pob.iri import check, mint, slug
-from pob.namespaces import CANONICAL_BASE, ORG, POB, SCHEMA, bind_all
+from pob.graph.iri import check, mint, slug
+from pob.graph.namespaces import CANONICAL_BASE, ORG, POB, SCHEMA, bind_all
 
 CHALLENGES = (
     "arbejdskraft",

@@ -4,16 +4,17 @@
     .venv/bin/python -m bench.inference --write        # ... and update docs/performance.md
     PYTHONPATH=/tmp/turbo .venv/bin/python -m bench.inference   # with pyshacl-turbo there
 
-Closure: owlrl (:func:`pob.inference.closure`) against :func:`fast_closure` (cold: the
+Closure: owlrl (:func:`pob.graph.owlrl_reference.closure`) against :func:`fast_closure` (cold: the
 T-box is closed first; warm: cached; incremental: a submission against the closed curated
 graph); ``--oxigraph`` adds a prototype of the same rules as SPARQL updates on Oxigraph.
 
 Validation: ``pyshacl.validate(data, shacl_graph=shapes, ont_graph=ontology, advanced=True)``
 with ``inference="none"``, with the fast closure added to the data first, and with
 ``inference="owlrl"``; then the same with the ontology merged into the data graph (what
-``pob.validation`` does), where the fast route and owlrl must report the same results.
+``pob.validation.validator`` does), where the fast route and owlrl must report the same results.
 pySHACL hands rdflib the SPARQL text of a constraint once per focus node and rdflib parses it
-every time; the runs here parse each text once (as ``pob.validation._PreparingGraph`` does)
+every time; the runs here parse each text once (as ``pob.validation.validator._PreparingGraph``
+does)
 unless ``--parse-every-time``. pyshacl-turbo is measured if it can be imported.
 
 Every time is the median of ``--runs`` runs; runs that take longer than ``--slow`` seconds
@@ -48,10 +49,10 @@ from rdflib.plugins.sparql.sparql import Query
 
 from bench.doc import write_block
 from bench.generate import generate
-from pob.inference import closure
-from pob.reasoning import clear_cache, fast_closure
-from pob.reasoning.tbox import reportable, tbox
-from pob.sources import ROOT, data_graph, ontology_graph, shapes_graph
+from pob.graph.owlrl_reference import closure
+from pob.graph.reasoning import clear_cache, fast_closure
+from pob.graph.reasoning.tbox import reportable, tbox
+from pob.graph.sources import ROOT, data_graph, ontology_graph, shapes_graph
 
 T = TypeVar("T")
 Findings = Counter[tuple[str, ...]]
@@ -271,7 +272,7 @@ def closure_rows(size: int, settings: Settings) -> list[Row]:
     base = merged(ontology, curated, closure(ontology, curated))
     rows = []
     secs, n, oracle = timed(lambda: closure(ontology, data), settings)
-    rows.append(Row("owlrl closure (`pob.inference.closure`)", len(data), secs, n))
+    rows.append(Row("owlrl closure (`pob.graph.owlrl_reference.closure`)", len(data), secs, n))
     secs, n, fast = timed(lambda: fast_closure(ontology, data), settings, before=clear_cache)
     rows.append(Row("`fast_closure`, cold (owlrl closes the T-box first)", len(data), secs, n))
     secs, n, fast = timed(lambda: fast_closure(ontology, data), settings)

@@ -54,8 +54,8 @@ from bench.load import (
     wait_idle,
 )
 from bench.load import start as start_server
-from pob.queries import bind, load_queries
-from pob.sources import ROOT
+from pob.graph.sources import ROOT
+from pob.sparql.named import bind, load_queries
 from pob.store import layout
 
 GRAPH = "https://w3id.org/pob/graph/bench"

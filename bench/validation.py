@@ -6,10 +6,10 @@
     PYTHONPATH=/tmp/turbo .venv/bin/python -m bench.validation --turbo
 
 A submission is :func:`bench.generate.generate` with 2 % deliberate errors, pointing into the
-curated data, serialised as N-Triples and parsed by :func:`pob.upload.parse_upload` (the
+curated data, serialised as N-Triples and parsed by :func:`pob.validation.upload.parse_upload` (the
 service's parser). The reference data is the curated data; "closed" is the ontology, the
 curated data and their OWL-RL closure, so the fast closure is incremental against it, as in
-the running service (:class:`pob.submissions.Reference`). Each row is the median of
+the running service (:class:`pob.validation.submissions.Reference`). Each row is the median of
 ``--runs`` runs after one warm-up run (the shapes are compiled and the T-box closed once per
 process, as in the service's validation worker), in wall-clock and CPU seconds: the machine
 is shared, and CPU time is what the code costs.
@@ -17,10 +17,11 @@ is shared, and CPU time is what the code costs.
 Rows:
 
 * parse: bytes → pyoxigraph triples, with the UTF-8 and syntax checks;
-* validate, no inference: :func:`pob.validation.validate` on the parsed triples (fast engine);
+* validate, no inference: :func:`pob.validation.validator.validate` on the parsed triples
+  (fast engine);
 * validate, OWL-RL: the same with ``inference="owlrl"`` and ``base_closed``;
-* service check: :func:`pob.submissions.check`, which with OWL-RL runs both (the report and
-  the baseline of the with/without comparison);
+* service check: :func:`pob.validation.submissions.check`, which with OWL-RL runs both (the
+  report and the baseline of the with/without comparison);
 * pySHACL (``--pyshacl``): ``engine="pyshacl"``, the oracle, once;
 * pyshacl-turbo (``--turbo``, when importable): the same merged graph and shapes, once, with
   a time limit, and whether its results match pySHACL's on the shape examples.
@@ -41,12 +42,12 @@ from typing import Any, TypeVar
 from bench.doc import write_block
 from bench.generate import generate
 from bench.inference import machine
-from pob.knowledge import curated
-from pob.namespaces import CANONICAL_BASE
-from pob.sources import ROOT
-from pob.submissions import Reference, check
-from pob.upload import parse_upload
-from pob.validation import validate
+from pob.graph.curated import curated
+from pob.graph.namespaces import CANONICAL_BASE
+from pob.graph.sources import ROOT
+from pob.validation.submissions import Reference, check
+from pob.validation.upload import parse_upload
+from pob.validation.validator import validate
 
 T = TypeVar("T")
 DOC = ROOT / "docs" / "performance.md"
@@ -85,7 +86,9 @@ def rows_for(size: int, runs: int, reference: Reference, with_pyshacl: bool) -> 
 
     wall, cpu, n, upload = timed(lambda: parse_upload(payload, "application/n-triples"), runs)
     triples = upload.triples
-    rows.append(Row("parse N-Triples (`pob.upload.parse_upload`)", len(triples), wall, cpu, n))
+    rows.append(
+        Row("parse N-Triples (`pob.validation.upload.parse_upload`)", len(triples), wall, cpu, n)
+    )
 
     options: dict[str, Any] = {"ontology": reference.ontology, "extra": reference.data}
     wall, cpu, n, plain = timed(lambda: validate(triples, **options), runs)
@@ -135,8 +138,8 @@ def _turbo_run(queue: Any, size: int) -> None:
     import pyshacl_turbo
     from rdflib import Graph
 
-    from pob.sources import data_graph
-    from pob.validation import _default_reference, default_shapes
+    from pob.graph.sources import data_graph
+    from pob.validation.validator import _default_reference, default_shapes
 
     reference = data_graph()
     data = generate(size, seed=1, errors=0.02, refer_to=reference)

@@ -11,9 +11,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from pob.iri import normalise_base
-from pob.namespaces import CANONICAL_BASE
-from pob.sources import DATA_DIR, ONTOLOGY_DIR, QUERIES_DIR
+from pob.graph.iri import normalise_base
+from pob.graph.namespaces import CANONICAL_BASE
+from pob.graph.sources import DATA_DIR, ONTOLOGY_DIR, QUERIES_DIR
 
 
 class SettingsError(ValueError):

@@ -16,10 +16,10 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 
-from pob.feed import feed_lifespan
-from pob.queries import load_queries
+from pob.graph.sources import ParseError
+from pob.publish.snapshot import feed_lifespan
 from pob.settings import Settings, from_env
-from pob.sources import ParseError
+from pob.sparql.named import load_queries
 from pob.store import make_store
 from pob.store.base import Store
 from pob.store.build import build

@@ -15,10 +15,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 
-from pob import formats
-from pob.problems import Problem
-from pob.queries import ParameterError
-from pob.sources import ParseError
+from pob.core import formats
+from pob.core.problems import Problem
+from pob.graph.sources import ParseError
+from pob.sparql.named import ParameterError
 from pob.store.upload import UnsupportedFormat
 
 

@@ -4,7 +4,8 @@ A query (GET /sparql with a `query` parameter, POST /sparql) is answered here wi
 FastAPI's routing, dependencies, middleware stack and response classes: measured on a
 point lookup, those cost about a third of the server process's CPU per request. The work
 is the same library calls as the route in :mod:`server.routes.sparql` (:mod:`server.protocol`,
-:mod:`pob.guard`, :mod:`pob.sparql`), errors are the same answers (:mod:`server.errors`),
+:mod:`pob.sparql.guard`, :mod:`pob.sparql.protocol`), errors are the same answers
+(:mod:`server.errors`),
 and the CORS headers are those of the app's `CORSMiddleware` (`tests/server/test_fastpath.py`
 compares the two paths answer by answer). Everything else (the service description and
 the query page at GET /sparql without a query, HEAD, OPTIONS, every other path) goes to
@@ -19,7 +20,9 @@ from typing import Any
 from fastapi import FastAPI
 from starlette.requests import Request
 
-from pob import formats, guard, sparql
+from pob.core import formats
+from pob.sparql import guard
+from pob.sparql import protocol as sparql
 from server import errors, protocol
 from server.errors import HTTPProblem
 from server.responses import result_response

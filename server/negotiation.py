@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from fastapi import Request
 
-from pob import formats
+from pob.core import formats
 
 HTML = formats.HTML
 #: RDF first: `*/*` and no Accept get Turtle; browsers ask for text/html by name

@@ -2,7 +2,7 @@
 
 Parameters are split and percent-decoded here, not by the framework: FastAPI/Starlette
 decode with ``errors="replace"``, which would turn an invalid UTF-8 query into a valid one
-with U+FFFD in it. Here the bytes stay bytes until :func:`pob.guard.decode` refuses them.
+with U+FFFD in it. Here the bytes stay bytes until :func:`pob.sparql.guard.decode` refuses them.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from urllib.parse import unquote_to_bytes
 
 from fastapi import Request
 
-from pob import formats
+from pob.core import formats
 from pob.settings import Settings
 from server.errors import HTTPProblem
 

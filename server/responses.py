@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from fastapi.responses import Response, StreamingResponse
 
-from pob import formats
+from pob.core import formats
 from pob.store.base import QueryResult
 
 

@@ -1,6 +1,6 @@
 """The query UI: the page a browser gets at `/` and at GET /sparql (server-rendered).
 
-YASGUI (npm `@triply/yasgui`, copied to `static/vendor/` by `python -m pob.assets`) is served
+YASGUI (npm `@triply/yasgui`, copied to `static/vendor/` by `python -m server.assets`) is served
 by the app itself. The page carries its configuration as JSON: the endpoint, the named
 queries (from the same registry as GET /api/queries) and our prefixes, so YASGUI needs no
 outside address (its prefix.cc and LOV look-ups are switched off in `static/ui/query.js`).
@@ -18,8 +18,8 @@ from fastapi import Request
 from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
 
-from pob.namespaces import prefixes
-from pob.queries import NamedQuery
+from pob.graph.namespaces import prefixes
+from pob.sparql.named import NamedQuery
 from server import i18n
 
 HERE = Path(__file__).resolve().parent

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from pob.sources import DATA_DIR
+from pob.graph.sources import DATA_DIR
 
 GOOD = """@prefix pob: <https://w3id.org/pob/ontology#> .
 @prefix src: <https://w3id.org/pob/id/source/> .

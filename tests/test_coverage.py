@@ -11,9 +11,9 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
-from pob.knowledge import curated
-from pob.namespaces import SCHEMA, prefixes
-from pob.sources import ROOT
+from pob.graph.curated import curated
+from pob.graph.namespaces import SCHEMA, prefixes
+from pob.graph.sources import ROOT
 
 REFERENCE = ROOT.parent / "shared" / "reference"
 COVERAGE = ROOT / "data" / "coverage"

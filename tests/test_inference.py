@@ -5,9 +5,9 @@ from __future__ import annotations
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
-from pob.inference import closure, entailed
-from pob.knowledge import curated, memory_store, select
-from pob.namespaces import ORG, POB
+from pob.graph.curated import curated, memory_store, select
+from pob.graph.namespaces import ORG, POB
+from pob.graph.owlrl_reference import closure, entailed
 
 VARDE = URIRef("https://w3id.org/pob/id/municipality/varde")
 NETWORK = URIRef("https://w3id.org/pob/id/partnership/netvaerk-for-privat-offentlige-bysamarbejder")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-from pob import iri
-from pob.knowledge import curated
-from pob.namespaces import CANONICAL_BASE
+from pob.graph import iri
+from pob.graph.curated import curated
+from pob.graph.namespaces import CANONICAL_BASE
 
 
 @pytest.mark.parametrize(

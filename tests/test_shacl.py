@@ -1,9 +1,9 @@
-"""pob.shacl, the fast engine, against pySHACL (the oracle) on every shape example.
+"""pob.validation.shacl, the fast engine, against pySHACL (the oracle) on every shape example.
 
 The same findings (focus node, path, value, component, severity, source shape and
 constraint) and the same messages in both languages. With inference, the engines see the
 same triples except owlrl's reflexive trivia (``x owl:sameAs x``, ``p rdfs:subPropertyOf
-p`` …), which pySHACL keeps and :func:`pob.reasoning.fast_closure` leaves out, as
+p`` …), which pySHACL keeps and :func:`pob.graph.reasoning.fast_closure` leaves out, as
 ``docs/performance.md`` explains; such results are listed as the known difference.
 """
 
@@ -16,10 +16,10 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDFS
 
-from pob.shacl import Unsupported, compile_shapes, minus_for_not_exists
-from pob.sources import normalise, parse_file
-from pob.upload import parse_upload
-from pob.validation import Report, validate
+from pob.graph.sources import normalise, parse_file
+from pob.validation.shacl import Unsupported, compile_shapes, minus_for_not_exists
+from pob.validation.upload import parse_upload
+from pob.validation.validator import Report, validate
 from tests.test_shapes import BAD, GOOD, curated, read_case
 
 CASES = GOOD + BAD
@@ -156,7 +156,7 @@ def test_focus_nodes_outside_the_data_are_not_validated() -> None:
 def test_owlrl_from_oxigraph_triples_against_a_closed_base() -> None:
     """The service's route: parsed triples, OWL-RL incremental against the closed curated
     graph; the same findings as pySHACL's owlrl on the rdflib graph with the curated data."""
-    from pob.knowledge import curated as closed_curated
+    from pob.graph.curated import curated as closed_curated
 
     knowledge = closed_curated()
     closed = Graph()

@@ -29,9 +29,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
-from pob.namespaces import prefixes
-from pob.sources import SHAPES_DIR, data_graph, normalise, ontology_graph, parse_file
-from pob.validation import Report, validate
+from pob.graph.namespaces import prefixes
+from pob.graph.sources import SHAPES_DIR, data_graph, normalise, ontology_graph, parse_file
+from pob.validation.validator import Report, validate
 
 CASES_DIR = Path(__file__).parent / "shapes"
 GOOD = sorted((CASES_DIR / "good").glob("*.ttl"))
@@ -84,7 +84,7 @@ def expand(curie: str) -> str:
 
 
 def expected_path(text: str) -> str | None:
-    """The path as :class:`pob.validation.Result` renders it."""
+    """The path as :class:`pob.validation.validator.Result` renders it."""
     if text == "-":
         return None
     if text.startswith("^"):

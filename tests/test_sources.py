@@ -8,7 +8,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
-from pob.sources import (
+from pob.graph.sources import (
     ParseError,
     format_for,
     normalise,

@@ -1,4 +1,4 @@
-"""pob.validation: profiles, inference, reference data, the report and its formats."""
+"""pob.validation.validator: profiles, inference, reference data, the report and its formats."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
 
-from pob.iri import rebase
-from pob.namespaces import CANONICAL_BASE
-from pob.sources import normalise, parse_text
-from pob.validation import default_shapes, render_path, validate
+from pob.graph.iri import rebase
+from pob.graph.namespaces import CANONICAL_BASE
+from pob.graph.sources import normalise, parse_text
+from pob.validation.validator import default_shapes, render_path, validate
 
 PREFIXES = """\
 @prefix concl: <https://w3id.org/pob/id/conclusion/> .

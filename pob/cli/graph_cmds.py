@@ -17,9 +17,10 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from pob.cli import app
-from pob.knowledge import curated, memory_store
-from pob.namespaces import CANONICAL_BASE, bind_all
-from pob.queries import (
+from pob.graph.curated import curated, memory_store
+from pob.graph.namespaces import CANONICAL_BASE, bind_all
+from pob.graph.sources import FORMATS, data_graph, normalise
+from pob.sparql.named import (
     NamedQuery,
     ParameterError,
     QueryFileError,
@@ -27,8 +28,7 @@ from pob.queries import (
     load_queries,
     parse_query_file,
 )
-from pob.sources import FORMATS, data_graph, normalise
-from pob.upload import UploadError, read_path, to_rdflib
+from pob.validation.upload import UploadError, read_path, to_rdflib
 
 err = Console(stderr=True)
 out = Console()
@@ -106,7 +106,7 @@ def validate(
     ),
 ) -> None:
     """Validate RDF files against the shapes. Exit 0 conforms, 1 violations, 2 bad input."""
-    from pob.validation import validate as run_validation
+    from pob.validation.validator import validate as run_validation
 
     if lang not in ("da", "en"):
         err.print(f"[red]--lang must be da or en, got {lang!r}[/red]")
@@ -135,7 +135,7 @@ def validate(
     elif report is ReportFormat.json:
         sys.stdout.write(json.dumps(result.to_json(lang), ensure_ascii=False, indent=2) + "\n")
     elif report is ReportFormat.html:
-        from pob.reports import Check, render_html
+        from pob.validation.reports import Check, render_html
 
         baseline = None
         if inference is not Inference.none:  # the report shows what inference changes
@@ -269,8 +269,8 @@ def export(
 
 
 def _export_all(out_dir: Path | None) -> None:
-    from pob.dumps import build_dumps
-    from pob.feed import feed_url
+    from pob.publish.dumps import build_dumps
+    from pob.publish.snapshot import feed_url
     from pob.settings import from_env
     from pob.store.build import curated_graphs
 

@@ -22,8 +22,8 @@ from rich.progress import (
 from rich.table import Table
 
 from pob.cli import app
+from pob.graph.sources import ParseError
 from pob.settings import Settings, SettingsError, from_env
-from pob.sources import ParseError
 from pob.store import make_store
 from pob.store.base import Store
 from pob.store.embedded import EmbeddedStore

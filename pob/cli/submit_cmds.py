@@ -17,7 +17,7 @@ import typer
 from rich.console import Console
 
 from pob.cli import app
-from pob.upload import SUFFIXES
+from pob.validation.upload import SUFFIXES
 
 err = Console(stderr=True)
 

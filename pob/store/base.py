@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pob.guard import CheckedQuery, GuardError
+from pob.sparql.guard import CheckedQuery, GuardError
 
 if TYPE_CHECKING:
     from pob.settings import Settings

@@ -18,9 +18,10 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 from rdflib.term import Node
 
-from pob import formats, sources
-from pob.namespaces import SPDX, VOID, bind_all
-from pob.reasoning import fast_closure
+from pob.core import formats
+from pob.graph import sources
+from pob.graph.namespaces import SPDX, VOID, bind_all
+from pob.graph.reasoning import fast_closure
 from pob.settings import Settings
 from pob.store.base import Store
 
@@ -38,7 +39,7 @@ class BuildReport:
 
 
 def sources_digest(settings: Settings) -> str:
-    """`pob.sources.sources_hash` for the project's folders; the same rule for others."""
+    """`pob.graph.sources.sources_hash` for the project's folders; the same rule for others."""
     if settings.ontology_dir == sources.ONTOLOGY_DIR and settings.data_ttl_dir == sources.DATA_DIR:
         return sources.sources_hash(settings.base)
     files = [*sources.rdf_files(settings.ontology_dir), *sources.rdf_files(settings.data_ttl_dir)]

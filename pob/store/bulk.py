@@ -19,7 +19,7 @@ docs/performance.md):
 
 Oxigraph normalises literals when it stores them (``"x"^^xsd:string`` is ``"x"``, the
 integer-derived types become canonical ``xsd:integer``, decimals canonical), so the bulk
-loader stores the same terms as the transactional path and as :mod:`pob.sources`.
+loader stores the same terms as the transactional path and as :mod:`pob.graph.sources`.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from typing import IO, BinaryIO, Literal, cast
 
 import pyoxigraph as ox
 
-from pob.sources import ParseError
+from pob.graph.sources import ParseError
 from pob.store import ops
 from pob.store.upload import SUFFIXES, TRIPLE_FORMATS
 

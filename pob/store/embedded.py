@@ -1,6 +1,6 @@
 """The embedded store: a persistent pyoxigraph store in a data directory.
 
-Queries and graph dumps run in worker processes (:mod:`pob.execution`), each with a
+Queries and graph dumps run in worker processes (:mod:`pob.store.workers`), each with a
 read-only handle. This process keeps a read-only handle of its own for small reads (the
 list of graphs, the recorded hash). Writes take the write lock, drain the pool (no reader
 may be open while another process writes), open the store read-write, write in one
@@ -20,12 +20,12 @@ from typing import Any, TypeVar
 
 import pyoxigraph as ox
 
-from pob.execution import WorkerPool
-from pob.guard import CheckedQuery
-from pob.namespaces import prefixes
+from pob.graph.namespaces import prefixes
+from pob.sparql.guard import CheckedQuery
 from pob.store import bulk, layout, ops
 from pob.store.base import Dataset, QueryResult, Store
 from pob.store.errors import EngineUnavailable, UnknownGraph
+from pob.store.workers import WorkerPool
 
 T = TypeVar("T")
 
@@ -62,7 +62,9 @@ class EmbeddedStore(Store):
             layout.swap(self.data_dir, version)
         self._current = None
         if workers:
-            self.pool = WorkerPool(self.settings.workers, "pob.worker", (str(self._spool),))
+            self.pool = WorkerPool(
+                self.settings.workers, "pob.store.query_worker", (str(self._spool),)
+            )
             await self.pool.start()
 
     async def close(self) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pob.problems import Problem
+from pob.core.problems import Problem
 
 
 class StoreError(Problem):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from pob import formats
+from pob.core import formats
 from pob.store import results
 from pob.store.base import Dataset, QueryResult
 from pob.store.errors import UnknownGraph

@@ -21,9 +21,9 @@ from typing import Any
 import httpx
 import pyoxigraph as ox
 
-from pob import formats
-from pob.guard import CheckedQuery
-from pob.namespaces import prefixes
+from pob.core import formats
+from pob.graph.namespaces import prefixes
+from pob.sparql.guard import CheckedQuery
 from pob.store import ops, results
 from pob.store.base import Dataset, QueryResult, Store
 from pob.store.errors import (

@@ -20,7 +20,7 @@ from typing import IO, Any, cast
 
 import pyoxigraph as ox
 
-from pob import formats
+from pob.core import formats
 from pob.store.base import Dataset, QueryResult
 from pob.store.errors import QuerySyntaxError, ResultTooLarge
 

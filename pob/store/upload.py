@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from pob import formats
-from pob.sources import ParseError
+from pob.core import formats
+from pob.graph.sources import ParseError
 
 TRIPLE_FORMATS: dict[str, ox.RdfFormat] = {
     formats.TURTLE: ox.RdfFormat.TURTLE,

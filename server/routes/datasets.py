@@ -1,4 +1,4 @@
-"""/api/datasets: gated submissions (:mod:`pob.submissions`).
+"""/api/datasets: gated submissions (:mod:`pob.validation.submissions`).
 
 ``POST /api/datasets`` needs ``Authorization: Bearer <submit token>`` (``POB_SUBMIT_TOKEN``;
 none configured: 403, submissions are off). The dataset comes as for ``/api/validate``; it is
@@ -17,8 +17,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from pob import formats
-from pob.submissions import (
+from pob.core import formats
+from pob.validation.submissions import (
     Record,
     Rejected,
     get_submission,

@@ -15,12 +15,12 @@ from fastapi.responses import Response
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL
 
-from pob import formats
-from pob.feed import Feed, current_feed, serialise
-from pob.namespaces import bind_all
-from pob.ontology_docs import ontology_doc
+from pob.core import formats
+from pob.graph.namespaces import bind_all
+from pob.publish.ontology_docs import ontology_doc
+from pob.publish.shape_docs import merged, other_terms, shape_files, shapes_doc
+from pob.publish.snapshot import Feed, current_feed, serialise
 from pob.settings import Settings
-from pob.shape_docs import merged, other_terms, shape_files, shapes_doc
 from pob.store.base import Store
 from server.deps import SettingsDep, StoreDep
 from server.errors import HTTPProblem

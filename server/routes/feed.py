@@ -1,8 +1,9 @@
 """The open-data feed: /catalog (DCAT-AP 3.0.1, paged), /catalog/…, /.well-known/void,
 /dumps/{path}.
 
-The catalog and VoID come from :mod:`pob.feed` (cached per snapshot / manifest key); dumps
-are the files :func:`pob.dumps.build_dumps` listed in its manifest, served with
+The catalog and VoID come from :mod:`pob.publish.snapshot` (cached per snapshot / manifest key);
+dumps
+are the files :func:`pob.publish.dumps.build_dumps` listed in its manifest, served with
 ``ETag`` = their SHA-256 and ``Last-Modified`` = their recorded mtime, 304 for a current copy.
 """
 
@@ -12,9 +13,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, Response
 from rdflib import Graph, URIRef
 
-from pob import formats
-from pob.catalog import PageNotFound, page_links
-from pob.feed import (
+from pob.core import formats
+from pob.publish.catalog import PageNotFound, page_links
+from pob.publish.resources import GraphView
+from pob.publish.snapshot import (
     Feed,
     FeedUnavailable,
     catalog_all,
@@ -23,7 +25,6 @@ from pob.feed import (
     serialise,
     void_bytes,
 )
-from pob.resources import GraphView
 from pob.settings import Settings
 from pob.store.base import Store
 from server.conditional import http_date, not_modified, not_modified_response, strong_etag

@@ -9,8 +9,8 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
-from pob import sparql
-from pob.queries import NamedQuery, bind
+from pob.sparql import protocol as sparql
+from pob.sparql.named import NamedQuery, bind
 from server.deps import SettingsDep, StoreDep, get_settings, get_store
 from server.errors import HTTPProblem
 from server.responses import result_response

@@ -14,10 +14,9 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from pob import formats
-from pob.feed import Feed, current_feed, serialise
-from pob.labels import Link
-from pob.resources import (
+from pob.core import formats
+from pob.graph.labels import Link
+from pob.publish.resources import (
     GraphView,
     describe,
     fetch_resource,
@@ -25,6 +24,7 @@ from pob.resources import (
     resource_graph,
     with_triples,
 )
+from pob.publish.snapshot import Feed, current_feed, serialise
 from pob.store.base import Store
 from server.deps import SettingsDep, StoreDep
 from server.errors import error_response

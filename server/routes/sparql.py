@@ -7,7 +7,10 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from pob import description, formats, guard, sparql
+from pob.core import formats
+from pob.sparql import guard
+from pob.sparql import protocol as sparql
+from pob.sparql import service_description as description
 from server import protocol, ui
 from server.deps import SettingsDep, StoreDep
 from server.errors import HTTPProblem

@@ -14,7 +14,7 @@ import re
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from pob import formats
+from pob.core import formats
 from pob.settings import Settings
 from pob.store.base import Store
 from pob.store.upload import to_ntriples

@@ -6,8 +6,8 @@ The dataset is the request body (Turtle, TriG, N-Triples, N-Quads, JSON-LD or RD
 ``inference`` (none, rdfs, owlrl), ``lang`` (da, en). The report follows ``Accept`` (or
 ``?format=``): the JSON summary (default), the W3C SHACL report in Turtle or JSON-LD, or HTML
 (the web form with the report under it). Reading, parsing and the limits are
-:mod:`pob.upload`; the validation runs in a worker process with a deadline
-(:mod:`pob.checking`); the report is :mod:`pob.reports`.
+:mod:`pob.validation.upload`; the validation runs in a worker process with a deadline
+(:mod:`pob.validation.workers`); the report is :mod:`pob.validation.reports`.
 """
 
 from __future__ import annotations
@@ -21,12 +21,12 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import Response
 
-from pob import formats
-from pob.checking import Checker
-from pob.reports import Check, report_rdf
+from pob.core import formats
 from pob.settings import Settings
-from pob.submissions import reference_for
-from pob.upload import Upload, UploadError, parse_form, parse_upload, read_limited
+from pob.validation.reports import Check, report_rdf
+from pob.validation.submissions import reference_for
+from pob.validation.upload import Upload, UploadError, parse_form, parse_upload, read_limited
+from pob.validation.workers import Checker
 from server.deps import SettingsDep, StoreDep
 from server.errors import HTTPProblem
 

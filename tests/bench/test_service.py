@@ -19,7 +19,7 @@ from bench.service import (
     in_process,
     write_section,
 )
-from pob.sources import ontology_graph
+from pob.graph.sources import ontology_graph
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from pob.knowledge import memory_store, select
+from pob.graph.curated import memory_store, select
 from tests.conftest import Process
 
 pytestmark = pytest.mark.browser

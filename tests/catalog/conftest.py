@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from pob.catalog import SubmissionInfo
-from pob.dumps import DumpManifest, build_dumps
+from pob.publish.catalog import SubmissionInfo
+from pob.publish.dumps import DumpManifest, build_dumps
 
 BASE = "https://w3id.org/pob/"
 PUBLIC_URL = "http://pob.example.org"
@@ -128,7 +128,7 @@ PAGE_SIZE = 2
 @pytest.fixture(scope="session")
 def curated_dumps(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, DumpManifest]:
     """Dumps of the real curated graphs plus five fixture submissions."""
-    from pob.knowledge import curated
+    from pob.graph.curated import curated
 
     graphs: dict[str, Graph] = dict(curated(BASE).parts())
     for i in range(1, N_SUBMISSIONS + 1):

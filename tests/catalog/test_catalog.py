@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from rdflib import Literal, Namespace, URIRef
 
-from pob.catalog import Publisher, SubmissionInfo, catalog_graph
-from pob.dumps import DumpManifest
+from pob.publish.catalog import Publisher, SubmissionInfo, catalog_graph
+from pob.publish.dumps import DumpManifest
 
 from .conftest import BASE, PUBLIC_URL, submission_infos
 

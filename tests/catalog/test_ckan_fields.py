@@ -33,8 +33,8 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.query import ResultRow
 from rdflib.term import Node
 
-from pob.catalog import catalog_graph
-from pob.dumps import DumpManifest
+from pob.publish.catalog import catalog_graph
+from pob.publish.dumps import DumpManifest
 
 from .conftest import BASE, N_SUBMISSIONS, PAGE_SIZE, PUBLIC_URL, submission_infos
 

@@ -19,8 +19,8 @@ import pytest
 from pyshacl import validate
 from rdflib import Graph, Namespace, URIRef
 
-from pob.catalog import catalog_graph
-from pob.dumps import DumpManifest
+from pob.publish.catalog import catalog_graph
+from pob.publish.dumps import DumpManifest
 
 from .conftest import BASE, PAGE_SIZE, PUBLIC_URL, REFERENCE, submission_infos
 

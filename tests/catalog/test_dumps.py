@@ -11,7 +11,7 @@ import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.query import ResultRow
 
-from pob.dumps import (
+from pob.publish.dumps import (
     MANIFEST_NAME,
     DatasetSummary,
     DumpFile,
@@ -21,7 +21,7 @@ from pob.dumps import (
     load_manifest,
     temporal_extent,
 )
-from pob.tables import tables
+from pob.publish.tables import tables
 
 from .conftest import BASE, N_SUBMISSIONS, PUBLIC_URL, fixture_graphs, turtle
 
@@ -77,7 +77,7 @@ def test_manifest_is_json_beside_the_dumps(curated_dumps: tuple[Path, DumpManife
 
 
 def test_rdf_dumps_parse_back_to_the_same_triples(curated_dumps: tuple[Path, DumpManifest]) -> None:
-    from pob.knowledge import curated
+    from pob.graph.curated import curated
 
     parts = curated(BASE).parts()
     expected = {
@@ -113,7 +113,7 @@ def _read_csv(path: Path) -> list[list[str]]:
 def test_csv_has_header_and_one_row_per_instance(
     curated_dumps: tuple[Path, DumpManifest], table: str
 ) -> None:
-    from pob.knowledge import curated
+    from pob.graph.curated import curated
 
     spec = next(t for t in tables(BASE) if t.name == table)
     out, manifest = curated_dumps

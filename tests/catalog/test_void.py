@@ -9,8 +9,8 @@ import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
-from pob.dumps import DumpManifest
-from pob.void import void_graph
+from pob.publish.dumps import DumpManifest
+from pob.publish.void import void_graph
 
 from .conftest import BASE, PUBLIC_URL, fixture_graphs
 
@@ -52,7 +52,7 @@ def union_of(graphs: dict[str, Graph]) -> Graph:
 
 @pytest.fixture(scope="module")
 def curated_union() -> Graph:
-    from pob.knowledge import curated
+    from pob.graph.curated import curated
 
     return curated(BASE).merged()
 

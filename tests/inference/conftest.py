@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from pob.inference import closure
-from pob.reasoning import fast_closure
-from pob.reasoning.terms import Triple
+from pob.graph.owlrl_reference import closure
+from pob.graph.reasoning import fast_closure
+from pob.graph.reasoning.terms import Triple
 
 HERE = Path(__file__).parent
 CASES = sorted((HERE / "cases").glob("*.ttl"))

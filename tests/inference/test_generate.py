@@ -6,9 +6,9 @@ from rdflib import URIRef
 from rdflib.namespace import RDF
 
 from bench.generate import DAMAGE_KINDS, generate
-from pob.iri import check
-from pob.namespaces import ORG, POB
-from pob.sources import data_graph
+from pob.graph.iri import check
+from pob.graph.namespaces import ORG, POB
+from pob.graph.sources import data_graph
 
 
 def test_same_seed_same_graph() -> None:

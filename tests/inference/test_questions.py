@@ -5,9 +5,9 @@ from __future__ import annotations
 from rdflib import Graph
 from rdflib.namespace import RDF
 
-from pob.namespaces import ORG, POB, sparql_prologue
-from pob.reasoning import fast_closure
-from pob.sources import data_graph, ontology_graph
+from pob.graph.namespaces import ORG, POB, sparql_prologue
+from pob.graph.reasoning import fast_closure
+from pob.graph.sources import data_graph, ontology_graph
 
 MEMBER_OF = (
     sparql_prologue()

@@ -52,7 +52,7 @@ def own_server(
 @pytest.fixture(scope="session")
 def own_graph(own_server: Served) -> Graph:
     """The curated graphs (ontology + data, asserted) with the server's own base."""
-    from pob.knowledge import curated
+    from pob.graph.curated import curated
 
     return curated(own_server.base).merged(inference=False)
 

@@ -11,7 +11,7 @@ import pytest
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from pob.sources import normalise
+from pob.graph.sources import normalise
 from tests.linked_data.conftest import Served
 
 RDF_FORMATS = {
@@ -153,7 +153,7 @@ def test_every_ontology_term_resolves(own_server: Served, own_graph: Graph) -> N
 
 
 def test_every_shape_resolves(own_server: Served) -> None:
-    from pob.shape_docs import merged, shape_files
+    from pob.publish.shape_docs import merged, shape_files
 
     shapes = merged(shape_files(own_server.base))
     ns = own_server.base + "shapes#"

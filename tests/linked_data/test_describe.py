@@ -1,4 +1,5 @@
-"""pob.resources, pob.ontology_docs and pob.shape_docs on a small graph with known answers."""
+"""pob.publish.resources, pob.publish.ontology_docs and pob.publish.shape_docs on a small graph
+with known answers."""
 
 from __future__ import annotations
 
@@ -6,10 +7,10 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDFS
 
-from pob.labels import Namer
-from pob.ontology_docs import ontology_doc
-from pob.resources import GraphView, describe, national_network, resource_graph
-from pob.shape_docs import shapes_doc
+from pob.graph.labels import Namer
+from pob.publish.ontology_docs import ontology_doc
+from pob.publish.resources import GraphView, describe, national_network, resource_graph
+from pob.publish.shape_docs import shapes_doc
 
 BASE = "https://w3id.org/pob/"
 PREFIXES = """

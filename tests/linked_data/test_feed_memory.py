@@ -14,18 +14,18 @@ from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
 
-import pob.feed
+import pob.publish.snapshot
 from bench.generate import generate
-from pob import formats
-from pob.dumps import load_manifest
-from pob.feed import Feed, describe_graphs, refresh_feed, void_bytes
-from pob.iri import term
-from pob.resources import describe, fetch_resource, with_triples
+from pob.core import formats
+from pob.graph.iri import term
+from pob.publish.dumps import load_manifest
+from pob.publish.resources import describe, fetch_resource, with_triples
+from pob.publish.snapshot import Feed, describe_graphs, refresh_feed, void_bytes
+from pob.publish.void import graph_stats, store_stats
 from pob.settings import Settings
 from pob.store import make_store
 from pob.store.base import Store
 from pob.store.build import build
-from pob.void import graph_stats, store_stats
 from tests.conftest import FIXTURES, OxigraphServer
 
 BIG = 50_000
@@ -71,14 +71,14 @@ def any_settings(
 def parsed(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
     """The number of triples of every graph the feed parses from the store."""
     sizes: list[int] = []
-    original = pob.feed._parse
+    original = pob.publish.snapshot._parse
 
     def spy(data: bytes) -> Graph:
         graph = original(data)
         sizes.append(len(graph))
         return graph
 
-    monkeypatch.setattr(pob.feed, "_parse", spy)
+    monkeypatch.setattr(pob.publish.snapshot, "_parse", spy)
     yield sizes
 
 

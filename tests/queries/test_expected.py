@@ -14,8 +14,8 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 
-from pob.knowledge import memory_store, select
-from pob.queries import bind, load_qc_queries, load_queries
+from pob.graph.curated import memory_store, select
+from pob.sparql.named import bind, load_qc_queries, load_queries
 
 EXPECTED = Path(__file__).parent / "expected"
 QUERIES = load_queries()

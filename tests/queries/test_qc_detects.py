@@ -5,9 +5,9 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from pob.knowledge import curated, load_graph, select
-from pob.queries import bind, load_qc_queries
-from pob.sources import normalise, parse_text
+from pob.graph.curated import curated, load_graph, select
+from pob.graph.sources import normalise, parse_text
+from pob.sparql.named import bind, load_qc_queries
 
 PREFIXES = """
 @prefix pob: <https://w3id.org/pob/ontology#> .

@@ -7,7 +7,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from pob.queries import (
+from pob.sparql.named import (
     ParameterError,
     QueryFileError,
     bind,

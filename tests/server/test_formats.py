@@ -1,11 +1,18 @@
-"""pob.formats: content negotiation on its own."""
+"""pob.core.formats: content negotiation on its own."""
 
 from __future__ import annotations
 
 import pytest
 
-from pob import formats
-from pob.formats import NotAcceptable, UnknownFormat, choose, error_type, negotiate, parse_accept
+from pob.core import formats
+from pob.core.formats import (
+    NotAcceptable,
+    UnknownFormat,
+    choose,
+    error_type,
+    negotiate,
+    parse_accept,
+)
 
 
 def test_parse_accept() -> None:

@@ -1,4 +1,4 @@
-"""pob.guard on its own: what it refuses, what it extracts, and that its rewriting of IRIs
+"""pob.sparql.guard on its own: what it refuses, what it extracts, and that its rewriting of IRIs
 changes nothing for the engine (checked against Oxigraph itself)."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from pob.guard import GuardError, QueryTooLarge, UpdateRefused, check, decode, tokens
+from pob.sparql.guard import GuardError, QueryTooLarge, UpdateRefused, check, decode, tokens
 
 
 def test_decode() -> None:

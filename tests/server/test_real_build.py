@@ -9,8 +9,8 @@ from collections.abc import Callable
 import httpx
 import pytest
 
-from pob.queries import load_queries
-from pob.sources import QUERIES_DIR
+from pob.graph.sources import QUERIES_DIR
+from pob.sparql.named import load_queries
 from tests.conftest import Process
 
 QUERIES = load_queries(QUERIES_DIR)

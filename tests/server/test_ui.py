@@ -86,7 +86,7 @@ def test_page_names_only_this_server(client: httpx.Client, server: Service) -> N
 )
 def test_assets_served(client: httpx.Client, asset: str) -> None:
     if asset.startswith("vendor/") and not (STATIC / asset).is_file():
-        pytest.fail(f"{asset} is missing: run `make deps-js` (npm ci + python -m pob.assets)")
+        pytest.fail(f"{asset} is missing: run `make deps-js` (npm ci + python -m server.assets)")
     response = client.get(f"/static/{asset}")
     assert response.status_code == 200
     assert response.content == (STATIC / asset).read_bytes()

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from pob import sparql
 from pob.settings import Settings
+from pob.sparql import protocol as sparql
 from pob.store import embedded, layout
 from pob.store.build import build
 from pob.store.embedded import EmbeddedStore

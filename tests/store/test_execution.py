@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from pob.execution import WorkerPool
 from pob.store.errors import EngineUnavailable, QueryTimeout
+from pob.store.workers import WorkerPool
 
 MODULE = "tests.store.sleepy_worker"
 

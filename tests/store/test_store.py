@@ -9,8 +9,9 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from pob import formats, sparql
+from pob.core import formats
 from pob.settings import Settings
+from pob.sparql import protocol as sparql
 from pob.store.base import Store
 from pob.store.build import build, sources_digest
 from pob.store.errors import QuerySyntaxError, QueryTimeout, ResultTooLarge, UnknownGraph

@@ -76,7 +76,7 @@ def expectation(path: Path) -> Expectation:
 
 
 def media_type(path: Path) -> str:
-    from pob.upload import SUFFIXES
+    from pob.validation.upload import SUFFIXES
 
     return SUFFIXES[path.suffix].media_type
 

@@ -1,6 +1,7 @@
 """kill -9 in the middle of a submission leaves it fully present or fully absent.
 
-The server runs with two test hooks (:data:`pob.submissions.DELAY_ENV`, ``MARK_ENV``): inside
+The server runs with two test hooks (:data:`pob.validation.submissions.DELAY_ENV`, ``MARK_ENV``):
+inside
 the write transaction it writes ``mark.before``, sleeps, runs the one SPARQL Update that
 writes the data graph and the provenance together, writes ``mark.after`` and sleeps again.
 The test kills the server (SIGKILL) before the update, during it and after it, restarts it
@@ -18,8 +19,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from pob.submissions import DELAY_ENV, ID_LENGTH, MARK_ENV
-from pob.upload import canonical, parse_upload
+from pob.validation.submissions import DELAY_ENV, ID_LENGTH, MARK_ENV
+from pob.validation.upload import canonical, parse_upload
 from tests.conftest import Process
 from tests.submissions.conftest import TOKENS, curated_settings, sources_dataset
 

@@ -1,4 +1,5 @@
-"""pob.upload: formats, text checks, JSON-LD without fetching, limits, canonical content."""
+"""pob.validation.upload: formats, text checks, JSON-LD without fetching, limits, canonical
+content."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from collections.abc import AsyncIterator
 import pyoxigraph as ox
 import pytest
 
-from pob.upload import (
+from pob.validation.upload import (
     BadSyntax,
     EmptyDataset,
     NotText,
@@ -212,8 +213,8 @@ def test_form_parts_stay_bytes() -> None:
 
 
 def test_the_local_context_has_every_project_prefix() -> None:
-    from pob.namespaces import prefixes
-    from pob.upload import CONTEXTS_DIR
+    from pob.graph.namespaces import prefixes
+    from pob.validation.upload import CONTEXTS_DIR
 
     context = json.loads((CONTEXTS_DIR / "pob.jsonld").read_text(encoding="utf-8"))["@context"]
     for prefix, namespace in prefixes().items():

@@ -1,0 +1,1 @@
+"""Foundations below every wing: refusals, media types."""
