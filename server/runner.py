@@ -6,15 +6,22 @@ from __future__ import annotations
 import uvicorn
 
 from pob.settings import Settings
+from pob.store.base import Store
 from server.app import create_app
 from server.fastpath import wrap
 from server.http import protocol_class
 
 
-def run(settings: Settings, log_level: str = "info", access_log: bool = True) -> None:
+def run(
+    settings: Settings,
+    log_level: str = "info",
+    access_log: bool = True,
+    store: Store | None = None,
+) -> None:
+    """Serve `settings` (on `store`, default: the store the settings name)."""
     uvicorn.run(
         # SPARQL queries skip FastAPI's stack (server/fastpath.py); the rest goes to the app
-        wrap(create_app(settings)),
+        wrap(create_app(settings, store)),
         interface="asgi3",
         host=settings.host,
         port=settings.port,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Coroutine, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,10 +25,8 @@ from pob.cli import app
 from pob.graph.sources import ParseError
 from pob.settings import Settings, SettingsError, from_env
 from pob.store import make_store
-from pob.store.base import Store
-from pob.store.embedded import EmbeddedStore
 from pob.store.errors import StoreError
-from pob.store.upload import SUFFIXES, UnsupportedFormat, to_ntriples
+from pob.store.upload import SUFFIXES, UnsupportedFormat
 
 err = Console(stderr=True)
 out = Console()
@@ -151,12 +149,9 @@ def _load_local(files: list[Path], graph: str, replace: bool, settings: Settings
                     bar.update(task, description=description, advance=advance)
 
                 try:
-                    if isinstance(target, EmbeddedStore):
-                        # a new store version, bulk loaded, then swapped: all or nothing
-                        triples = await target.load_files(graph, files, replace, progress)
-                    else:
-                        await _write_each(target, files, graph, replace, progress)
-                        triples = (await target.triple_counts()).get(graph, 0)
+                    # embedded: a new store version, bulk loaded, then swapped (all or
+                    # nothing); remote: one Graph Store request per file
+                    triples = await target.load_files(graph, files, replace, progress)
                 except (ParseError, UnsupportedFormat) as exc:
                     err.print(f"[red]{exc}[/red]")
                     raise typer.Exit(2) from exc
@@ -165,30 +160,6 @@ def _load_local(files: list[Path], graph: str, replace: bool, settings: Settings
         out.print(f"<{graph}> has {triples:,} triples")
 
     _run(go())
-
-
-async def _write_each(
-    target: Store,
-    files: list[Path],
-    graph: str,
-    replace: bool,
-    progress: Callable[[str | None, int], None],
-) -> None:
-    """Through a remote engine's Graph Store: one request (transaction) per file."""
-    for number, path in enumerate(files):
-        progress(f"parse {path.name}", 0)
-        try:
-            ntriples, count = to_ntriples(
-                path.read_bytes(), SUFFIXES[path.suffix.lower()], path.resolve().as_uri()
-            )
-        except ParseError as exc:
-            raise ParseError(str(path), exc.message, exc.line, exc.column) from exc
-        progress(f"write {count:,} triples", 0)
-        if replace and number == 0:
-            await target.put_graph(graph, ntriples)
-        else:
-            await target.post_graph(graph, ntriples)
-        progress(None, path.stat().st_size)
 
 
 def _load_remote(files: list[Path], graph: str, replace: bool, url: str, token: str | None) -> None:

@@ -28,6 +28,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS
 from rdflib.term import Node
 
+from pob.core import formats
 from pob.graph.iri import normalise_base, term
 from pob.graph.labels import Link, Namer, Text
 from pob.graph.namespaces import ORG, SCHEMA, bind_all
@@ -379,12 +380,7 @@ async def fetch_resource(store: Store, iri: str, graphs: Sequence[str]) -> Graph
     out = Graph()
     if not graphs:
         return out
-    from pob.core import formats
-    from pob.sparql import guard
-    from pob.store.base import Dataset
-
-    checked = guard.check(resource_query(iri, graphs))
-    result = await store.query(checked, Dataset(), formats.NTRIPLES, None)
+    result = await store.trusted_query(resource_query(iri, graphs), "CONSTRUCT", formats.NTRIPLES)
     return out.parse(data=result.read(), format="nt")
 
 

@@ -55,7 +55,7 @@ from pob.publish.resources import GraphView
 from pob.publish.shape_docs import merged, shape_files
 from pob.publish.void import VoidStats, select, store_stats, void_from_stats
 from pob.settings import Settings
-from pob.store.base import Dataset, Store
+from pob.store.base import Store
 from pob.store.build import curated_graphs, sources_digest
 from pob.store.errors import StoreError
 
@@ -318,9 +318,7 @@ async def describe_graphs(store: Store, iris: Sequence[str]) -> Graph:
         f"CONSTRUCT {{ ?g ?p ?o . ?o ?q ?v }} WHERE {{ VALUES ?g {{ {values} }} ?g ?p ?o "
         f"OPTIONAL {{ ?o ?q ?v FILTER(?q IN (<{FOAF.name}>, <{RDFS.label}>)) }} }}"
     )
-    from pob.sparql import guard
-
-    result = await store.query(guard.check(text), Dataset(), formats.NTRIPLES, None)
+    result = await store.trusted_query(text, "CONSTRUCT", formats.NTRIPLES)
     return await asyncio.to_thread(_parse, result.read())
 
 

@@ -20,7 +20,6 @@ graphs).
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -163,12 +162,7 @@ def stats_queries(base: str) -> dict[str, str]:
 
 async def select(store: Store, text: str) -> list[dict[str, Any]]:
     """The bindings of a SELECT query over the union of all graphs of `store`."""
-    from pob.sparql import guard
-    from pob.store.base import Dataset
-
-    result = await store.query(guard.check(text), Dataset(), SPARQL_JSON, None)
-    rows: list[dict[str, Any]] = json.loads(result.read())["results"]["bindings"]
-    return rows
+    return await store.select(text)
 
 
 def _int(row: dict[str, Any]) -> int:

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pob.core import formats
 from pob.settings import Settings
 from pob.sparql import guard
-from pob.store.base import Dataset, QueryResult, Store, resolve_dataset
+from pob.sparql.dataset import resolve_dataset
+from pob.store.base import Dataset, QueryResult, Store
 from pob.store.errors import QuerySyntaxError
 
 #: queries longer than this are checked in a thread, off the event loop

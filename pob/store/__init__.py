@@ -10,15 +10,15 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from pob.settings import Settings
-    from pob.store.base import Store
+    from pob.store.base import Store, WriteHooks
 
 
-def make_store(settings: Settings) -> Store:
-    """The store the settings ask for (not yet opened)."""
+def make_store(settings: Settings, hooks: WriteHooks | None = None) -> Store:
+    """The store the settings ask for (not yet opened); `hooks` are for tests only."""
     if settings.store_url:
         from pob.store.remote import RemoteStore
 
-        return RemoteStore(settings)
+        return RemoteStore(settings, hooks)
     from pob.store.embedded import EmbeddedStore
 
-    return EmbeddedStore(settings)
+    return EmbeddedStore(settings, hooks)

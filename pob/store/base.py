@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import contextlib
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-from pob.sparql.guard import CheckedQuery, GuardError
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from pob.settings import Settings
@@ -80,48 +78,50 @@ class QueryResult:
             self.path = None
 
 
-def resolve_dataset(
-    query: CheckedQuery,
-    graphs: Iterable[str],
-    default_uris: Iterable[str] = (),
-    named_uris: Iterable[str] = (),
-    inference: bool = True,
-    inferred: str | None = None,
-) -> Dataset:
-    """The dataset a request asks for; every graph it names must be in the store.
+class EngineQuery(Protocol):
+    """What an engine needs of a query. The SPARQL wing's checked queries
+    (:class:`pob.sparql.guard.CheckedQuery`) are such; so is :class:`TrustedQuery`."""
 
-    Precedence (SPARQL 1.1 Protocol §2.1.4): the protocol's `default-graph-uri` /
-    `named-graph-uri` over the query's FROM / FROM NAMED over the service default (the union
-    of all graphs). `inference=false` sets the default graph to every graph but `inferred`.
-    """
-    known = set(graphs)
-    default, named = tuple(default_uris), tuple(named_uris)
-    if not inference and (default or named or query.has_dataset):
-        raise GuardError(
-            "inference=false chooses the default graph itself; it cannot be combined with "
-            "default-graph-uri, named-graph-uri, FROM or FROM NAMED (name the graphs instead)"
-        )
-    asked = (default + named) if (default or named) else query.from_graphs + query.from_named
-    for iri in asked:
-        if iri not in known:
-            raise GuardError(
-                f"graph <{iri}> is not in this store; this endpoint reads only its own graphs "
-                "(the service description at GET /sparql lists them)"
-            )
-    if default or named:
-        return Dataset(default=default, named=named)
-    if query.has_dataset:
-        return Dataset(from_query=True)
-    if not inference:
-        return Dataset(default=tuple(sorted(g for g in known if g != inferred)))
-    return Dataset()
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def form(self) -> str: ...
+
+    @property
+    def base_iri(self) -> str | None: ...
+
+
+@dataclass(frozen=True)
+class TrustedQuery:
+    """One of the library's own queries (feed, VoID, pages, submissions): written here, so
+    it is not checked by the guard that stands before clients' queries."""
+
+    text: str
+    form: str
+    base_iri: str | None = None
+
+
+class WriteHooks(Protocol):
+    """Called inside a write transaction (:meth:`Store.update`), in the code that writes,
+    just before the engine writes and just after. The service has none; the crash test
+    injects one (through :func:`pob.store.make_store`) to kill the process mid-write."""
+
+    def before(self) -> None: ...
+
+    def after(self) -> None: ...
+
+
+#: called as a bulk load goes on: (what it does now or None, bytes of input done)
+Progress = Callable[[str | None, int], None]
 
 
 class Store(ABC):
     """A store of named graphs that runs SPARQL queries with limits."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, hooks: WriteHooks | None = None) -> None:
         self.settings = settings
+        self.hooks = hooks
 
     def graph_iri(self, name: str) -> str:
         return self.settings.graph(name)
@@ -142,12 +142,26 @@ class Store(ABC):
 
     @abstractmethod
     async def query(
-        self, query: CheckedQuery, dataset: Dataset, media_type: str, max_rows: int | None
+        self, query: EngineQuery, dataset: Dataset, media_type: str, max_rows: int | None
     ) -> QueryResult:
-        """Run a checked query; the engine serialises into `media_type`.
+        """Run a query (checked by the guard, or trusted); the engine serialises into
+        `media_type`.
 
         Raises QueryTimeout, ResultTooLarge, QuerySyntaxError, EngineUnavailable.
         """
+
+    async def trusted_query(self, text: str, form: str, media_type: str) -> QueryResult:
+        """One of the library's own queries over the union of all graphs, no row limit
+        (still stopped at the query timeout)."""
+        return await self.query(TrustedQuery(text, form.upper()), Dataset(), media_type, None)
+
+    async def select(self, text: str) -> list[dict[str, Any]]:
+        """The bindings (SPARQL JSON results) of one of the library's own SELECT queries."""
+        import json
+
+        result = await self.trusted_query(text, "SELECT", "application/sparql-results+json")
+        rows: list[dict[str, Any]] = json.loads(result.read())["results"]["bindings"]
+        return rows
 
     @abstractmethod
     async def graphs(self, refresh: bool = False) -> frozenset[str]:
@@ -172,6 +186,23 @@ class Store(ABC):
     @abstractmethod
     async def delete_graph(self, graph: str) -> None:
         """Remove a graph (UnknownGraph if it is not there)."""
+
+    @abstractmethod
+    async def update(self, sparql: str) -> None:
+        """Run one SPARQL Update as one transaction: all of it or none, also across a crash.
+        Only the library writes this way (submissions); clients never reach it."""
+
+    @abstractmethod
+    async def load_files(
+        self,
+        graph: str,
+        files: Sequence[Path],
+        replace: bool = False,
+        progress: Progress | None = None,
+    ) -> int:
+        """Load RDF files (format from the suffix) into `graph`, added to it or replacing
+        it; returns the triples `graph` has now. ParseError names the file, line and
+        column."""
 
     @abstractmethod
     async def replace_curated(self, graphs: Mapping[str, bytes]) -> None:

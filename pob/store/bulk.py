@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import gc
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, BinaryIO, Literal, cast
 
@@ -34,11 +34,11 @@ import pyoxigraph as ox
 
 from pob.graph.sources import ParseError
 from pob.store import ops
+from pob.store.base import Progress
 from pob.store.upload import SUFFIXES, TRIPLE_FORMATS
 
 #: called as progress(description, bytes read since the last call); description None:
 #: unchanged
-Progress = Callable[[str | None, int], None]
 Plan = Literal["snapshot", "drop", "copy"]
 
 #: removing a quad in a transaction costs 1.4 to 3.5 times copying one with `bulk_extend`

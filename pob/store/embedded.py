@@ -21,9 +21,8 @@ from typing import Any, TypeVar
 import pyoxigraph as ox
 
 from pob.graph.namespaces import prefixes
-from pob.sparql.guard import CheckedQuery
 from pob.store import bulk, layout, ops
-from pob.store.base import Dataset, QueryResult, Store
+from pob.store.base import Dataset, EngineQuery, Progress, QueryResult, Store, WriteHooks
 from pob.store.errors import EngineUnavailable, UnknownGraph
 from pob.store.workers import WorkerPool
 
@@ -31,8 +30,8 @@ T = TypeVar("T")
 
 
 class EmbeddedStore(Store):
-    def __init__(self, settings: Any) -> None:
-        super().__init__(settings)
+    def __init__(self, settings: Any, hooks: WriteHooks | None = None) -> None:
+        super().__init__(settings, hooks)
         self.data_dir: Path = Path(settings.data_dir).resolve()
         self.pool: WorkerPool | None = None
         self._lock = layout.DirectoryLock(self.data_dir)
@@ -103,7 +102,7 @@ class EmbeddedStore(Store):
     # -- reads --------------------------------------------------------------------------
 
     async def query(
-        self, query: CheckedQuery, dataset: Dataset, media_type: str, max_rows: int | None
+        self, query: EngineQuery, dataset: Dataset, media_type: str, max_rows: int | None
     ) -> QueryResult:
         result: QueryResult = await self._in_worker(
             "query", query.text, dataset, media_type, max_rows, query.base_iri
@@ -160,6 +159,18 @@ class EmbeddedStore(Store):
         async with self._writing():
             return await asyncio.to_thread(_with_store, self.path, action)
 
+    async def update(self, sparql: str) -> None:
+        hooks = self.hooks
+
+        def action(store: ox.Store) -> None:
+            if hooks is not None:
+                hooks.before()
+            store.update(sparql)
+            if hooks is not None:
+                hooks.after()
+
+        await self._write(action)
+
     async def put_graph(self, graph: str, ntriples: bytes) -> bool:
         return await self._write(lambda s: ops.write_graph(s, graph, ntriples, replace=True))
 
@@ -202,7 +213,7 @@ class EmbeddedStore(Store):
         graph: str,
         files: Sequence[Path],
         replace: bool = False,
-        progress: bulk.Progress | None = None,
+        progress: Progress | None = None,
     ) -> int:
         """Bulk load `files` into `graph` (added to it, or replacing it) in a new version,
         then swap (:mod:`pob.store.bulk`): all or nothing, other graphs untouched.

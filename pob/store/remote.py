@@ -15,7 +15,8 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -23,9 +24,9 @@ import pyoxigraph as ox
 
 from pob.core import formats
 from pob.graph.namespaces import prefixes
-from pob.sparql.guard import CheckedQuery
+from pob.graph.sources import ParseError
 from pob.store import ops, results
-from pob.store.base import Dataset, QueryResult, Store
+from pob.store.base import Dataset, EngineQuery, Progress, QueryResult, Store, WriteHooks
 from pob.store.errors import (
     EngineUnavailable,
     QuerySyntaxError,
@@ -33,13 +34,14 @@ from pob.store.errors import (
     ResultTooLarge,
     UnknownGraph,
 )
+from pob.store.upload import SUFFIXES, to_ntriples
 
 GRAPHS_TTL = 10.0
 
 
 class RemoteStore(Store):
-    def __init__(self, settings: Any) -> None:
-        super().__init__(settings)
+    def __init__(self, settings: Any, hooks: WriteHooks | None = None) -> None:
+        super().__init__(settings, hooks)
         self.query_url: str = settings.store_query_url
         self.update_url: str = settings.store_update_url
         self.gsp_url: str = settings.store_gsp_url
@@ -74,7 +76,7 @@ class RemoteStore(Store):
         return [("default-graph-uri", g) for g in default] + [("named-graph-uri", g) for g in named]
 
     async def query(
-        self, query: CheckedQuery, dataset: Dataset, media_type: str, max_rows: int | None
+        self, query: EngineQuery, dataset: Dataset, media_type: str, max_rows: int | None
     ) -> QueryResult:
         form = [("query", query.text), *await self._form(dataset)]
         kind = query.form
@@ -206,6 +208,48 @@ class RemoteStore(Store):
     async def delete_graph(self, graph: str) -> None:
         await self._call("DELETE", self.gsp_url, params={"graph": graph})
         self._graphs = None
+
+    async def update(self, sparql: str) -> None:
+        """One request to the engine's SPARQL Update endpoint: one transaction."""
+        if self.hooks is not None:
+            await asyncio.to_thread(self.hooks.before)
+        try:
+            await self._call(
+                "POST",
+                self.update_url,
+                content=sparql.encode("utf-8"),
+                headers={"Content-Type": "application/sparql-update"},
+            )
+        finally:
+            self._graphs = None
+        if self.hooks is not None:
+            await asyncio.to_thread(self.hooks.after)
+
+    async def load_files(
+        self,
+        graph: str,
+        files: Sequence[Path],
+        replace: bool = False,
+        progress: Progress | None = None,
+    ) -> int:
+        """Through the engine's Graph Store: each file parsed here (errors name the file,
+        line and column), then one request (one transaction) per file."""
+        report = progress or (lambda description, advance: None)
+        for number, path in enumerate(files):
+            report(f"parse {path.name}", 0)
+            try:
+                ntriples, count = to_ntriples(
+                    path.read_bytes(), SUFFIXES[path.suffix.lower()], path.resolve().as_uri()
+                )
+            except ParseError as exc:
+                raise ParseError(str(path), exc.message, exc.line, exc.column) from exc
+            report(f"write {count:,} triples", 0)
+            if replace and number == 0:
+                await self.put_graph(graph, ntriples)
+            else:
+                await self.post_graph(graph, ntriples)
+            report(None, path.stat().st_size)
+        return (await self.triple_counts()).get(graph, 0)
 
     async def replace_curated(self, graphs: Mapping[str, bytes]) -> None:
         names = sorted(graphs, key=lambda n: n == "meta")  # meta (the hash) last

@@ -33,14 +33,12 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
-import os
 import re
 import time
 import weakref
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
@@ -57,11 +55,6 @@ from pob.validation.reports import Check
 from pob.validation.upload import Upload, UploadError, canonical, ntriples, relabel, to_rdflib
 from pob.validation.validator import Inference, Profile, default_shapes, validate
 
-#: test hooks (the kill -9 test): seconds to sleep inside the write transaction, before and
-#: after the update; and a path prefix: "{prefix}.before" / "{prefix}.after" are written as
-#: the transaction starts and as soon as the update has returned
-DELAY_ENV = "POB_TEST_SUBMIT_DELAY"
-MARK_ENV = "POB_TEST_SUBMIT_MARK"
 ID_LENGTH = 16
 ID_RE = re.compile(r"^[0-9a-f]{16,64}$")
 
@@ -519,47 +512,6 @@ async def get_submission(store: Store, settings: Settings, sid: str) -> Record:
     return record
 
 
-async def _transaction(store: Store, update: str) -> None:
-    """Run one SPARQL Update as one transaction in the store.
-
-    The store interface (:class:`pob.store.base.Store`) writes one graph per call; a
-    submission writes two (its data and its provenance), so this goes one level down: the
-    embedded store's write path (one ``Store.update`` in the writer, with the query workers
-    drained) or the remote engine's SPARQL Update endpoint (one request, one transaction).
-    """
-    from pob.store.embedded import EmbeddedStore
-    from pob.store.remote import RemoteStore
-
-    delay = float(os.environ.get(DELAY_ENV, "") or 0)
-    mark = os.environ.get(MARK_ENV, "")
-
-    def action(oxstore: ox.Store) -> None:
-        if mark:
-            Path(mark + ".before").write_text(str(time.time()))
-        if delay:
-            time.sleep(delay)  # the kill -9 test stops the server here …
-        oxstore.update(update)
-        if mark:
-            Path(mark + ".after").write_text(str(time.time()))
-        if delay:
-            time.sleep(delay)  # … or here
-
-    if isinstance(store, EmbeddedStore):
-        await store._write(action)
-    elif isinstance(store, RemoteStore):
-        if delay:
-            await asyncio.sleep(delay)
-        await store._call(
-            "POST",
-            store.update_url,
-            content=update.encode("utf-8"),
-            headers={"Content-Type": "application/sparql-update"},
-        )
-        store._graphs = None
-    else:
-        raise TypeError(f"cannot write a submission into a {type(store).__name__}")
-
-
 CheckFunction = Callable[[list[Any]], Awaitable[Check]]
 
 
@@ -605,8 +557,7 @@ async def submit(
         data = ntriples(relabel(triples, f"s{sid}x")).decode("utf-8")
         prov = provenance.serialize(format="nt", encoding="utf-8").decode("utf-8")
         meta_iri = settings.graph("meta")
-        await _transaction(
-            store,
+        await store.update(
             f"INSERT DATA {{\nGRAPH <{record.graph}> {{\n{data}\n}}\n"
             f"GRAPH <{meta_iri}> {{\n{prov}\n}}\n}}",
         )
@@ -623,8 +574,7 @@ async def withdraw(store: Store, settings: Settings, sid: str, submitter: Submit
         meta = without_record(await read_meta(store, settings), record.graph)
         meta_iri = settings.graph("meta")
         text = meta.serialize(format="nt", encoding="utf-8").decode("utf-8")
-        await _transaction(
-            store,
+        await store.update(
             f"DROP SILENT GRAPH <{record.graph}> ;\nDROP SILENT GRAPH <{meta_iri}> ;\n"
             f"INSERT DATA {{ GRAPH <{meta_iri}> {{\n{text}\n}} }}",
         )

@@ -1,9 +1,9 @@
 """kill -9 in the middle of a submission leaves it fully present or fully absent.
 
-The server runs with two test hooks (:data:`pob.validation.submissions.DELAY_ENV`, ``MARK_ENV``):
-inside
-the write transaction it writes ``mark.before``, sleeps, runs the one SPARQL Update that
-writes the data graph and the provenance together, writes ``mark.after`` and sleeps again.
+The server runs with write hooks injected into its store (``write_hooks`` in the settings of
+:mod:`tests.serve`, :class:`pob.store.base.WriteHooks`): inside the write transaction it
+writes ``mark.before``, sleeps, runs the one SPARQL Update that writes the data graph and
+the provenance together, writes ``mark.after`` and sleeps again.
 The test kills the server (SIGKILL) before the update, during it and after it, restarts it
 on the same store, and checks that the submission's graph and its record in the meta graph
 are both there or both missing.
@@ -19,7 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from pob.validation.submissions import DELAY_ENV, ID_LENGTH, MARK_ENV
+from pob.validation.submissions import ID_LENGTH
 from pob.validation.upload import canonical, parse_upload
 from tests.conftest import Process
 from tests.submissions.conftest import TOKENS, curated_settings, sources_dataset
@@ -75,14 +75,11 @@ def test_kill_9_mid_submission(
     expected: bool | None,
     live_server: Callable[..., Process],
     tmp_path_factory: pytest.TempPathFactory,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     data_dir = tmp_path_factory.mktemp("crash")
     mark = data_dir / "mark"
-    monkeypatch.setenv(DELAY_ENV, str(DELAY))
-    monkeypatch.setenv(MARK_ENV, str(mark))
     settings = curated_settings(data_dir)
-    server = live_server(settings, 600)
+    server = live_server({**settings, "write_hooks": {"delay": DELAY, "mark": str(mark)}}, 600)
     body = sources_dataset(6000)
     _, digest = canonical(parse_upload(body, "application/n-triples").triples)
     sid = digest[:ID_LENGTH]
@@ -120,8 +117,6 @@ def test_kill_9_mid_submission(
     thread.join()
     assert isinstance(outcome[0], httpx.HTTPError), "the request finished before the kill"
 
-    monkeypatch.delenv(DELAY_ENV)
-    monkeypatch.delenv(MARK_ENV)
     restarted = live_server(settings, 600)
     try:
         graph, record, count, declared = state(restarted.url, sid)
