@@ -19,7 +19,7 @@ from rich.table import Table
 from pob.cli import app
 from pob.graph.curated import curated, memory_store
 from pob.graph.namespaces import CANONICAL_BASE, bind_all
-from pob.graph.sources import FORMATS, data_graph, normalise
+from pob.graph.sources import SUFFIXES, data_graph, normalise
 from pob.sparql.named import (
     NamedQuery,
     ParameterError,
@@ -86,7 +86,7 @@ def expand_paths(paths: list[Path]) -> list[Path]:
     for path in paths:
         if path.is_dir():
             files.extend(
-                sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in FORMATS)
+                sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
             )
         else:
             files.append(path)

@@ -1,6 +1,15 @@
-"""Media types and content negotiation (RFC 9110 `Accept` with q-values and wildcards).
+"""The one registry of syntaxes, and content negotiation (RFC 9110 `Accept`).
 
-Two families are offered:
+Every syntax the project reads or writes is one :class:`Syntax` in :data:`SYNTAXES`: its
+media type, the other media types clients use for it, its short names (``format=``, the
+CLI), its file suffixes (the first is the one we write), the pyoxigraph format that parses
+and serialises it, the rdflib parser and writer names, the EU file-type code and the W3C
+format IRI that the catalog and VoID give. Looking a syntax up by media type or suffix goes
+through pyoxigraph's own tables (`RdfFormat.from_media_type`, `from_extension`,
+`QueryResultsFormat.from_media_type`) first, then the few extra names listed here; no other
+module keeps a table of formats.
+
+Two families are offered for query results:
 
 * SPARQL results (SELECT, ASK): JSON, XML, CSV, TSV (CSV/TSV only for SELECT);
 * RDF (CONSTRUCT, DESCRIBE, Graph Store GET): Turtle, N-Triples, JSON-LD, RDF/XML, TriG,
@@ -12,71 +21,245 @@ this module only decides which type to ask them for.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import PurePath
 
-JSON = "application/sparql-results+json"
-XML = "application/sparql-results+xml"
-CSV = "text/csv"
-TSV = "text/tab-separated-values"
-TURTLE = "text/turtle"
-NTRIPLES = "application/n-triples"
-JSONLD = "application/ld+json"
-RDFXML = "application/rdf+xml"
-TRIG = "application/trig"
-NQUADS = "application/n-quads"
-HTML = "text/html"
+import pyoxigraph as ox
+
+W3C_FORMATS = "http://www.w3.org/ns/formats/"
+
+
+@dataclass(frozen=True)
+class Syntax:
+    """One syntax we read or write."""
+
+    media_type: str
+    name: str
+    #: the file suffixes (with the dot); the first is the one we write
+    suffixes: tuple[str, ...] = ()
+    #: other media types clients send or ask for (answered with `media_type`)
+    aliases: tuple[str, ...] = ()
+    #: names for `format=` and the CLI
+    short_names: tuple[str, ...] = ()
+    rdf: ox.RdfFormat | None = None
+    results: ox.QueryResultsFormat | None = None
+    #: rdflib's parser and writer names
+    rdflib_parser: str | None = None
+    rdflib_writer: str | None = None
+    #: the code in the EU file-type authority list (catalog distributions)
+    eu_file_type: str | None = None
+    #: the local name under http://www.w3.org/ns/formats/ (VoID, service description)
+    w3c_name: str | None = None
+
+    @property
+    def quads(self) -> bool:
+        """Can say which graph a triple is in (TriG, N-Quads, JSON-LD)."""
+        return self.rdf is not None and self.rdf.supports_datasets
+
+    @property
+    def suffix(self) -> str:
+        return self.suffixes[0] if self.suffixes else ""
+
+    @property
+    def w3c_iri(self) -> str | None:
+        return W3C_FORMATS + self.w3c_name if self.w3c_name else None
+
+
+def _rdf(fmt: ox.RdfFormat, **extra: object) -> Syntax:
+    return Syntax(
+        media_type=fmt.media_type,
+        name=fmt.name,
+        rdf=fmt,
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+TURTLE_SYNTAX = _rdf(
+    ox.RdfFormat.TURTLE,
+    suffixes=(".ttl", ".turtle"),
+    aliases=("application/x-turtle", "text/n3"),
+    short_names=("turtle", "ttl"),
+    rdflib_parser="turtle",
+    rdflib_writer="turtle",
+    eu_file_type="RDF_TURTLE",
+    w3c_name="Turtle",
+)
+NTRIPLES_SYNTAX = _rdf(
+    ox.RdfFormat.N_TRIPLES,
+    suffixes=(".nt", ".ntriples"),
+    aliases=("text/plain",),
+    short_names=("nt", "ntriples"),
+    rdflib_parser="nt",
+    rdflib_writer="nt",
+    eu_file_type="RDF_N_TRIPLES",
+    w3c_name="N-Triples",
+)
+JSONLD_SYNTAX = _rdf(
+    ox.RdfFormat.JSON_LD,
+    suffixes=(".jsonld", ".json"),
+    short_names=("jsonld", "json-ld"),
+    rdflib_parser="json-ld",
+    rdflib_writer="json-ld",
+    eu_file_type="JSON_LD",
+    w3c_name="JSON-LD",
+)
+RDFXML_SYNTAX = _rdf(
+    ox.RdfFormat.RDF_XML,
+    suffixes=(".rdf", ".owl", ".xml"),
+    aliases=("application/xml+rdf",),
+    short_names=("rdfxml", "rdf"),
+    rdflib_parser="xml",
+    rdflib_writer="xml",
+    eu_file_type="RDF_XML",
+    w3c_name="RDF_XML",
+)
+TRIG_SYNTAX = _rdf(
+    ox.RdfFormat.TRIG,
+    suffixes=(".trig",),
+    aliases=("application/x-trig",),
+    short_names=("trig",),
+    rdflib_parser="trig",
+    rdflib_writer="trig",
+    eu_file_type="RDF_TRIG",
+    w3c_name="TriG",
+)
+NQUADS_SYNTAX = _rdf(
+    ox.RdfFormat.N_QUADS,
+    suffixes=(".nq",),
+    aliases=("text/x-nquads",),
+    short_names=("nq", "nquads"),
+    rdflib_parser="nquads",
+    rdflib_writer="nquads",
+    eu_file_type="RDF_N_QUADS",
+    w3c_name="N-Quads",
+)
+RESULTS_JSON_SYNTAX = Syntax(
+    "application/sparql-results+json",
+    "SPARQL JSON",
+    suffixes=(".srj",),
+    aliases=("application/json",),
+    short_names=("json",),
+    results=ox.QueryResultsFormat.JSON,
+    w3c_name="SPARQL_Results_JSON",
+)
+RESULTS_XML_SYNTAX = Syntax(
+    "application/sparql-results+xml",
+    "SPARQL XML",
+    suffixes=(".srx",),
+    aliases=("application/xml", "text/xml"),
+    short_names=("xml",),
+    results=ox.QueryResultsFormat.XML,
+    w3c_name="SPARQL_Results_XML",
+)
+CSV_SYNTAX = Syntax(
+    "text/csv",
+    "CSV",
+    suffixes=(".csv",),
+    short_names=("csv",),
+    results=ox.QueryResultsFormat.CSV,
+    eu_file_type="CSV",
+    w3c_name="SPARQL_Results_CSV",
+)
+TSV_SYNTAX = Syntax(
+    "text/tab-separated-values",
+    "TSV",
+    suffixes=(".tsv",),
+    short_names=("tsv",),
+    results=ox.QueryResultsFormat.TSV,
+    eu_file_type="TSV",
+    w3c_name="SPARQL_Results_TSV",
+)
+HTML_SYNTAX = Syntax("text/html", "HTML", suffixes=(".html",), eu_file_type="HTML")
+
+#: every syntax; RDF first, in the order we offer them
+SYNTAXES: tuple[Syntax, ...] = (
+    TURTLE_SYNTAX,
+    NTRIPLES_SYNTAX,
+    JSONLD_SYNTAX,
+    RDFXML_SYNTAX,
+    TRIG_SYNTAX,
+    NQUADS_SYNTAX,
+    RESULTS_JSON_SYNTAX,
+    RESULTS_XML_SYNTAX,
+    CSV_SYNTAX,
+    TSV_SYNTAX,
+    HTML_SYNTAX,
+)
+#: the RDF syntaxes we read and write (pyoxigraph also knows N3, which we do not offer)
+RDF_SYNTAXES: tuple[Syntax, ...] = tuple(s for s in SYNTAXES if s.rdf is not None)
+
+JSON = RESULTS_JSON_SYNTAX.media_type
+XML = RESULTS_XML_SYNTAX.media_type
+CSV = CSV_SYNTAX.media_type
+TSV = TSV_SYNTAX.media_type
+TURTLE = TURTLE_SYNTAX.media_type
+NTRIPLES = NTRIPLES_SYNTAX.media_type
+JSONLD = JSONLD_SYNTAX.media_type
+RDFXML = RDFXML_SYNTAX.media_type
+TRIG = TRIG_SYNTAX.media_type
+NQUADS = NQUADS_SYNTAX.media_type
+HTML = HTML_SYNTAX.media_type
 
 SELECT_TYPES: tuple[str, ...] = (JSON, XML, CSV, TSV)
 ASK_TYPES: tuple[str, ...] = (JSON, XML)
-RDF_TYPES: tuple[str, ...] = (TURTLE, NTRIPLES, JSONLD, RDFXML, TRIG, NQUADS)
-#: formats able to say which graph a triple is in
+RDF_TYPES: tuple[str, ...] = tuple(s.media_type for s in RDF_SYNTAXES)
+#: formats able to say which graph a triple is in (as query results: TriG, N-Quads)
 DATASET_TYPES = frozenset({TRIG, NQUADS})
 ERROR_TYPES: tuple[str, ...] = ("application/json", "text/plain")
 
+_BY_TYPE = {s.media_type: s for s in SYNTAXES}
+_BY_RDF = {s.rdf: s for s in RDF_SYNTAXES}
+_BY_RESULTS = {s.results: s for s in SYNTAXES if s.results is not None}
+_BY_SUFFIX = {suffix: s for s in SYNTAXES for suffix in s.suffixes}
+
 #: other names clients use for the types above -> the type we answer with
-ALIASES: dict[str, str] = {
-    "application/json": JSON,
-    "application/xml": XML,
-    "text/xml": XML,
-    "application/x-turtle": TURTLE,
-    "text/n3": TURTLE,
-    "text/plain": NTRIPLES,
-    "application/x-trig": TRIG,
-    "text/x-nquads": NQUADS,
-    "application/xml+rdf": RDFXML,
-}
-
+ALIASES: dict[str, str] = {alias: s.media_type for s in SYNTAXES for alias in s.aliases}
 #: short names for `format=` (and the CLI)
-SHORT_NAMES: dict[str, str] = {
-    "json": JSON,
-    "xml": XML,
-    "csv": CSV,
-    "tsv": TSV,
-    "turtle": TURTLE,
-    "ttl": TURTLE,
-    "nt": NTRIPLES,
-    "ntriples": NTRIPLES,
-    "jsonld": JSONLD,
-    "json-ld": JSONLD,
-    "rdfxml": RDFXML,
-    "rdf": RDFXML,
-    "trig": TRIG,
-    "nq": NQUADS,
-    "nquads": NQUADS,
-}
+SHORT_NAMES: dict[str, str] = {n: s.media_type for s in SYNTAXES for n in s.short_names}
 
-#: the body type of an upload (Graph Store PUT/POST) -> is it a quad format
-UPLOAD_TYPES: dict[str, bool] = {
-    TURTLE: False,
-    NTRIPLES: False,
-    JSONLD: False,
-    RDFXML: False,
-    TRIG: True,
-    NQUADS: True,
-    "application/x-turtle": False,
-    "text/plain": False,
-}
+
+def _bare(media_type: str | None) -> str:
+    return (media_type or "").split(";", 1)[0].strip().lower()
+
+
+def by_media_type(media_type: str | None, among: Iterable[Syntax] = SYNTAXES) -> Syntax | None:
+    """The syntax of a media type (parameters ignored; the other names pyoxigraph knows for
+    it count, e.g. `application/x-turtle`) among `among`."""
+    bare = _bare(media_type)
+    found = _BY_TYPE.get(bare)
+    if found is None and bare:
+        rdf = ox.RdfFormat.from_media_type(bare)
+        found = _BY_RDF.get(rdf) if rdf is not None else None
+    if found is None and bare:
+        results = ox.QueryResultsFormat.from_media_type(bare)
+        found = _BY_RESULTS.get(results) if results is not None else None
+    return found if found is not None and found in tuple(among) else None
+
+
+def by_suffix(name: str | PurePath, among: Iterable[Syntax] = SYNTAXES) -> Syntax | None:
+    """The syntax of a file name's suffix (or of a bare suffix, with or without its dot)."""
+    text = str(name)
+    suffix = PurePath(text).suffix.lower() if "." in text[1:] else "." + text.lstrip(".").lower()
+    found = _BY_SUFFIX.get(suffix)
+    if found is None and suffix:
+        rdf = ox.RdfFormat.from_extension(suffix[1:])
+        found = _BY_RDF.get(rdf) if rdf is not None else None
+    return found if found is not None and found in tuple(among) else None
+
+
+def by_short_name(name: str) -> Syntax | None:
+    return _BY_TYPE.get(SHORT_NAMES.get(name.strip().lower(), ""))
+
+
+def syntax(media_type: str) -> Syntax:
+    """The syntax of one of our media types (KeyError for others)."""
+    return _BY_TYPE[media_type]
+
+
+def suffixes(among: Iterable[Syntax] = SYNTAXES) -> frozenset[str]:
+    """Every file suffix (with the dot) of the syntaxes `among`."""
+    return frozenset(suffix for s in among for suffix in s.suffixes)
 
 
 class NotAcceptable(ValueError):

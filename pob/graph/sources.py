@@ -17,6 +17,7 @@ from rdflib import Dataset, Graph, Literal
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
+from pob.core import formats
 from pob.graph.iri import rebase
 from pob.graph.namespaces import CANONICAL_BASE, bind_all
 
@@ -26,21 +27,10 @@ DATA_DIR = ROOT / "data" / "ttl"
 SHAPES_DIR = ROOT / "shapes"
 QUERIES_DIR = ROOT / "queries"
 
-#: file suffix -> rdflib parser name
-FORMATS: dict[str, str] = {
-    ".ttl": "turtle",
-    ".turtle": "turtle",
-    ".nt": "nt",
-    ".ntriples": "nt",
-    ".nq": "nquads",
-    ".trig": "trig",
-    ".jsonld": "json-ld",
-    ".json": "json-ld",
-    ".rdf": "xml",
-    ".owl": "xml",
-    ".xml": "xml",
-}
-QUAD_FORMATS = frozenset({"nquads", "trig"})
+#: the file suffixes of the RDF syntaxes we read (pob.core.formats)
+SUFFIXES = formats.suffixes(formats.RDF_SYNTAXES)
+#: rdflib parser names of the source syntaxes whose graph names are read (TriG, N-Quads)
+QUAD_FORMATS = frozenset({formats.TRIG_SYNTAX.rdflib_parser, formats.NQUADS_SYNTAX.rdflib_parser})
 
 
 class ParseError(ValueError):
@@ -61,17 +51,18 @@ class ParseError(ValueError):
 
 def format_for(path: str | Path, explicit: str | None = None) -> str:
     """The rdflib parser name for a file, from `explicit` or the file suffix."""
+    parsers = {s.rdflib_parser for s in formats.RDF_SYNTAXES} | {"n3"}
     if explicit:
-        name = {"ttl": "turtle", "jsonld": "json-ld", "rdfxml": "xml", "n3": "n3"}.get(
-            explicit, explicit
-        )
-        if name not in set(FORMATS.values()) | {"n3"}:
+        named = formats.by_short_name(explicit)
+        name = named.rdflib_parser if named is not None and named.rdf is not None else explicit
+        if name not in parsers:
             raise ParseError(str(path), f"unknown RDF format {explicit!r}")
-        return name
-    suffix = Path(path).suffix.lower()
-    if suffix not in FORMATS:
+        return str(name)
+    found = formats.by_suffix(Path(path).name, formats.RDF_SYNTAXES)
+    if found is None or found.rdflib_parser is None:
+        suffix = Path(path).suffix.lower()
         raise ParseError(str(path), f"cannot tell the RDF format from suffix {suffix!r}")
-    return FORMATS[suffix]
+    return found.rdflib_parser
 
 
 _LINE_PATTERNS = (
@@ -203,7 +194,7 @@ def normalise(graph: Graph) -> Graph:
 
 def rdf_files(folder: Path) -> list[Path]:
     """The RDF files of a folder (recursively), sorted for stable builds."""
-    return sorted(p for p in folder.rglob("*") if p.suffix.lower() in FORMATS and p.is_file())
+    return sorted(p for p in folder.rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file())
 
 
 def load_folder(folder: Path, base: str = CANONICAL_BASE) -> Graph:

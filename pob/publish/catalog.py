@@ -26,6 +26,7 @@ from urllib.parse import quote
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
+from pob.core import formats
 from pob.graph.iri import graph_iri, normalise_base
 from pob.graph.namespaces import HYDRA, SPDX
 from pob.publish.catalog_terms import (
@@ -268,7 +269,7 @@ class _Builder:
         self.add(dist, DCTERMS["format"], URIRef(EU + "file-type/" + file_type))
         self.add(dist, DCTERMS.license, CC_BY_4)
         self.add(dist, DCATAP.availability, URIRef(EU + "planned-availability/STABLE"))
-        if media_type != "text/csv":
+        if media_type != formats.CSV:
             self.add(dist, DCTERMS.conformsTo, self.ontology)
         return dist
 
@@ -290,7 +291,8 @@ class _Builder:
 
     def graph_store_distribution(self, d: URIRef, graph: str) -> None:
         """The named graph itself, read through the SPARQL 1.1 Graph Store HTTP Protocol."""
-        dist = self.distribution(d, "graph-store", "text/turtle", "RDF_TURTLE")
+        turtle = formats.TURTLE_SYNTAX
+        dist = self.distribution(d, "graph-store", turtle.media_type, turtle.eu_file_type or "")
         (title_da, text_da), (title_en, text_en) = GRAPH_STORE_TEXTS
         self.text(dist, DCTERMS.title, title_da, title_en)
         self.text(dist, DCTERMS.description, text_da, text_en)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from rdflib import Namespace, URIRef
 
+from pob.core import formats
 from pob.publish.dumps import DumpFile
 
 ADMS = Namespace("http://www.w3.org/ns/adms#")
@@ -119,8 +120,6 @@ TABLE_NAMES = {
     "memberships": ("medlemskaber", "memberships"),
     "sources": ("kilder", "sources"),
 }
-SYNTAX_NAMES = {"text/turtle": "Turtle", "application/n-triples": "N-Triples",
-                "application/ld+json": "JSON-LD", "text/csv": "CSV"}  # fmt: skip
 
 
 CATALOG_TITLE = (
@@ -197,7 +196,8 @@ def submission_texts(
 
 def distribution_texts(f: DumpFile) -> tuple[tuple[str, str], tuple[str, str]]:
     """((title, description) in Danish, (title, description) in English) for a dump file."""
-    syntax = SYNTAX_NAMES.get(f.media_type, f.media_type)
+    known = formats.by_media_type(f.media_type)
+    syntax = known.name if known is not None else f.media_type
     if f.part == "asserted":
         return (
             (f"Hele grafen (ontologi og data) i {syntax}",

@@ -48,6 +48,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.namespace import DCTERMS, XSD
 
+from pob.core import formats
+from pob.core.formats import Syntax
 from pob.graph.iri import normalise_base, term
 from pob.graph.namespaces import CANONICAL_BASE, SCHEMA, bind_all, prefixes
 from pob.publish.tables import write_tables
@@ -61,20 +63,10 @@ INFERRED_PART = "inferred"
 SUBMISSION_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 
 
-@dataclass(frozen=True)
-class RdfSyntax:
-    """How one RDF dump is written and described."""
-
-    suffix: str
-    rdflib_format: str
-    media_type: str
-    file_type: str  # code in the EU file-type authority list
-
-
-TURTLE = RdfSyntax(".ttl", "longturtle", "text/turtle", "RDF_TURTLE")
-NTRIPLES = RdfSyntax(".nt", "nt", "application/n-triples", "RDF_N_TRIPLES")
-JSONLD = RdfSyntax(".jsonld", "json-ld", "application/ld+json", "JSON_LD")
-CSV_MEDIA_TYPE, CSV_FILE_TYPE = "text/csv", "CSV"
+#: the syntaxes of the dumps (pob.core.formats); Turtle is written as the sources are
+TURTLE, NTRIPLES, JSONLD = formats.TURTLE_SYNTAX, formats.NTRIPLES_SYNTAX, formats.JSONLD_SYNTAX
+CSV = formats.CSV_SYNTAX
+TURTLE_WRITER = "longturtle"
 
 #: predicates whose date values give a dataset's temporal extent (dcat:startDate/endDate):
 #: when things happened (publications, partnerships, memberships, events, laws; and
@@ -355,7 +347,7 @@ class _Writer:
         )
 
     def move(
-        self, rel: str, source: Path, dataset: str, part: str, syntax: RdfSyntax, items: int
+        self, rel: str, source: Path, dataset: str, part: str, syntax: Syntax, items: int
     ) -> None:
         """Put a file the store serialised in place (copied atomically)."""
         path = self.out_dir / rel
@@ -371,7 +363,7 @@ class _Writer:
                 dataset=dataset,
                 part=part,
                 media_type=syntax.media_type,
-                file_type=syntax.file_type,
+                file_type=syntax.eu_file_type or "",
                 byte_size=size,
                 sha256=digest.hexdigest(),
                 modified=_mtime_iso(path),
@@ -380,7 +372,7 @@ class _Writer:
         )
 
     def rdf(
-        self, stem: str, graph: Graph, dataset: str, part: str, syntax: RdfSyntax, base: str
+        self, stem: str, graph: Graph, dataset: str, part: str, syntax: Syntax, base: str
     ) -> None:
         data = serialize(graph, syntax, base)
         self.write(
@@ -389,18 +381,19 @@ class _Writer:
             dataset,
             part,
             syntax.media_type,
-            syntax.file_type,
+            syntax.eu_file_type or "",
             len(graph),
         )
 
 
-def serialize(graph: Graph, syntax: RdfSyntax, base: str) -> bytes:
+def serialize(graph: Graph, syntax: Syntax, base: str) -> bytes:
     """`graph` in one dump syntax (JSON-LD compacted with the project prefixes)."""
     if syntax is JSONLD:
         context = {p: ns for p, ns in prefixes(base).items() if p not in ("sh",)}
         text = graph.serialize(format="json-ld", context=context, auto_compact=True, indent=1)
         return text.encode("utf-8")
-    return graph.serialize(format=syntax.rdflib_format, encoding="utf-8")
+    writer = TURTLE_WRITER if syntax is TURTLE else str(syntax.rdflib_writer)
+    return graph.serialize(format=writer, encoding="utf-8")
 
 
 def _union(parts: Iterable[Graph], base: str) -> Graph:
@@ -472,7 +465,13 @@ def build_dumps(
             writer.rdf("pob-inferred", inferred, CURATED, "inferred", syntax, base)
     for table, data, rows in write_tables(main, base):
         writer.write(
-            f"csv/{table}.csv", data, CURATED, f"table/{table}", CSV_MEDIA_TYPE, CSV_FILE_TYPE, rows
+            f"csv/{table}.csv",
+            data,
+            CURATED,
+            f"table/{table}",
+            CSV.media_type,
+            CSV.eu_file_type or "",
+            rows,
         )
     for sid in submission_ids:
         name = SUBMISSION_PREFIX + sid

@@ -25,9 +25,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, XSD
 
+from pob.core import formats
 from pob.graph.iri import normalise_base, term
 from pob.graph.namespaces import INSTANCE_PATHS, VOID, prefixes
 from pob.publish.dumps import DumpManifest, normalise_public_url
@@ -35,13 +36,12 @@ from pob.publish.dumps import DumpManifest, normalise_public_url
 if TYPE_CHECKING:
     from pob.store.base import Store
 
-SPARQL_JSON = "application/sparql-results+json"
 CC_BY_4 = URIRef("https://creativecommons.org/licenses/by/4.0/")
-FORMATS = Namespace("http://www.w3.org/ns/formats/")
+#: the W3C format IRIs of the RDF dumps (pob.core.formats)
 DUMP_FORMATS = {
-    "text/turtle": FORMATS.Turtle,
-    "application/n-triples": FORMATS["N-Triples"],
-    "application/ld+json": FORMATS["JSON-LD"],
+    s.media_type: URIRef(s.w3c_iri)
+    for s in (formats.TURTLE_SYNTAX, formats.NTRIPLES_SYNTAX, formats.JSONLD_SYNTAX)
+    if s.w3c_iri
 }
 
 
