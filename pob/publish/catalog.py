@@ -55,14 +55,8 @@ from pob.publish.catalog_terms import (
     distribution_texts,
     submission_texts,
 )
-from pob.publish.dumps import (
-    CURATED,
-    SUBMISSION_ID_RE,
-    SUBMISSION_PREFIX,
-    DumpFile,
-    DumpManifest,
-    normalise_public_url,
-)
+from pob.publish.dumps import CURATED, SUBMISSION_ID_RE, SUBMISSION_PREFIX
+from pob.publish.manifest import DumpFile, DumpManifest, normalise_public_url
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from rdflib import Namespace, URIRef
 
 from pob.core import formats
-from pob.publish.dumps import DumpFile
+from pob.publish.manifest import DumpFile
 
 ADMS = Namespace("http://www.w3.org/ns/adms#")
 DCATAP = Namespace("http://data.europa.eu/r5r/")

@@ -34,28 +34,34 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import os
 import re
 import shutil
 import tempfile
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, Literal
 from rdflib.compare import to_canonical_graph
-from rdflib.namespace import DCTERMS, XSD
 
 from pob.core import formats
 from pob.core.formats import Syntax
-from pob.graph.iri import normalise_base, term
-from pob.graph.namespaces import CANONICAL_BASE, SCHEMA, bind_all, prefixes
+from pob.graph.iri import normalise_base
+from pob.graph.namespaces import bind_all, prefixes
+from pob.publish.extent import temporal_extent
+from pob.publish.manifest import (
+    FORMAT_VERSION,
+    MANIFEST_NAME,
+    DatasetSummary,
+    DumpFile,
+    DumpManifest,
+    load_manifest,
+    normalise_public_url,
+)
 from pob.publish.tables import write_tables
 
-FORMAT_VERSION = 1
-MANIFEST_NAME = "manifest.json"
 CURATED = "curated"
 SUBMISSION_PREFIX = "submission/"
 MAIN_PARTS = ("ontology", "data")
@@ -67,119 +73,6 @@ SUBMISSION_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 TURTLE, NTRIPLES, JSONLD = formats.TURTLE_SYNTAX, formats.NTRIPLES_SYNTAX, formats.JSONLD_SYNTAX
 CSV = formats.CSV_SYNTAX
 TURTLE_WRITER = "longturtle"
-
-#: predicates whose date values give a dataset's temporal extent (dcat:startDate/endDate):
-#: when things happened (publications, partnerships, memberships, events, laws; and
-#: ``pob:listedOn``, the date of a member list), not when a web page was read (sources'
-#: ``dct:date``) nor the ontology's own version dates.
-DATE_PREDICATES = (
-    DCTERMS.issued,
-    SCHEMA.startDate,
-    SCHEMA.endDate,
-    SCHEMA.legislationDate,
-    SCHEMA.legislationDateOfApplicability,
-)
-DATE_TYPES = (XSD.date, XSD.dateTime, XSD.gYearMonth, XSD.gYear)
-_DATE_RE = re.compile(r"^(-?\d{4,})(?:-(\d{2}))?(?:-(\d{2}))?")
-
-
-@dataclass(frozen=True)
-class DumpFile:
-    """One file of the dumps, as recorded in the manifest."""
-
-    path: str  # POSIX path relative to the output folder; served at {public_url}/dumps/{path}
-    dataset: str  # "curated" or "submission/<id>"
-    part: str  # "asserted", "inferred", "table/<name>" or "submission"
-    media_type: str  # IANA media type
-    file_type: str  # EU file-type code
-    byte_size: int
-    sha256: str
-    modified: str  # ISO 8601 UTC timestamp of the file's mtime
-    items: int  # triples (RDF) or data rows (CSV)
-
-
-@dataclass(frozen=True)
-class DatasetSummary:
-    """Figures about one dataset that the catalog needs and the graph alone holds."""
-
-    name: str
-    triples: int
-    temporal_start: tuple[str, str] | None = None  # (lexical form, datatype IRI)
-    temporal_end: tuple[str, str] | None = None
-
-    def temporal(self) -> tuple[Literal, Literal] | None:
-        if self.temporal_start is None or self.temporal_end is None:
-            return None
-        (s, sdt), (e, edt) = self.temporal_start, self.temporal_end
-        return Literal(s, datatype=URIRef(sdt)), Literal(e, datatype=URIRef(edt))
-
-
-@dataclass(frozen=True)
-class DumpManifest:
-    """What :func:`build_dumps` wrote; stored as ``manifest.json`` beside the files."""
-
-    key: str
-    base: str
-    public_url: str
-    issued: str  # first build (kept across rebuilds)
-    modified: str  # last rebuild
-    datasets: tuple[DatasetSummary, ...]
-    files: tuple[DumpFile, ...]
-
-    def dataset(self, name: str) -> DatasetSummary | None:
-        return next((d for d in self.datasets if d.name == name), None)
-
-    def files_of(self, dataset: str) -> list[DumpFile]:
-        return [f for f in self.files if f.dataset == dataset]
-
-    def file(self, path: str) -> DumpFile | None:
-        return next((f for f in self.files if f.path == path), None)
-
-    def download_url(self, file: DumpFile) -> str:
-        return f"{self.public_url}/dumps/{file.path}"
-
-    def to_json(self) -> str:
-        body = {"format": FORMAT_VERSION, **asdict(self)}
-        return json.dumps(body, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-
-    @classmethod
-    def from_json(cls, text: str) -> DumpManifest:
-        raw = json.loads(text)
-        if raw.get("format") != FORMAT_VERSION:
-            raise ValueError(f"manifest format {raw.get('format')!r}, expected {FORMAT_VERSION}")
-        datasets = tuple(
-            DatasetSummary(
-                name=d["name"],
-                triples=d["triples"],
-                temporal_start=tuple(d["temporal_start"]) if d["temporal_start"] else None,
-                temporal_end=tuple(d["temporal_end"]) if d["temporal_end"] else None,
-            )
-            for d in raw["datasets"]
-        )
-        return cls(
-            key=raw["key"],
-            base=raw["base"],
-            public_url=raw["public_url"],
-            issued=raw["issued"],
-            modified=raw["modified"],
-            datasets=datasets,
-            files=tuple(DumpFile(**f) for f in raw["files"]),
-        )
-
-
-def normalise_public_url(public_url: str) -> str:
-    """The public URL of the service without a trailing slash."""
-    if not re.match(r"^https?://[^\s/]+(/[^\s]*)?$", public_url):
-        raise ValueError(f"public URL must be an http(s) URL, got {public_url!r}")
-    return public_url.rstrip("/")
-
-
-def load_manifest(out_dir: Path) -> DumpManifest | None:
-    """The manifest in `out_dir`, or None if there is none (or it is unreadable)."""
-    try:
-        return DumpManifest.from_json((out_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
 
 
 def graph_digest(graph: Graph) -> str:
@@ -204,22 +97,6 @@ def content_key(graphs: Mapping[str, GraphLike], base: str, public_url: str) -> 
     return digest.hexdigest()
 
 
-def _date_bounds(value: Literal) -> tuple[tuple[int, int, int], tuple[int, int, int]] | None:
-    m = _DATE_RE.match(str(value))
-    if not m:
-        return None
-    year = int(m.group(1))
-    month, day = m.group(2), m.group(3)
-    first = (year, int(month or 1), int(day or 1))
-    last = (year, int(month or 12), int(day or 31))
-    return first, last
-
-
-def temporal_extent(graph: Graph, base: str = CANONICAL_BASE) -> tuple[Literal, Literal] | None:
-    """The earliest and latest date in `graph` (by :data:`DATE_PREDICATES`), as written."""
-    return extent_of(v for p in date_predicates(base) for v in graph.objects(None, p))
-
-
 @dataclass(frozen=True)
 class SpooledGraph:
     """A graph the store already serialised as Turtle into `path` (never parsed here).
@@ -234,31 +111,6 @@ class SpooledGraph:
 
 
 GraphLike = Graph | SpooledGraph
-
-
-def extent_of(values: Iterable[object]) -> tuple[Literal, Literal] | None:
-    """The earliest and latest of the date literals among `values`, as written."""
-    start: tuple[tuple[int, int, int], Literal] | None = None
-    end: tuple[tuple[int, int, int], Literal] | None = None
-    for value in values:
-        if not isinstance(value, Literal) or value.datatype not in DATE_TYPES:
-            continue
-        bounds = _date_bounds(value)
-        if bounds is None:
-            continue
-        first, last = bounds
-        if start is None or first < start[0]:
-            start = (first, value)
-        if end is None or last > end[0]:
-            end = (last, value)
-    if start is None or end is None:
-        return None
-    return start[1], end[1]
-
-
-def date_predicates(base: str) -> tuple[URIRef, ...]:
-    """The predicates whose dates make the temporal extent."""
-    return (*DATE_PREDICATES, term("listedOn", base))
 
 
 def _summary(name: str, graph: GraphLike, base: str) -> DatasetSummary:

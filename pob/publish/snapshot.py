@@ -44,13 +44,12 @@ from pob.publish.dumps import (
     MAIN_PARTS,
     SUBMISSION_ID_RE,
     SUBMISSION_PREFIX,
-    DumpManifest,
     GraphLike,
     SpooledGraph,
     build_dumps,
-    date_predicates,
-    extent_of,
 )
+from pob.publish.extent import date_predicates, extent_of
+from pob.publish.manifest import DumpManifest
 from pob.publish.resources import GraphView
 from pob.publish.shape_docs import merged, shape_files
 from pob.publish.void import VoidStats, select, store_stats, void_from_stats

@@ -31,7 +31,7 @@ from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, XSD
 from pob.core import formats
 from pob.graph.iri import normalise_base, term
 from pob.graph.namespaces import INSTANCE_PATHS, VOID, prefixes
-from pob.publish.dumps import DumpManifest, normalise_public_url
+from pob.publish.manifest import DumpManifest, normalise_public_url
 
 if TYPE_CHECKING:
     from pob.store.base import Store

@@ -13,7 +13,8 @@ import pytest
 from rdflib import Graph
 
 from pob.publish.catalog import SubmissionInfo
-from pob.publish.dumps import DumpManifest, build_dumps
+from pob.publish.dumps import build_dumps
+from pob.publish.manifest import DumpManifest
 
 BASE = "https://w3id.org/pob/"
 PUBLIC_URL = "http://pob.example.org"

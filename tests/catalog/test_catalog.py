@@ -9,7 +9,7 @@ import pytest
 from rdflib import Literal, Namespace, URIRef
 
 from pob.publish.catalog import Publisher, SubmissionInfo, catalog_graph
-from pob.publish.dumps import DumpManifest
+from pob.publish.manifest import DumpManifest
 
 from .conftest import BASE, PUBLIC_URL, submission_infos
 

@@ -34,7 +34,7 @@ from rdflib.query import ResultRow
 from rdflib.term import Node
 
 from pob.publish.catalog import catalog_graph
-from pob.publish.dumps import DumpManifest
+from pob.publish.manifest import DumpManifest
 
 from .conftest import BASE, N_SUBMISSIONS, PAGE_SIZE, PUBLIC_URL, submission_infos
 

@@ -20,7 +20,7 @@ from pyshacl import validate
 from rdflib import Graph, Namespace, URIRef
 
 from pob.publish.catalog import catalog_graph
-from pob.publish.dumps import DumpManifest
+from pob.publish.manifest import DumpManifest
 
 from .conftest import BASE, PAGE_SIZE, PUBLIC_URL, REFERENCE, submission_infos
 

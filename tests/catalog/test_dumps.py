@@ -11,15 +11,14 @@ import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.query import ResultRow
 
-from pob.publish.dumps import (
+from pob.publish.dumps import build_dumps, content_key
+from pob.publish.extent import temporal_extent
+from pob.publish.manifest import (
     MANIFEST_NAME,
     DatasetSummary,
     DumpFile,
     DumpManifest,
-    build_dumps,
-    content_key,
     load_manifest,
-    temporal_extent,
 )
 from pob.publish.tables import tables
 

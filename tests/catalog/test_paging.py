@@ -8,7 +8,7 @@ import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 
 from pob.publish.catalog import PageNotFound, catalog_graph, page_links
-from pob.publish.dumps import DumpManifest
+from pob.publish.manifest import DumpManifest
 
 from .conftest import BASE, N_SUBMISSIONS, PAGE_SIZE, PUBLIC_URL, submission_infos
 

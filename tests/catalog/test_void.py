@@ -9,7 +9,7 @@ import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
-from pob.publish.dumps import DumpManifest
+from pob.publish.manifest import DumpManifest
 from pob.publish.void import void_graph
 
 from .conftest import BASE, PUBLIC_URL, fixture_graphs

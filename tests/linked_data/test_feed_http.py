@@ -22,7 +22,7 @@ import pytest
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import RDF
 
-from pob.publish.dumps import load_manifest
+from pob.publish.manifest import load_manifest
 from tests.catalog.test_ckan_fields import CkanReader
 from tests.catalog.test_dcat_ap import REQUIRED_TARGETS, findings, focus_pairs
 from tests.linked_data.conftest import TOKEN, Served

@@ -18,7 +18,7 @@ import pob.publish.snapshot
 from bench.generate import generate
 from pob.core import formats
 from pob.graph.iri import term
-from pob.publish.dumps import load_manifest
+from pob.publish.manifest import load_manifest
 from pob.publish.resources import describe, fetch_resource, with_triples
 from pob.publish.snapshot import Feed, describe_graphs, refresh_feed, void_bytes
 from pob.publish.void import graph_stats, store_stats
