@@ -1,11 +1,18 @@
 """The embedded store: a persistent pyoxigraph store in a data directory.
 
-Queries and graph dumps run in worker processes (:mod:`pob.store.workers`), each with a
-read-only handle. This process keeps a read-only handle of its own for small reads (the
-list of graphs, the recorded hash). Writes take the write lock, drain the pool (no reader
-may be open while another process writes), open the store read-write, write in one
-transaction, close it and start fresh workers. A build writes a whole new version beside
-the live one and swaps the `current` link (:mod:`pob.store.layout`).
+Queries, graph dumps and triple counts run in worker processes (:mod:`pob.store.workers`,
+:mod:`pob.store.query_worker`), each with a read-only handle; the pool's own errors become
+QueryTimeout and EngineUnavailable here. This process keeps a read-only handle of its own
+for small reads (the list of graphs, the recorded hash). Without workers (one-off CLI
+commands) every read runs in this process, without a deadline.
+
+Writes (:meth:`EmbeddedStore.update`, the Graph Store writes) take the write lock, drain
+the pool (every worker closes its handle: no reader may be open while another process
+writes), open the store read-write, write in one transaction and close it; the same
+workers then reopen their read-only handles on their next job (the generation changed).
+A build (:meth:`EmbeddedStore.replace_curated`) and a bulk load
+(:meth:`EmbeddedStore.load_files`, :mod:`pob.store.bulk`) write a whole new version beside
+the live one and swap the `current` link (:mod:`pob.store.layout`).
 """
 
 from __future__ import annotations
@@ -23,8 +30,8 @@ import pyoxigraph as ox
 from pob.graph.namespaces import prefixes
 from pob.store import bulk, layout, ops
 from pob.store.base import Dataset, EngineQuery, Progress, QueryResult, Store, WriteHooks
-from pob.store.errors import EngineUnavailable, UnknownGraph
-from pob.store.workers import WorkerPool
+from pob.store.errors import EngineUnavailable, QueryTimeout, StoreError, UnknownGraph
+from pob.store.workers import WorkerFailed, WorkerLost, WorkerPool, WorkerTimeout
 
 T = TypeVar("T")
 
@@ -97,7 +104,22 @@ class EmbeddedStore(Store):
             handler: Callable[..., Any] = getattr(ops, _LOCAL[kind])
             return await self._local(lambda store: handler(store, *args, spool_dir=self._spool))
         where = (str(self.path), self._generation)
-        return await self.pool.run((kind, where, args), self.settings.query_timeout)
+        timeout = self.settings.query_timeout
+        try:
+            return await self.pool.run((kind, where, args), timeout)
+        except WorkerTimeout as exc:
+            if exc.queued:
+                raise QueryTimeout(
+                    f"no query worker became free within {timeout:g} s; try again later"
+                ) from None
+            raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped") from None
+        except WorkerLost:
+            raise EngineUnavailable(
+                "the query engine stopped while running this query "
+                "(a query nested very deeply can do that); it has been restarted"
+            ) from None
+        except WorkerFailed as exc:
+            raise StoreError(str(exc)) from None
 
     # -- reads --------------------------------------------------------------------------
 
