@@ -21,6 +21,7 @@ import asyncio
 import contextlib
 import gc
 import shutil
+import traceback
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -28,7 +29,7 @@ from typing import Any, TypeVar
 import pyoxigraph as ox
 
 from pob.graph.namespaces import prefixes
-from pob.store import bulk, layout, ops
+from pob.store import bulk, layout, ops, results
 from pob.store.base import Dataset, EngineQuery, Progress, QueryResult, Store, WriteHooks
 from pob.store.errors import EngineUnavailable, QueryTimeout, StoreError, UnknownGraph
 from pob.store.workers import WorkerFailed, WorkerLost, WorkerPool, WorkerTimeout
@@ -182,12 +183,20 @@ class EmbeddedStore(Store):
             return await asyncio.to_thread(_with_store, self.path, action)
 
     async def update(self, sparql: str) -> None:
+        """One pyoxigraph update: one transaction. QuerySyntaxError if the engine cannot
+        parse it, StoreError if an operation fails (``CREATE GRAPH`` of a graph that is
+        there …); either way nothing is written."""
         hooks = self.hooks
 
         def action(store: ox.Store) -> None:
             if hooks is not None:
                 hooks.before()
-            store.update(sparql)
+            try:
+                store.update(sparql)
+            except SyntaxError as exc:
+                raise results.syntax_error(exc) from None
+            except (RuntimeError, OSError, ValueError) as exc:
+                raise StoreError(f"the update failed: {exc}") from None
             if hooks is not None:
                 hooks.after()
 
@@ -282,11 +291,19 @@ def load_graph(store: ox.Store, graph: str, ntriples: bytes) -> None:
 
 
 def _with_store(path: Path, action: Callable[[ox.Store], T]) -> T:
+    """`action` on the store opened read-write; closed again before this returns or raises.
+
+    An exception's traceback holds the frames that saw the handle (the action's among
+    them); they are cleared, or the read-write handle would outlive the write while the
+    next reader opens the store (RocksDB then reports missing files as corruption)."""
     store = ox.Store(str(path))
     try:
         result = action(store)
         store.flush()
         return result
+    except BaseException as exc:
+        traceback.clear_frames(exc.__traceback__)
+        raise
     finally:
         del store
         gc.collect()

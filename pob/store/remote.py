@@ -210,18 +210,24 @@ class RemoteStore(Store):
         self._graphs = None
 
     async def update(self, sparql: str) -> None:
-        """One request to the engine's SPARQL Update endpoint: one transaction."""
+        """One request to the engine's SPARQL Update endpoint: one transaction.
+        QuerySyntaxError if the engine refuses it (400); EngineUnavailable if it fails
+        otherwise (the engine's answer does not tell a failed operation from a failed
+        engine)."""
         if self.hooks is not None:
             await asyncio.to_thread(self.hooks.before)
         try:
-            await self._call(
-                "POST",
+            response = await self.http.post(
                 self.update_url,
                 content=sparql.encode("utf-8"),
                 headers={"Content-Type": "application/sparql-update"},
             )
+        except httpx.HTTPError as exc:
+            raise EngineUnavailable(f"the remote store did not answer: {exc}") from exc
         finally:
             self._graphs = None
+        if response.status_code >= 400:
+            raise _engine_error(response, "update")
         if self.hooks is not None:
             await asyncio.to_thread(self.hooks.after)
 
@@ -265,11 +271,11 @@ def _multi(form: list[tuple[str, str]]) -> dict[str, list[str]]:
     return out
 
 
-def _engine_error(response: httpx.Response) -> Exception:
+def _engine_error(response: httpx.Response, what: str = "query") -> Exception:
     text = response.text.strip()[:2000]
     if response.status_code == 400:
         error = results.syntax_error(SyntaxError(text))
-        return QuerySyntaxError(f"the engine refused the query: {text}", error.line, error.column)
+        return QuerySyntaxError(f"the engine refused the {what}: {text}", error.line, error.column)
     return EngineUnavailable(f"the remote store answered {response.status_code}: {text}")
 
 
