@@ -4,10 +4,12 @@ Queries go to the query endpoint as a form POST with an explicit dataset (so the
 graph is the union of our graphs whatever the engine's own default is); SELECT results are
 asked for as TSV and CONSTRUCT/DESCRIBE as N-Triples, both one row (triple) per line, so
 they are counted exactly while they stream into the spool and cut off past the row limit;
-pyoxigraph then writes the format the client asked for. Writes use the Graph Store
-protocol: one PUT / POST / DELETE per graph, each atomic in the engine. A build PUTs the
-curated graphs one after the other (meta last, so the recorded hash only changes after
-every graph is in): readers may see a new `data` beside an old `inferred` for a moment.
+pyoxigraph then writes the format the client asked for. Writes of whole graphs use the
+Graph Store protocol: one PUT / POST / DELETE per graph, each atomic in the engine;
+`update` is one request to the engine's SPARQL Update endpoint (one transaction). A build
+PUTs the curated graphs one after the other (meta last, so the recorded hash only changes
+after every graph is in): readers may see a new `data` beside an old `inferred` for a
+moment.
 """
 
 from __future__ import annotations
