@@ -2,8 +2,9 @@
 
 Order: size (413) → UTF-8 (400) → tokens → nesting depth and operator count (400) →
 query form (Update refused) → no `SERVICE`, no `LOAD` → `FROM`/`FROM NAMED` collected for
-the dataset check (:func:`pob.store.dataset.resolve`). Syntax errors are left to the
-engine's own parser, which runs in a worker process (see ``docs/architecture.md``).
+the dataset check (:func:`pob.sparql.dataset.resolve_dataset`). Syntax errors are left to
+the engine's own parser (in a query worker process, or the remote engine; see
+``docs/architecture.md``).
 
 The tokeniser follows the SPARQL 1.1 terminals for what changes the lexical state:
 strings, IRIs, comments, prefixed names (with their ``\\'``-style escapes), brackets.

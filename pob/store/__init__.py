@@ -1,7 +1,9 @@
 """Stores of named graphs: one interface (:mod:`pob.store.base`), two implementations.
 
 `make_store(settings)` picks the embedded store, or the remote engine when
-`settings.store_url` is set. Imports are lazy so that :mod:`pob.store.errors` stays light.
+`settings.store_url` is set; it is the only place that names either class, and callers
+use the interface alone (no private members). Imports are lazy so that
+:mod:`pob.store.errors` stays light.
 """
 
 from __future__ import annotations

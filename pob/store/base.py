@@ -4,7 +4,8 @@ Two implementations: :class:`pob.store.embedded.EmbeddedStore` (a persistent pyo
 store queried by worker processes) and :class:`pob.store.remote.RemoteStore` (any SPARQL
 1.1 engine over the Query, Update and Graph Store protocols). Both let the engine
 serialise results, hand back a *complete* result (in memory or in a spool file) and write
-whole graphs atomically.
+whole graphs atomically. Callers get a store from :func:`pob.store.make_store` and use
+only this interface; tests/store/test_contract.py runs the same tests on both.
 """
 
 from __future__ import annotations
@@ -190,7 +191,11 @@ class Store(ABC):
     @abstractmethod
     async def update(self, sparql: str) -> None:
         """Run one SPARQL Update as one transaction: all of it or none, also across a crash.
-        Only the library writes this way (submissions); clients never reach it."""
+        Only the library writes this way (submissions); clients never reach it.
+
+        The hooks (if any) are called just before the engine writes and just after it has;
+        QuerySyntaxError if the engine cannot parse the update, another StoreError if it
+        fails; nothing is written either way."""
 
     @abstractmethod
     async def load_files(

@@ -37,8 +37,7 @@ from pob.store import ops
 from pob.store.base import Progress
 from pob.store.upload import SUFFIXES, TRIPLE_FORMATS
 
-#: called as progress(description, bytes read since the last call); description None:
-#: unchanged
+#: how the new version starts (see above)
 Plan = Literal["snapshot", "drop", "copy"]
 
 #: removing a quad in a transaction costs 1.4 to 3.5 times copying one with `bulk_extend`
@@ -59,6 +58,10 @@ def snapshot(live: Path, version: Path, graph: str, replace: bool) -> Plan:
             version.rmdir()  # the checkpoint makes the directory itself
             store.backup(str(version))
         return plan
+    except BaseException as exc:
+        # the traceback's frames would keep the live store open read-write
+        traceback.clear_frames(exc.__traceback__)
+        raise
     finally:
         del store
         gc.collect()

@@ -1,11 +1,18 @@
 """The embedded store: a persistent pyoxigraph store in a data directory.
 
-Queries and graph dumps run in worker processes (:mod:`pob.store.workers`), each with a
-read-only handle. This process keeps a read-only handle of its own for small reads (the
-list of graphs, the recorded hash). Writes take the write lock, drain the pool (no reader
-may be open while another process writes), open the store read-write, write in one
-transaction, close it and start fresh workers. A build writes a whole new version beside
-the live one and swaps the `current` link (:mod:`pob.store.layout`).
+Queries, graph dumps and triple counts run in worker processes (:mod:`pob.store.workers`,
+:mod:`pob.store.query_worker`), each with a read-only handle; the pool's own errors become
+QueryTimeout and EngineUnavailable here. This process keeps a read-only handle of its own
+for small reads (the list of graphs, the recorded hash). Without workers (one-off CLI
+commands) every read runs in this process, without a deadline.
+
+Writes (:meth:`EmbeddedStore.update`, the Graph Store writes) take the write lock, drain
+the pool (every worker closes its handle: no reader may be open while another process
+writes), open the store read-write, write in one transaction and close it; the same
+workers then reopen their read-only handles on their next job (the generation changed).
+A build (:meth:`EmbeddedStore.replace_curated`) and a bulk load
+(:meth:`EmbeddedStore.load_files`, :mod:`pob.store.bulk`) write a whole new version beside
+the live one and swap the `current` link (:mod:`pob.store.layout`).
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ import asyncio
 import contextlib
 import gc
 import shutil
+import traceback
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -21,10 +29,10 @@ from typing import Any, TypeVar
 import pyoxigraph as ox
 
 from pob.graph.namespaces import prefixes
-from pob.store import bulk, layout, ops
+from pob.store import bulk, layout, ops, results
 from pob.store.base import Dataset, EngineQuery, Progress, QueryResult, Store, WriteHooks
-from pob.store.errors import EngineUnavailable, UnknownGraph
-from pob.store.workers import WorkerPool
+from pob.store.errors import EngineUnavailable, QueryTimeout, StoreError, UnknownGraph
+from pob.store.workers import WorkerFailed, WorkerLost, WorkerPool, WorkerTimeout
 
 T = TypeVar("T")
 
@@ -97,7 +105,22 @@ class EmbeddedStore(Store):
             handler: Callable[..., Any] = getattr(ops, _LOCAL[kind])
             return await self._local(lambda store: handler(store, *args, spool_dir=self._spool))
         where = (str(self.path), self._generation)
-        return await self.pool.run((kind, where, args), self.settings.query_timeout)
+        timeout = self.settings.query_timeout
+        try:
+            return await self.pool.run((kind, where, args), timeout)
+        except WorkerTimeout as exc:
+            if exc.queued:
+                raise QueryTimeout(
+                    f"no query worker became free within {timeout:g} s; try again later"
+                ) from None
+            raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped") from None
+        except WorkerLost:
+            raise EngineUnavailable(
+                "the query engine stopped while running this query "
+                "(a query nested very deeply can do that); it has been restarted"
+            ) from None
+        except WorkerFailed as exc:
+            raise StoreError(str(exc)) from None
 
     # -- reads --------------------------------------------------------------------------
 
@@ -160,12 +183,20 @@ class EmbeddedStore(Store):
             return await asyncio.to_thread(_with_store, self.path, action)
 
     async def update(self, sparql: str) -> None:
+        """One pyoxigraph update: one transaction. QuerySyntaxError if the engine cannot
+        parse it, StoreError if an operation fails (``CREATE GRAPH`` of a graph that is
+        there …); either way nothing is written."""
         hooks = self.hooks
 
         def action(store: ox.Store) -> None:
             if hooks is not None:
                 hooks.before()
-            store.update(sparql)
+            try:
+                store.update(sparql)
+            except SyntaxError as exc:
+                raise results.syntax_error(exc) from None
+            except (RuntimeError, OSError, ValueError) as exc:
+                raise StoreError(f"the update failed: {exc}") from None
             if hooks is not None:
                 hooks.after()
 
@@ -260,11 +291,19 @@ def load_graph(store: ox.Store, graph: str, ntriples: bytes) -> None:
 
 
 def _with_store(path: Path, action: Callable[[ox.Store], T]) -> T:
+    """`action` on the store opened read-write; closed again before this returns or raises.
+
+    An exception's traceback holds the frames that saw the handle (the action's among
+    them); they are cleared, or the read-write handle would outlive the write while the
+    next reader opens the store (RocksDB then reports missing files as corruption)."""
     store = ox.Store(str(path))
     try:
         result = action(store)
         store.flush()
         return result
+    except BaseException as exc:
+        traceback.clear_frames(exc.__traceback__)
+        raise
     finally:
         del store
         gc.collect()

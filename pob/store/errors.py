@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from pob.core.problems import Problem
 
 
@@ -68,30 +66,3 @@ class StoreLocked(StoreError):
 
     status = 409
     title = "Store in use"
-
-
-#: how a worker process reports an error: (class name, detail, line, column)
-ErrorReply = tuple[str, tuple[str, str, int | None, int | None]]
-
-
-def error_reply(exc: BaseException) -> ErrorReply:
-    """An exception as plain data (not pickled: the constructors differ)."""
-    if isinstance(exc, ResultTooLarge):
-        return "error", ("ResultTooLarge", str(exc.limit), None, None)
-    if isinstance(exc, StoreError):
-        return "error", (type(exc).__name__, exc.detail, exc.line, exc.column)
-    return "error", ("StoreError", f"{type(exc).__name__}: {exc}", None, None)
-
-
-def unwrap(reply: Any) -> Any:
-    """A worker's answer: its value, or the error it reported raised again."""
-    status, payload = reply
-    if status == "ok":
-        return payload
-    kind, detail, line, column = payload
-    if kind == "ResultTooLarge":
-        raise ResultTooLarge(int(detail))
-    error_type = globals().get(kind)
-    if not (isinstance(error_type, type) and issubclass(error_type, StoreError)):
-        error_type = StoreError
-    raise error_type(detail, line, column)

@@ -2,9 +2,10 @@
 
 Started by :class:`pob.store.workers.WorkerPool`. A job is ``(kind, (store_path, generation),
 args)``: a new generation after every write makes the worker reopen its handle, and the
-job "close" drops it before a write. The answer is ``("ok", value)`` or
-``("error", (kind, detail, line, column))``. Results are written into the spool directory
-(or kept in memory when small) by :mod:`pob.store.results`.
+job "close" drops it before a write. The answer is ``("ok", value)`` or an error reply
+(:func:`pob.store.workers.error_reply`: a StoreError such as QuerySyntaxError or
+ResultTooLarge arrives in the server as itself). Results are written into the spool
+directory (or kept in memory when small) by :mod:`pob.store.results`.
 """
 
 from __future__ import annotations

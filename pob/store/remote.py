@@ -4,10 +4,12 @@ Queries go to the query endpoint as a form POST with an explicit dataset (so the
 graph is the union of our graphs whatever the engine's own default is); SELECT results are
 asked for as TSV and CONSTRUCT/DESCRIBE as N-Triples, both one row (triple) per line, so
 they are counted exactly while they stream into the spool and cut off past the row limit;
-pyoxigraph then writes the format the client asked for. Writes use the Graph Store
-protocol: one PUT / POST / DELETE per graph, each atomic in the engine. A build PUTs the
-curated graphs one after the other (meta last, so the recorded hash only changes after
-every graph is in): readers may see a new `data` beside an old `inferred` for a moment.
+pyoxigraph then writes the format the client asked for. Writes of whole graphs use the
+Graph Store protocol: one PUT / POST / DELETE per graph, each atomic in the engine;
+`update` is one request to the engine's SPARQL Update endpoint (one transaction). A build
+PUTs the curated graphs one after the other (meta last, so the recorded hash only changes
+after every graph is in): readers may see a new `data` beside an old `inferred` for a
+moment.
 """
 
 from __future__ import annotations
@@ -210,18 +212,24 @@ class RemoteStore(Store):
         self._graphs = None
 
     async def update(self, sparql: str) -> None:
-        """One request to the engine's SPARQL Update endpoint: one transaction."""
+        """One request to the engine's SPARQL Update endpoint: one transaction.
+        QuerySyntaxError if the engine refuses it (400); EngineUnavailable if it fails
+        otherwise (the engine's answer does not tell a failed operation from a failed
+        engine)."""
         if self.hooks is not None:
             await asyncio.to_thread(self.hooks.before)
         try:
-            await self._call(
-                "POST",
+            response = await self.http.post(
                 self.update_url,
                 content=sparql.encode("utf-8"),
                 headers={"Content-Type": "application/sparql-update"},
             )
+        except httpx.HTTPError as exc:
+            raise EngineUnavailable(f"the remote store did not answer: {exc}") from exc
         finally:
             self._graphs = None
+        if response.status_code >= 400:
+            raise _engine_error(response, "update")
         if self.hooks is not None:
             await asyncio.to_thread(self.hooks.after)
 
@@ -265,11 +273,11 @@ def _multi(form: list[tuple[str, str]]) -> dict[str, list[str]]:
     return out
 
 
-def _engine_error(response: httpx.Response) -> Exception:
+def _engine_error(response: httpx.Response, what: str = "query") -> Exception:
     text = response.text.strip()[:2000]
     if response.status_code == 400:
         error = results.syntax_error(SyntaxError(text))
-        return QuerySyntaxError(f"the engine refused the query: {text}", error.line, error.column)
+        return QuerySyntaxError(f"the engine refused the {what}: {text}", error.line, error.column)
     return EngineUnavailable(f"the remote store answered {response.status_code}: {text}")
 
 

@@ -1,101 +1,83 @@
 """Running engine work off the event loop, stoppable at a hard deadline.
 
-A :class:`WorkerPool` keeps N worker processes (``python -m pob.store.query_worker``, talking over a
-socket pair in ``multiprocessing.connection``'s framing), each running one job at a time.
-The event loop holds each socket as an asyncio transport (no thread per request, and one
-system call to send a job and one to read a small answer: registering and unregistering a
-reader and switching blocking mode for every job cost ~8 more). When the
-deadline passes the worker is killed (SIGKILL: pyoxigraph's query loop never yields, so
-nothing gentler works) and a new one is started in the background. A worker that dies
-(e.g. a stack overflow in the engine) is replaced the same way and the job fails with
-:class:`EngineUnavailable`.
+A :class:`WorkerPool` keeps N worker processes (``python -m MODULE FD``: the query workers
+of :mod:`pob.store.query_worker`, the validation workers of :mod:`pob.validation.workers`),
+each running one job at a time and talking over a socket pair in
+``multiprocessing.connection``'s framing (:mod:`pob.store.channel`). The event loop holds
+each socket as an asyncio transport (no thread per request, and one system call to send a
+job and one to read a small answer: registering and unregistering a reader and switching
+blocking mode for every job cost ~8 more). When the deadline passes the worker is killed
+(SIGKILL: pyoxigraph's query loop never yields, so nothing gentler works), a new one is
+started in the background and the job fails with :class:`WorkerTimeout`. A worker that
+dies (e.g. a stack overflow in the engine) is replaced the same way and the job fails with
+:class:`WorkerLost`.
+
+The pool is generic: it knows nothing of stores or validation, and its errors are its own
+(:class:`WorkerError` and subclasses, plain exceptions). Each user says what they mean to
+its callers (the embedded store: QueryTimeout, EngineUnavailable; the validation checker:
+ValidationTimeout, EngineUnavailable). A :class:`~pob.core.problems.Problem` the job
+handler raises in the worker is raised again in this process as the same class, with the
+same attributes (:func:`error_reply`, :func:`unwrap`); any other exception there arrives
+as :class:`WorkerFailed`.
 
 `exclusive()` drains the pool around a write: new jobs wait, jobs already let in finish
-(or hit their deadline), then every worker closes its store handle (or is stopped); the
-write runs; the workers reopen the store on their next job. pyoxigraph's read-only
-handles are undefined while another process writes, so none may stay open.
+(or hit their deadline), then every worker answers a "quiesce" job (the query workers
+close their store handle) or is stopped; the write runs; the query workers reopen the
+store on their next job. pyoxigraph's read-only handles are undefined while another
+process writes, so none may stay open.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import pickle
 import signal
 import socket
-import struct
 import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
-from typing import Any, cast
+from typing import Any
 
-from pob.store.errors import EngineUnavailable, QueryTimeout, error_reply, unwrap
-
-
-def _frame(job: Any) -> bytes:
-    """`job` as `multiprocessing.connection.Connection.send` puts it on the wire."""
-    payload = pickle.dumps(job, pickle.HIGHEST_PROTOCOL)
-    if len(payload) > 0x7FFFFFFF:
-        return struct.pack("!i", -1) + struct.pack("!Q", len(payload)) + payload
-    return struct.pack("!i", len(payload)) + payload
+from pob.core.problems import Problem
+from pob.store.channel import Channel
 
 
-class _Channel(asyncio.Protocol):
-    """This process's end of a worker's socket: sends jobs, collects framed answers."""
+class WorkerError(Exception):
+    """Something the pool reports about a job: it did not get an answer from the handler."""
 
-    def __init__(self) -> None:
-        self.transport: asyncio.Transport | None = None
-        self.buffer = bytearray()
-        self.waiter: asyncio.Future[bytes] | None = None
-        self.lost = False
 
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        self.transport = cast(asyncio.Transport, transport)  # uvloop's is not a subclass
+class WorkerTimeout(WorkerError):
+    """The deadline passed: the job ran too long (its worker was killed), or, with
+    `queued`, no worker became free in time."""
 
-    def data_received(self, data: bytes) -> None:
-        self.buffer += data
-        waiter = self.waiter
-        if waiter is None or waiter.done():
-            return
-        buffer = self.buffer
-        if len(buffer) < 4:
-            return
-        (size,) = struct.unpack_from("!i", buffer)
-        start = 4
-        if size == -1:
-            if len(buffer) < 12:
-                return
-            (size,) = struct.unpack_from("!Q", buffer, 4)
-            start = 12
-        if len(buffer) < start + size:
-            return
-        payload = bytes(buffer[start : start + size])
-        del buffer[: start + size]
-        waiter.set_result(payload)
+    def __init__(self, timeout: float, queued: bool = False) -> None:
+        self.timeout = timeout
+        self.queued = queued
+        if queued:
+            super().__init__(f"no worker became free within {timeout:g} s")
+        else:
+            super().__init__(f"the job ran longer than {timeout:g} s and its worker was killed")
 
-    def connection_lost(self, exc: Exception | None) -> None:
-        self.lost = True
-        if self.waiter is not None and not self.waiter.done():
-            self.waiter.set_exception(EOFError())
 
-    def send(self, job: Any) -> None:
-        if self.lost or self.transport is None or self.transport.is_closing():
-            raise EOFError
-        self.transport.write(_frame(job))
+class WorkerLost(WorkerError):
+    """The worker process died (or its socket closed) while running the job."""
 
-    def close(self) -> None:
-        if self.transport is not None:
-            self.transport.close()
+
+class WorkerFailed(WorkerError):
+    """The job handler raised an exception that is not a Problem; the message is
+    ``"TypeName: message"``."""
 
 
 @dataclass
 class _Worker:
     process: subprocess.Popen[bytes]
     sock: socket.socket
-    channel: _Channel = field(default_factory=_Channel)
+    channel: Channel = field(default_factory=Channel)
     started: float = field(default_factory=time.monotonic)
     #: the socket belongs to the event loop's transport (closed through the channel)
     connected: bool = False
@@ -190,7 +172,10 @@ class WorkerPool:
         task.add_done_callback(self._spawning.discard)
 
     async def run(self, job: Any, timeout: float) -> Any:
-        """The worker's answer to `job`; QueryTimeout past `timeout` (queueing included)."""
+        """The worker's answer to `job`.
+
+        Raises WorkerTimeout past `timeout` (queueing included), WorkerLost if the worker
+        died, and what the handler raised (:func:`unwrap`)."""
         deadline = time.monotonic() + timeout
         # the common case (open, a worker idle, nobody queued) without `wait_for`, which
         # wraps its awaitable in a task: the two cost ~14 µs a job in a tight loop, more
@@ -199,7 +184,7 @@ class WorkerPool:
             try:
                 await asyncio.wait_for(self._open.wait(), timeout)
             except TimeoutError:
-                raise _busy(timeout) from None
+                raise WorkerTimeout(timeout, queued=True) from None
         self._admitted += 1  # from here on, a write waits for this job
         self._quiet.clear()
         try:
@@ -210,7 +195,7 @@ class WorkerPool:
                 try:
                     worker = await asyncio.wait_for(self._idle.get(), deadline - time.monotonic())
                 except TimeoutError:
-                    raise _busy(timeout) from None
+                    raise WorkerTimeout(timeout, queued=True) from None
                 finally:
                     self._queued -= 1
             return await self._ask(worker, job, deadline, timeout)
@@ -237,12 +222,11 @@ class WorkerPool:
             reply = await self._exchange(worker, job, deadline)
         except TimeoutError:
             await self._discard(worker)
-            raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped") from None
+            raise WorkerTimeout(timeout) from None
         except (EOFError, OSError):
             await self._discard(worker)
-            raise EngineUnavailable(
-                "the query engine stopped while running this query "
-                "(a query nested very deeply can do that); it has been restarted"
+            raise WorkerLost(
+                "the worker stopped while running the job; it has been replaced"
             ) from None
         except BaseException:
             await self._discard(worker)
@@ -290,10 +274,6 @@ class WorkerPool:
                 self._open.set()
 
 
-def _busy(timeout: float) -> QueryTimeout:
-    return QueryTimeout(f"no query worker became free within {timeout:g} s; try again later")
-
-
 def _expire(ready: asyncio.Future[bytes]) -> None:
     if not ready.done():
         ready.set_exception(TimeoutError())
@@ -316,11 +296,58 @@ def _wait(worker: _Worker) -> None:
         worker.process.wait(timeout=2)
 
 
+#: how a worker reports an error, as plain data: ("error", ("problem", (module, class
+#: name, args, attributes))) for a Problem, ("error", ("failed", "TypeName: message"))
+#: for anything else
+ErrorReply = tuple[str, tuple[str, Any]]
+
+
+def error_reply(exc: BaseException) -> ErrorReply:
+    """An exception raised by a job handler, as the worker sends it back.
+
+    A Problem goes as its class (module and name), `args` and attributes: its constructor
+    may want other arguments than its detail (ResultTooLarge takes the limit), so it is
+    rebuilt without calling it; pickle alone would call it."""
+    if isinstance(exc, Problem):
+        payload = (type(exc).__module__, type(exc).__qualname__, exc.args, dict(vars(exc)))
+        try:
+            pickle.dumps(payload, pickle.HIGHEST_PROTOCOL)
+        except Exception:  # an attribute that cannot travel: the detail at least
+            payload = (*payload[:3], {"detail": exc.detail, "line": exc.line, "column": exc.column})
+        return "error", ("problem", payload)
+    return "error", ("failed", f"{type(exc).__name__}: {exc}")
+
+
+def unwrap(reply: Any) -> Any:
+    """A worker's answer: its value, or the error it reported raised again here."""
+    status, payload = reply
+    if status == "ok":
+        return payload
+    kind, detail = payload
+    if kind == "problem":
+        raise _rebuild(*detail)
+    raise WorkerFailed(detail)
+
+
+def _rebuild(module: str, name: str, args: tuple[Any, ...], state: dict[str, Any]) -> Exception:
+    """The Problem a worker reported, as the same class with the same attributes."""
+    found: Any = None
+    with contextlib.suppress(ImportError):
+        found = importlib.import_module(module)
+        for part in name.split("."):
+            found = getattr(found, part, None)
+    if not (isinstance(found, type) and issubclass(found, Problem)):
+        return WorkerFailed(f"{name}: {state.get('detail', args)}")
+    problem: Problem = found.__new__(found, *args)  # not __init__: see error_reply
+    problem.__dict__.update(state)
+    return problem
+
+
 def answer_jobs(conn: Connection, handle: Callable[[Any], Any]) -> None:
     """The worker side of a :class:`WorkerPool` (``pob.store.query_worker``,
-    ``pob.validation.workers``): answer
-    each job with ``("ok", handle(job))`` or an error reply until the socket closes or a
-    None job arrives. Ctrl-C is the server's to handle; SIGTERM ends the worker."""
+    ``pob.validation.workers``): answer each job with ``("ok", handle(job))`` or an error
+    reply (:func:`error_reply`) until the socket closes or a None job arrives. Ctrl-C is
+    the server's to handle; SIGTERM ends the worker."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     while True:
@@ -332,7 +359,7 @@ def answer_jobs(conn: Connection, handle: Callable[[Any], Any]) -> None:
             return
         try:
             reply: Any = ("ok", handle(job))
-        except Exception as exc:  # reported to the parent, which maps it to a status
+        except Exception as exc:  # reported to the parent, which raises it again
             reply = error_reply(exc)
         try:
             conn.send(reply)

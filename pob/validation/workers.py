@@ -9,7 +9,7 @@ the reference data it was last sent (by key) and the compiled shapes, so only th
 job after a start or a build parses them.
 
 A job is ``("check", key, reference payload, N-Triples of the dataset, options)``; the
-answer is ``("ok", Check)`` or an error reply (:func:`pob.store.errors.error_reply`).
+answer is ``("ok", Check)`` or an error reply (:func:`pob.store.workers.error_reply`).
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from pob.store.errors import EngineUnavailable, QueryTimeout, StoreError
-from pob.store.workers import WorkerPool, answer_jobs
+from pob.store.errors import EngineUnavailable, StoreError
+from pob.store.workers import WorkerFailed, WorkerLost, WorkerPool, WorkerTimeout, answer_jobs
 from pob.validation.reports import Check
 from pob.validation.submissions import Reference, check
 
@@ -54,15 +54,17 @@ class Checker:
         job = ("check", key, payload, data or b"", options)
         try:
             result: Check = await self.pool.run(job, self.timeout)
-        except QueryTimeout:
+        except WorkerTimeout:
             raise ValidationTimeout(
                 f"validation ran longer than {self.timeout:g} s and was stopped; validate a "
                 "smaller dataset, or without inference"
             ) from None
-        except EngineUnavailable:
+        except WorkerLost:
             raise EngineUnavailable(
                 "the validation worker stopped while validating this dataset; it has been restarted"
             ) from None
+        except WorkerFailed as exc:
+            raise StoreError(str(exc)) from None
         return result
 
     async def close(self) -> None:

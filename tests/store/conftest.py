@@ -2,8 +2,8 @@
 `oxigraph serve` (started by a fixture, emptied before each test).
 
 Each test runs its async body in one event loop with `with_store(settings, body)`: the
-store is made, opened (and built from the fixture sources unless `build=False`), handed to
-`body`, and closed.
+store is made (by `make_store`, with the write `hooks` given), opened (and built from the
+fixture sources unless `built=False`), handed to `body`, and closed.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import pytest
 
 from pob.settings import Settings
 from pob.store import make_store
-from pob.store.base import Store
+from pob.store.base import Store, WriteHooks
 from pob.store.build import build
 from tests.conftest import FIXTURES, OxigraphServer
 
@@ -49,9 +49,14 @@ def settings(
     )
 
 
-def with_store(settings: Settings, body: Callable[[Store], Awaitable[T]], built: bool = True) -> T:
+def with_store(
+    settings: Settings,
+    body: Callable[[Store], Awaitable[T]],
+    built: bool = True,
+    hooks: WriteHooks | None = None,
+) -> T:
     async def run() -> T:
-        store = make_store(settings)
+        store = make_store(settings, hooks)
         await store.open()
         try:
             if built:

@@ -1,16 +1,32 @@
-"""The worker pool: hard deadlines, dead workers replaced, exclusive access for writes."""
+"""The worker pool: hard deadlines, dead workers replaced, exclusive access for writes;
+the pool's own errors, the handler's Problems raised again as themselves, and what the
+embedded store makes of the pool's errors (QueryTimeout, EngineUnavailable)."""
 
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 import time
+from pathlib import Path
 
 import pytest
 
-from pob.store.errors import EngineUnavailable, QueryTimeout
-from pob.store.workers import WorkerPool
+from pob.settings import Settings
+from pob.sparql.guard import QueryTooLarge
+from pob.store import make_store
+from pob.store.base import Store, WriteHooks
+from pob.store.errors import EngineUnavailable, QuerySyntaxError, QueryTimeout, ResultTooLarge
+from pob.store.workers import WorkerFailed, WorkerLost, WorkerPool, WorkerTimeout
 
 MODULE = "tests.store.sleepy_worker"
+JSON = "application/sparql-results+json"
+VALUES = " ".join(str(i) for i in range(400))
+#: runs far past a second (64 M rows counted)
+SLOW = (
+    f"SELECT (COUNT(*) AS ?c) {{ VALUES ?a {{ {VALUES} }} VALUES ?b {{ {VALUES} }} "
+    f"VALUES ?d {{ {VALUES} }} }}"
+)
 
 
 def run(body: object) -> None:
@@ -37,8 +53,9 @@ def test_deadline_kills_and_replaces_while_others_answer() -> None:
         fast_started = time.monotonic()
         assert await pool.run(("echo", 1), timeout=5) == 1
         assert time.monotonic() - fast_started < 0.5
-        with pytest.raises(QueryTimeout):
+        with pytest.raises(WorkerTimeout) as raised:
             await slow
+        assert raised.value.queued is False
         assert time.monotonic() - started < 2
         await asyncio.sleep(1.5)  # the replacement starts in the background
         answers = await asyncio.gather(*(pool.run(("echo", i), timeout=5) for i in range(4)))
@@ -54,8 +71,9 @@ def test_waiting_for_a_worker_counts_toward_the_deadline() -> None:
         await pool.start()
         busy = asyncio.create_task(pool.run(("sleep", 3), timeout=10))
         await asyncio.sleep(0.1)
-        with pytest.raises(QueryTimeout, match="no query worker"):
+        with pytest.raises(WorkerTimeout, match="no worker became free") as raised:
             await pool.run(("echo", 1), timeout=0.5)
+        assert raised.value.queued is True
         await busy
         await pool.close()
 
@@ -66,7 +84,7 @@ def test_crashed_worker_is_replaced() -> None:
     async def body() -> None:
         pool = WorkerPool(1, MODULE)
         await pool.start()
-        with pytest.raises(EngineUnavailable):
+        with pytest.raises(WorkerLost):
             await pool.run(("crash",), timeout=5)
         assert await pool.run(("echo", "again"), timeout=10) == "again"
         await pool.close()
@@ -135,5 +153,121 @@ def test_queries_are_not_starved_by_a_burst_of_writes() -> None:
         _, answers = await asyncio.gather(writes(), reads())
         assert answers == [0, 1, 2, 3, 4]
         await pool.close()
+
+    run(body())
+
+
+def test_problems_raised_by_the_handler_arrive_as_themselves() -> None:
+    async def body() -> None:
+        pool = WorkerPool(1, MODULE)
+        await pool.start()
+        with pytest.raises(QuerySyntaxError) as syntax:
+            await pool.run(("raise", "syntax"), timeout=5)
+        assert (syntax.value.detail, syntax.value.line, syntax.value.column) == (
+            "the engine refused the query",
+            2,
+            7,
+        )
+        with pytest.raises(ResultTooLarge) as large:  # a constructor that takes the limit
+            await pool.run(("raise", "too large"), timeout=5)
+        assert large.value.limit == 50
+        assert str(large.value) == str(ResultTooLarge(50))
+        with pytest.raises(QueryTooLarge) as guard:  # a Problem of another wing
+            await pool.run(("raise", "guard"), timeout=5)
+        assert guard.value.status == 413
+        assert guard.value.detail == "the query is longer than 10 bytes"
+        with pytest.raises(WorkerFailed, match=r"^KeyError: 'missing'$"):
+            await pool.run(("raise", "other"), timeout=5)
+        assert await pool.run(("echo", "still here"), timeout=5) == "still here"
+        await pool.close()
+
+    run(body())
+
+
+# -- the embedded store: the pool's errors as the store's -------------------------------
+
+
+def embedded(tmp_path: Path, hooks: WriteHooks | None = None) -> Store:
+    """An empty embedded store (not opened): one query worker, a one-second deadline."""
+    settings = Settings(data_dir=tmp_path / "store", query_timeout=1.0, workers=1)
+    assert not settings.store_url
+    return make_store(settings, hooks)
+
+
+def query_workers() -> list[int]:
+    """The pids of this process's query workers."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            command = (entry / "cmdline").read_bytes()
+        except (OSError, ValueError, IndexError):
+            continue
+        if parent == os.getpid() and b"pob.store.query_worker" in command:
+            found.append(int(entry.name))
+    return found
+
+
+def test_store_query_past_the_deadline_is_a_query_timeout(tmp_path: Path) -> None:
+    async def body() -> None:
+        store = embedded(tmp_path)
+        await store.open()
+        try:
+            with pytest.raises(
+                QueryTimeout, match=r"^the query ran longer than 1 s and was stopped$"
+            ):
+                await store.trusted_query(SLOW, "SELECT", JSON)
+            assert (await store.select("SELECT (1 AS ?x) {}"))[0]["x"]["value"] == "1"
+        finally:
+            await store.close()
+
+    run(body())
+
+
+class SlowWrite:
+    """Write hooks that hold the store (and its drained pool) for two seconds."""
+
+    def before(self) -> None:
+        time.sleep(2)
+
+    def after(self) -> None:
+        pass
+
+
+def test_store_waiting_past_the_deadline_is_a_query_timeout(tmp_path: Path) -> None:
+    async def body() -> None:
+        store = embedded(tmp_path, SlowWrite())
+        await store.open()
+        try:
+            write = asyncio.create_task(store.update("INSERT DATA { <urn:s> <urn:p> 1 }"))
+            await asyncio.sleep(0.3)
+            with pytest.raises(
+                QueryTimeout, match=r"^no query worker became free within 1 s; try again later$"
+            ):
+                await store.trusted_query("ASK {}", "ASK", JSON)
+            await write
+        finally:
+            await store.close()
+
+    run(body())
+
+
+def test_store_worker_lost_mid_query_is_engine_unavailable(tmp_path: Path) -> None:
+    async def body() -> None:
+        store = embedded(tmp_path)
+        await store.open()
+        try:
+            slow = asyncio.create_task(store.trusted_query(SLOW, "SELECT", JSON))
+            await asyncio.sleep(0.3)
+            workers = query_workers()
+            assert len(workers) == 1
+            os.kill(workers[0], signal.SIGKILL)
+            with pytest.raises(EngineUnavailable, match="the query engine stopped while running"):
+                await slow
+            assert (await store.select("SELECT (1 AS ?x) {}"))[0]["x"]["value"] == "1"
+        finally:
+            await store.close()
 
     run(body())
