@@ -1,8 +1,8 @@
 """A fast SHACL engine for the part of SHACL (and SHACL-AF) our shapes use.
 
-Modules: `shapes` (compiling a shapes graph), `checks` (the constraint components),
-`data` (indexes and the Oxigraph store), `run` (focus nodes, checks, SPARQL, results),
-`rewrite` (the one query rewrite), `terms` (rdflib ↔ pyoxigraph).
+Modules: `model` (the compiled shapes), `shapes` (compiling a shapes graph), `checks` (the
+constraint components), `data` (indexes and the Oxigraph store), `run` (focus nodes,
+checks, SPARQL, results), `rewrite` (the one query rewrite), `terms` (rdflib ↔ pyoxigraph).
 
 pySHACL validates a 50 k-triple submission in about a minute here: it works node by node in
 Python over rdflib, and runs every SPARQL target and constraint in rdflib's SPARQL engine.
@@ -34,9 +34,10 @@ of ``sh:node`` are not produced.
 """
 
 from pob.validation.shacl.data import Index, Sparql
+from pob.validation.shacl.model import Compiled, Shape
 from pob.validation.shacl.rewrite import minus_for_not_exists
 from pob.validation.shacl.run import Prefetch, RawResult, Run, validate
-from pob.validation.shacl.shapes import Compiled, Shape, compile_shapes
+from pob.validation.shacl.shapes import compile_shapes
 from pob.validation.shacl.terms import OxTriple, Term, Terms, Unsupported
 
 __all__ = [
