@@ -11,7 +11,7 @@ on every example of ``tests/shapes/``) another way:
 
 * **Compiled once.** :func:`compile_shapes` reads a shapes graph into plain objects: node and
   property shapes, their targets and constraints. A feature it does not implement raises
-  :class:`Unsupported` there, and :mod:`pob.validation.validator` falls back to pySHACL for that
+  :class:`Unsupported` there, and :mod:`pob.validation.engine` falls back to pySHACL for that
   shapes graph, so nothing is silently skipped.
 * **Oxigraph terms and dicts.** The merged data graph (submission, reference data, ontology,
   inferred triples) is held as pyoxigraph terms, which hash and compare in Rust, in dicts:
