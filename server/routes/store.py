@@ -3,9 +3,9 @@
 GET/HEAD are public. PUT, POST and DELETE need `Authorization: Bearer <POB_WRITE_TOKEN>`
 (no token configured: writes are off, 403; the check is :func:`pob.core.tokens.bearer_name`).
 A PUT/POST body is read as an uploaded dataset is (:func:`pob.validation.body.graph_body`:
-the same formats, limits and errors), as one graph. `?default` names the default graph, which here
-is the union of all graphs: it can be read, not written. The curated graphs (ontology,
-data, inferred, meta) are written only by the build.
+the same formats, limits and errors), as one graph. `?default` names the default graph,
+which here is the union of all graphs: it can be read, not written. The curated graphs
+(ontology, data, inferred, meta) are written only by the build.
 """
 
 from __future__ import annotations
