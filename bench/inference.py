@@ -11,9 +11,9 @@ graph); ``--oxigraph`` adds a prototype of the same rules as SPARQL updates on O
 Validation: ``pyshacl.validate(data, shacl_graph=shapes, ont_graph=ontology, advanced=True)``
 with ``inference="none"``, with the fast closure added to the data first, and with
 ``inference="owlrl"``; then the same with the ontology merged into the data graph (what
-``pob.validation.validator`` does), where the fast route and owlrl must report the same results.
+``pob.validation.engine`` does), where the fast route and owlrl must report the same results.
 pySHACL hands rdflib the SPARQL text of a constraint once per focus node and rdflib parses it
-every time; the runs here parse each text once (as ``pob.validation.validator._PreparingGraph``
+every time; the runs here parse each text once (as ``pob.validation.engine.PreparingGraph``
 does)
 unless ``--parse-every-time``. pyshacl-turbo is measured if it can be imported.
 

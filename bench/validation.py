@@ -17,10 +17,10 @@ is shared, and CPU time is what the code costs.
 Rows:
 
 * parse: bytes → pyoxigraph triples, with the UTF-8 and syntax checks;
-* validate, no inference: :func:`pob.validation.validator.validate` on the parsed triples
+* validate, no inference: :func:`pob.validation.engine.validate` on the parsed triples
   (fast engine);
 * validate, OWL-RL: the same with ``inference="owlrl"`` and ``base_closed``;
-* service check: :func:`pob.validation.submissions.check`, which with OWL-RL runs both (the
+* service check: :func:`pob.validation.check.check`, which with OWL-RL runs both (the
   report and the baseline of the with/without comparison);
 * pySHACL (``--pyshacl``): ``engine="pyshacl"``, the oracle, once;
 * pyshacl-turbo (``--turbo``, when importable): the same merged graph and shapes, once, with
@@ -45,9 +45,9 @@ from bench.inference import machine
 from pob.graph.curated import curated
 from pob.graph.namespaces import CANONICAL_BASE
 from pob.graph.sources import ROOT
-from pob.validation.submissions import Reference, check
+from pob.validation.check import Reference, check
+from pob.validation.engine import validate
 from pob.validation.upload import parse_upload
-from pob.validation.validator import validate
 
 T = TypeVar("T")
 DOC = ROOT / "docs" / "performance.md"
@@ -139,12 +139,12 @@ def _turbo_run(queue: Any, size: int) -> None:
     from rdflib import Graph
 
     from pob.graph.sources import data_graph
-    from pob.validation.validator import _default_reference, default_shapes
+    from pob.validation.shapes import default_reference, default_shapes
 
     reference = data_graph()
     data = generate(size, seed=1, errors=0.02, refer_to=reference)
     merged = Graph()
-    for part in (data, reference, _default_reference(CANONICAL_BASE)):
+    for part in (data, reference, default_reference(CANONICAL_BASE)):
         merged += part
     shapes = default_shapes(CANONICAL_BASE, "core", False, False)
     start = time.perf_counter()

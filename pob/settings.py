@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from pob.core.tokens import TokenListError, parse_token_list
 from pob.graph.iri import normalise_base
 from pob.graph.namespaces import CANONICAL_BASE
 from pob.graph.sources import DATA_DIR, ONTOLOGY_DIR, QUERIES_DIR
@@ -60,6 +61,8 @@ class Settings:
     #: most triples one submission may have; validation time limit (s) for /api/validate
     max_triples: int = 500_000
     validation_timeout: float = 60.0
+    #: token -> submitter name, parsed from `submit_token` when the settings are made
+    submitters: dict[str, str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "base", normalise_base(self.base))
@@ -88,6 +91,11 @@ class Settings:
                 raise SettingsError(f"{name} must be positive")
         if self.workers < 1:
             raise SettingsError("workers must be at least 1")
+        try:
+            submitters = parse_token_list(self.submit_token, "submitter")
+        except TokenListError as exc:
+            raise SettingsError(f"POB_SUBMIT_TOKEN: {exc}") from exc
+        object.__setattr__(self, "submitters", submitters)
 
     @property
     def embedded(self) -> bool:

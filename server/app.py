@@ -1,7 +1,9 @@
 """The app factory: `create_app(settings)` builds the FastAPI app around one store.
 
 The store is opened (and, unless told otherwise, the curated graphs built or found up to
-date) in the lifespan; routes reach it through :mod:`server.deps`. Run it with
+date) in the lifespan, and the submissions service made on it
+(:class:`pob.validation.submissions.Submissions`, with its validation workers); routes
+reach both through :mod:`server.deps`. Run it with
 `pob serve`, or `uvicorn --factory server.app:app_from_env`.
 """
 
@@ -23,6 +25,8 @@ from pob.sparql.named import load_queries
 from pob.store import make_store
 from pob.store.base import Store
 from pob.store.build import build
+from pob.validation.submissions import Submissions
+from pob.validation.workers import Checker
 from server import errors, ui
 from server.routes import datasets, docs_pages, forms, queries, resources, sparql, validate
 from server.routes import feed as open_data
@@ -41,12 +45,16 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await the_store.open()
+        # checks and submissions; the validation workers start on the first check
+        checker = Checker(min(2, settings.workers), settings.validation_timeout)
+        app.state.submissions = Submissions(the_store, settings, checker)
         try:
             if settings.build_on_start:
                 await _build(the_store, settings)
             async with feed_lifespan(app, settings):  # dumps, catalog, linked-data pages
                 yield
         finally:
+            await app.state.submissions.close()
             await the_store.close()
 
     app = FastAPI(

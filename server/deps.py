@@ -1,4 +1,6 @@
-"""FastAPI dependencies: the settings and the store reach routes only through these,
+"""FastAPI dependencies: the settings, the store and the submissions service
+(:class:`pob.validation.submissions.Submissions`, made when the app starts) reach routes
+only through these,
 so tests can swap them with `app.dependency_overrides`. They are `async` so FastAPI
 calls them on the event loop instead of a thread pool (measured: the thread hops cost more
 than the query for a point lookup)."""
@@ -11,6 +13,7 @@ from fastapi import Depends, Request
 
 from pob.settings import Settings
 from pob.store.base import Store
+from pob.validation.submissions import Submissions
 
 
 async def get_settings(request: Request) -> Settings:
@@ -23,5 +26,11 @@ async def get_store(request: Request) -> Store:
     return store
 
 
+async def get_submissions(request: Request) -> Submissions:
+    submissions: Submissions = request.app.state.submissions
+    return submissions
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 StoreDep = Annotated[Store, Depends(get_store)]
+SubmissionsDep = Annotated[Submissions, Depends(get_submissions)]

@@ -19,7 +19,6 @@ from pob.core import formats
 from pob.core.problems import Problem
 from pob.graph.sources import ParseError
 from pob.sparql.named import ParameterError
-from pob.store.upload import UnsupportedFormat
 
 
 class HTTPProblem(Exception):
@@ -85,7 +84,6 @@ KNOWN: tuple[type[Exception], ...] = (
     formats.UnknownFormat,
     ParameterError,
     ParseError,
-    UnsupportedFormat,
 )
 
 
@@ -110,8 +108,6 @@ def answer(exc: Exception, accept: str | None, head: bool = False) -> Response:
         return error_response(accept, 400, "Bad parameter", str(exc), extra=named, head=head)
     if isinstance(exc, ParseError):
         return error_response(accept, 400, "Bad RDF", str(exc), exc.line, exc.column, head=head)
-    if isinstance(exc, UnsupportedFormat):
-        return error_response(accept, 415, "Unsupported Media Type", str(exc), head=head)
     raise TypeError(f"no answer for {type(exc).__name__}")
 
 

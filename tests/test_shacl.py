@@ -17,9 +17,10 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDFS
 
 from pob.graph.sources import normalise, parse_file
+from pob.validation.engine import validate
+from pob.validation.report import Report
 from pob.validation.shacl import Unsupported, compile_shapes, minus_for_not_exists
 from pob.validation.upload import parse_upload
-from pob.validation.validator import Report, validate
 from tests.test_shapes import BAD, GOOD, curated, read_case
 
 CASES = GOOD + BAD

@@ -31,7 +31,8 @@ from rdflib.term import Node
 
 from pob.graph.namespaces import prefixes
 from pob.graph.sources import SHAPES_DIR, data_graph, normalise, ontology_graph, parse_file
-from pob.validation.validator import Report, validate
+from pob.validation.engine import validate
+from pob.validation.report import Report
 
 CASES_DIR = Path(__file__).parent / "shapes"
 GOOD = sorted((CASES_DIR / "good").glob("*.ttl"))
@@ -84,7 +85,7 @@ def expand(curie: str) -> str:
 
 
 def expected_path(text: str) -> str | None:
-    """The path as :class:`pob.validation.validator.Result` renders it."""
+    """The path as :class:`pob.validation.report.Result` renders it."""
     if text == "-":
         return None
     if text.startswith("^"):

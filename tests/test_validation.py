@@ -1,4 +1,4 @@
-"""pob.validation.validator: profiles, inference, reference data, the report and its formats."""
+"""pob.validation.engine: profiles, inference, reference data, the report and its formats."""
 
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ from rdflib.namespace import RDF, SH
 from pob.graph.iri import rebase
 from pob.graph.namespaces import CANONICAL_BASE
 from pob.graph.sources import normalise, parse_text
-from pob.validation.validator import default_shapes, render_path, validate
+from pob.validation.engine import validate
+from pob.validation.report import render_path
+from pob.validation.shapes import default_shapes
 
 PREFIXES = """\
 @prefix concl: <https://w3id.org/pob/id/conclusion/> .

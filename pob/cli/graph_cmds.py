@@ -11,15 +11,19 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import typer
-from rdflib import Graph
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from pob.cli import app
 from pob.graph.curated import curated, memory_store
+<<<<<<< HEAD
 from pob.graph.namespaces import CANONICAL_BASE, bind_all
 from pob.graph.sources import SUFFIXES, data_graph, normalise
+=======
+from pob.graph.namespaces import CANONICAL_BASE
+from pob.graph.sources import FORMATS, data_graph
+>>>>>>> wing-validation
 from pob.sparql.named import (
     NamedQuery,
     ParameterError,
@@ -28,7 +32,7 @@ from pob.sparql.named import (
     load_queries,
     parse_query_file,
 )
-from pob.validation.upload import UploadError, read_path, to_rdflib
+from pob.validation.upload import UploadError, read_path
 
 err = Console(stderr=True)
 out = Console()
@@ -106,7 +110,9 @@ def validate(
     ),
 ) -> None:
     """Validate RDF files against the shapes. Exit 0 conforms, 1 violations, 2 bad input."""
-    from pob.validation.validator import validate as run_validation
+    from pob.validation.check import Reference, check
+    from pob.validation.shapes import default_ontology
+    from pob.validation.w3c import report_rdf
 
     if lang not in ("da", "en"):
         err.print(f"[red]--lang must be da or en, got {lang!r}[/red]")
@@ -115,34 +121,45 @@ def validate(
     if not paths:
         err.print("[red]no RDF files found in the given paths[/red]")
         raise typer.Exit(2)
-    data = bind_all(Graph())
+    triples: dict[ox.Triple, None] = {}  # in order, each once (as in one graph)
+    names: dict[str, None] = {}
+    notes: list[str] = []
     for path in paths:
         if not path.exists():
             err.print(f"[red]{path}: no such file[/red]")
             raise typer.Exit(2)
         try:  # read as the service reads an upload: the same triples, no remote contexts
-            data += to_rdflib(read_path(path, fmt).triples)
+            upload = read_path(path, fmt)
         except UploadError as exc:
             where = f":{exc.line}:{exc.column}" if exc.line is not None else ""
             err.print(f"[red]{path}{where}: {exc.detail}[/red]")
             raise typer.Exit(2) from exc
-    normalise(data)
-    extra = data_graph() if with_curated else None  # curated().data, without the closure
-    with progress(f"validating {len(paths)} file(s), {len(data)} triples"):
-        result = run_validation(data, profile=profile.value, inference=inference.value, extra=extra)
+        triples.update(dict.fromkeys(upload.triples))
+        names[upload.format.name] = None
+        notes += upload.notes
+    reference = None
+    if with_curated:  # the curated data, without its closure: OWL-RL infers from scratch
+        reference = Reference("curated", default_ontology(CANONICAL_BASE), data_graph())
+    with progress(f"validating {len(paths)} file(s), {len(triples)} triples"):
+        result = check(  # what POST /api/validate runs
+            list(triples),
+            reference,
+            profile=profile.value,
+            inference=inference.value,
+            base=CANONICAL_BASE,
+            fmt=", ".join(names),
+            notes=notes,
+        )
     if report is ReportFormat.turtle:
-        sys.stdout.write(result.graph.serialize(format="turtle"))
+        sys.stdout.write(report_rdf(result, "turtle").decode("utf-8"))
     elif report is ReportFormat.json:
         sys.stdout.write(json.dumps(result.to_json(lang), ensure_ascii=False, indent=2) + "\n")
     elif report is ReportFormat.html:
-        from pob.validation.reports import Check, render_html
+        from pob.validation.html_report import render_html
 
-        baseline = None
-        if inference is not Inference.none:  # the report shows what inference changes
-            baseline = run_validation(data, profile=profile.value, inference="none", extra=extra)
-        sys.stdout.write(render_html(Check(result, baseline, len(data)), lang, shapes_page=None))
+        sys.stdout.write(render_html(result, lang, shapes_page=None))
     else:
-        sys.stdout.write(result.to_text(lang))
+        sys.stdout.write(result.report.to_text(lang))
     raise typer.Exit(0 if result.conforms else 1)
 
 

@@ -25,8 +25,8 @@ from pob.cli import app
 from pob.graph.sources import ParseError
 from pob.settings import Settings, SettingsError, from_env
 from pob.store import make_store
+from pob.store.bulk import FILE_FORMATS
 from pob.store.errors import StoreError
-from pob.store.upload import SUFFIXES, UnsupportedFormat
 
 err = Console(stderr=True)
 out = Console()
@@ -125,7 +125,7 @@ def load(
         if not path.is_file():
             err.print(f"[red]{path}: no such file[/red]")
             raise typer.Exit(2)
-        if path.suffix.lower() not in SUFFIXES:
+        if path.suffix.lower() not in FILE_FORMATS:
             err.print(f"[red]{path}: cannot tell the format from {path.suffix!r}[/red]")
             raise typer.Exit(2)
     if url:
@@ -152,7 +152,7 @@ def _load_local(files: list[Path], graph: str, replace: bool, settings: Settings
                     # embedded: a new store version, bulk loaded, then swapped (all or
                     # nothing); remote: one Graph Store request per file
                     triples = await target.load_files(graph, files, replace, progress)
-                except (ParseError, UnsupportedFormat) as exc:
+                except ParseError as exc:
                     err.print(f"[red]{exc}[/red]")
                     raise typer.Exit(2) from exc
         finally:
@@ -185,7 +185,7 @@ def _load_remote(files: list[Path], graph: str, replace: bool, url: str, token: 
                 content=chunks(),
                 headers={
                     "Authorization": f"Bearer {token}",
-                    "Content-Type": SUFFIXES[path.suffix.lower()],
+                    "Content-Type": FILE_FORMATS[path.suffix.lower()].media_type,
                     "Content-Length": str(path.stat().st_size),
                 },
             )

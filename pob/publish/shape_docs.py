@@ -24,7 +24,7 @@ from pob.graph.labels import Link, Namer, Text
 from pob.graph.namespaces import bind_all
 from pob.graph.sources import SHAPES_DIR, normalise, parse_file, rdf_files
 from pob.publish.ontology_docs import bilingual
-from pob.validation.validator import render_path
+from pob.validation.report import render_path
 
 #: shown elsewhere on the card, not in the constraint list
 _SHOWN = {SH.path, SH.message, SH.severity, SH.name, SH.description, RDFS.comment, RDF.type}

@@ -35,7 +35,17 @@ import pyoxigraph as ox
 from pob.graph.sources import ParseError
 from pob.store import ops
 from pob.store.base import Progress
-from pob.store.upload import SUFFIXES, TRIPLE_FORMATS
+
+#: the files `pob load` reads, by suffix (one graph a file)
+FILE_FORMATS: dict[str, ox.RdfFormat] = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+    ".json": ox.RdfFormat.JSON_LD,
+    ".rdf": ox.RdfFormat.RDF_XML,
+    ".owl": ox.RdfFormat.RDF_XML,
+    ".xml": ox.RdfFormat.RDF_XML,
+}
 
 #: how the new version starts (see above)
 Plan = Literal["snapshot", "drop", "copy"]
@@ -141,9 +151,30 @@ def _copy_except(live: Path, target: ox.Store, name: ox.NamedNode) -> None:
         gc.collect()
 
 
+def file_ntriples(path: Path) -> tuple[bytes, int]:
+    """A file's triples (its format by suffix, :data:`FILE_FORMATS`) as N-Triples, and how
+    many there are: named graphs refused, blank nodes given fresh labels (so two loads
+    never share one), relative IRIs against the file's URI. ParseError names the file,
+    line and column."""
+    try:
+        triples = [
+            q.triple
+            for q in ox.parse(
+                path.read_bytes(),
+                FILE_FORMATS[path.suffix.lower()],
+                base_iri=path.resolve().as_uri(),
+                without_named_graphs=True,
+                rename_blank_nodes=True,
+            )
+        ]
+    except SyntaxError as exc:
+        raise ParseError(str(path), exc.msg or str(exc), exc.lineno, exc.offset) from exc
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"", len(triples)
+
+
 def load_file(store: ox.Store, name: ox.NamedNode, path: Path, progress: Progress) -> None:
     """Bulk load one file into graph `name` (ParseError, with file, line and column)."""
-    rdf_format = TRIPLE_FORMATS[SUFFIXES[path.suffix.lower()]]
+    rdf_format = FILE_FORMATS[path.suffix.lower()]
     base_iri = path.resolve().as_uri()
     with path.open("rb") as handle:
         reader = cast(IO[bytes], _Counting(handle, progress))  # read() is all it needs

@@ -26,9 +26,9 @@ import pyoxigraph as ox
 
 from pob.core import formats
 from pob.graph.namespaces import prefixes
-from pob.graph.sources import ParseError
 from pob.store import ops, results
 from pob.store.base import Dataset, EngineQuery, Progress, QueryResult, Store, WriteHooks
+from pob.store.bulk import file_ntriples
 from pob.store.errors import (
     EngineUnavailable,
     QuerySyntaxError,
@@ -36,7 +36,6 @@ from pob.store.errors import (
     ResultTooLarge,
     UnknownGraph,
 )
-from pob.store.upload import SUFFIXES, to_ntriples
 
 GRAPHS_TTL = 10.0
 
@@ -245,12 +244,7 @@ class RemoteStore(Store):
         report = progress or (lambda description, advance: None)
         for number, path in enumerate(files):
             report(f"parse {path.name}", 0)
-            try:
-                ntriples, count = to_ntriples(
-                    path.read_bytes(), SUFFIXES[path.suffix.lower()], path.resolve().as_uri()
-                )
-            except ParseError as exc:
-                raise ParseError(str(path), exc.message, exc.line, exc.column) from exc
+            ntriples, count = file_ntriples(path)
             report(f"write {count:,} triples", 0)
             if replace and number == 0:
                 await self.put_graph(graph, ntriples)

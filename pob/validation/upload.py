@@ -1,11 +1,12 @@
-"""A submitted dataset, read defensively: size, format, text, syntax, triples, contexts.
+"""A submitted dataset, read defensively: format, text, syntax, triples, contexts.
 
-:func:`read_limited` counts the body while it arrives and stops past the limit (never reads
-it all first). :func:`parse_upload` tells the format from the media type (or the file name
-of a multipart upload), refuses binary and non-UTF-8 input with the line and column of the
-first bad byte, parses with pyoxigraph (syntax errors name the format, line and column),
-stops counting past the triple limit, and merges the graphs of TriG / N-Quads input into
-one graph (the names are reported as ignored: the service decides where a submission goes).
+The body itself is read by :mod:`pob.validation.body` (counted while it arrives, never read
+whole past the limit; multipart forms). :func:`parse_upload` tells the format from the
+media type (or the file name of a multipart upload), refuses binary and non-UTF-8 input
+with the line and column of the first bad byte, parses with pyoxigraph (syntax errors name
+the format, line and column), stops counting past the triple limit, writes numeric
+literals in canonical form, and merges the graphs of TriG / N-Quads input into one graph
+(the names are reported as ignored: the service decides where a submission goes).
 
 JSON-LD never fetches anything: every ``@context`` (and ``@import``) that names a URL is
 replaced by a local copy from ``data/contexts/`` (:data:`LOCAL_CONTEXTS`), or refused with
@@ -13,26 +14,24 @@ an error naming the URL. pyoxigraph itself has no document loader, so nothing el
 reach the network.
 
 Every error is an :class:`UploadError` carrying the HTTP status the service answers with.
+What is done with the triples afterwards (canonical form, relabelling, N-Triples) is
+:mod:`pob.validation.content`.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
-from collections.abc import AsyncIterable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import XSD
-from rdflib.term import Node
 
 from pob.core.problems import Problem
 from pob.graph.namespaces import CANONICAL_BASE
-from pob.graph.sources import INTEGER_TYPES, ROOT, normalise_literal
+from pob.graph.sources import ROOT
+from pob.validation.content import CANONICAL_TYPES, canonical_literal
 
 CONTEXTS_DIR = ROOT / "data" / "contexts"
 #: context URL (under the canonical base) -> the local copy in data/contexts/
@@ -136,14 +135,21 @@ class BadSyntax(UploadError):
     title = "Bad RDF"
 
     def __init__(
-        self, fmt: RdfFormat, message: str, line: int | None = None, column: int | None = None
+        self,
+        fmt: RdfFormat,
+        message: str,
+        line: int | None = None,
+        column: int | None = None,
+        *,
+        source: str | None = None,
     ) -> None:
         self.format = fmt
         self.message = message
         where = ""
         if line is not None:
             where = f" at line {line}" + (f", column {column}" if column is not None else "")
-        super().__init__(f"{fmt.name} syntax error{where}: {message}", line, column)
+        said = f"{source}: " if source else ""
+        super().__init__(f"{said}{fmt.name} syntax error{where}: {message}", line, column)
 
     def extra(self) -> dict[str, Any]:
         return {"format": self.format.name}
@@ -160,23 +166,6 @@ def local_context_urls(base: str = CANONICAL_BASE) -> list[str]:
 
 
 # ----------------------------------------------------------------------------- reading
-
-
-async def read_limited(
-    chunks: AsyncIterable[bytes], limit: int, declared: int | str | None = None
-) -> bytes:
-    """The body, refused with :class:`TooLarge` as soon as it grows past `limit` bytes.
-
-    A declared `Content-Length` over the limit is refused before a byte is read."""
-    message = f"the upload is larger than the limit of {limit:,} bytes"
-    if declared is not None and str(declared).isdigit() and int(declared) > limit:
-        raise TooLarge(message)
-    body = bytearray()
-    async for chunk in chunks:
-        body += chunk
-        if len(body) > limit:
-            raise TooLarge(message)
-    return bytes(body)
 
 
 def format_for(media_type: str | None, filename: str | None = None) -> RdfFormat:
@@ -234,93 +223,6 @@ def check_text(data: bytes, charset: str | None = None) -> bytes:
     if declared and declared.group(1).decode().lower() not in ("utf-8", "utf8"):
         raise NotText(f"the XML declaration says {declared.group(1).decode()}; send UTF-8")
     return data
-
-
-@dataclass
-class FormPart:
-    """One part of a ``multipart/form-data`` body, its content as bytes."""
-
-    name: str
-    data: bytes
-    filename: str | None = None
-    content_type: str | None = None
-
-    def text(self) -> str:
-        return self.data.decode("utf-8", errors="strict")
-
-
-def parse_form(body: bytes, content_type: str, max_parts: int = 16) -> dict[str, FormPart]:
-    """The parts of a ``multipart/form-data`` body by name (the first of each name).
-
-    Values stay bytes (Starlette would decode a field that is not UTF-8 as Latin-1 without a
-    word), so the dataset in a pasted field is checked like an uploaded file."""
-    from python_multipart.multipart import MultipartParser, parse_options_header
-
-    _, options = parse_options_header(content_type)
-    boundary = options.get(b"boundary")
-    if not boundary:
-        raise UploadError("multipart/form-data without a boundary")
-    parts: list[FormPart] = []
-    headers: dict[bytes, bytes] = {}
-    field_name = b""
-    chunks: list[bytes] = []
-
-    def on_header_field(data: bytes, start: int, end: int) -> None:
-        nonlocal field_name
-        field_name += data[start:end]
-
-    def on_header_value(data: bytes, start: int, end: int) -> None:
-        headers[field_name.lower()] = headers.get(field_name.lower(), b"") + data[start:end]
-
-    def on_header_end() -> None:
-        nonlocal field_name
-        field_name = b""
-
-    def on_part_begin() -> None:
-        headers.clear()
-        chunks.clear()
-
-    def on_part_data(data: bytes, start: int, end: int) -> None:
-        chunks.append(data[start:end])
-
-    def on_part_end() -> None:
-        if len(parts) >= max_parts:
-            raise UploadError(f"more than {max_parts} form fields")
-        _, disposition = parse_options_header(headers.get(b"content-disposition", b""))
-        name = disposition.get(b"name", b"").decode("utf-8", errors="replace")
-        filename = disposition.get(b"filename")
-        kind = headers.get(b"content-type")
-        parts.append(
-            FormPart(
-                name=name,
-                data=b"".join(chunks),
-                filename=filename.decode("utf-8", errors="replace") if filename else None,
-                content_type=kind.decode("latin-1").strip() if kind else None,
-            )
-        )
-
-    parser = MultipartParser(
-        boundary,
-        {
-            "on_part_begin": on_part_begin,
-            "on_part_data": on_part_data,
-            "on_part_end": on_part_end,
-            "on_header_field": on_header_field,
-            "on_header_value": on_header_value,
-            "on_header_end": on_header_end,
-        },
-    )
-    try:
-        parser.write(body)
-        parser.finalize()
-    except UploadError:
-        raise
-    except Exception as exc:  # python-multipart's own errors: a malformed body
-        raise UploadError(f"malformed multipart/form-data: {exc}") from None
-    out: dict[str, FormPart] = {}
-    for part in parts:
-        out.setdefault(part.name, part)
-    return out
 
 
 # ----------------------------------------------------------------------------- JSON-LD
@@ -413,8 +315,10 @@ def parse_upload(
     filename: str | None = None,
     max_triples: int = 500_000,
     base: str = CANONICAL_BASE,
+    base_iri: str | None = None,
 ) -> Upload:
-    """Check and parse an uploaded dataset (see the module docstring for what is refused)."""
+    """Check and parse an uploaded dataset (see the module docstring for what is refused);
+    relative IRIs resolve against `base_iri` (none: they are a syntax error)."""
     fmt = format_for(media_type, filename)
     charset = None
     if media_type and "charset=" in media_type.lower():
@@ -425,7 +329,7 @@ def parse_upload(
     triples: list[ox.Triple] = []
     graphs: dict[str, None] = {}
     try:
-        for quad in ox.parse(text, fmt.ox, rename_blank_nodes=True):
+        for quad in ox.parse(text, fmt.ox, base_iri=base_iri, rename_blank_nodes=True):
             if len(triples) >= max_triples:
                 raise TooManyTriples(
                     f"the dataset has more than {max_triples:,} triples; split it or ask for a "
@@ -433,7 +337,7 @@ def parse_upload(
                 )
             triple = quad.triple
             obj = triple.object
-            if isinstance(obj, ox.Literal) and obj.datatype.value in _CANONICAL_TYPES:
+            if isinstance(obj, ox.Literal) and obj.datatype.value in CANONICAL_TYPES:
                 triple = ox.Triple(triple.subject, triple.predicate, canonical_literal(obj))
             triples.append(triple)
             if not isinstance(quad.graph_name, ox.DefaultGraph):
@@ -475,91 +379,7 @@ def read_path(
     return parse_upload(data, media_type, filename=path.name, max_triples=max_triples, base=base)
 
 
-_DECIMAL = str(XSD.decimal)
-_INTEGER = re.compile(r"\s*[+-]?\d+\s*")
-_CANONICAL_TYPES = frozenset({str(t) for t in INTEGER_TYPES} | {str(XSD.integer), str(XSD.decimal)})
-
-
-def canonical_literal(literal: ox.Literal) -> ox.Literal:
-    """A numeric literal in the one form :func:`pob.graph.sources.normalise_literal` gives it
-    (integer-derived types as canonical ``xsd:integer``, decimals canonical), the form
-    Oxigraph stores: the service then validates what the store will hold, and what the CLI
-    and the curated sources see."""
-    lexical = literal.value
-    if literal.datatype.value != _DECIMAL:  # an integer type
-        if not _INTEGER.fullmatch(lexical):
-            return literal  # ill-typed: left for validation to report
-    else:
-        try:
-            float(lexical)
-        except ValueError:
-            return literal
-    node = normalise_literal(Literal(lexical, datatype=URIRef(literal.datatype.value)))
-    if not isinstance(node, Literal) or node.datatype is None:
-        return literal
-    return ox.Literal(str(node), datatype=ox.NamedNode(str(node.datatype)))
-
-
 def _message(exc: SyntaxError) -> str:
     text = (exc.msg or str(exc)).strip()
     text = re.sub(r"\s*\(line \d+\)$", "", text)
     return re.sub(r"^Parser error at line \d+ (column \d+|between columns \d+ and \d+): ", "", text)
-
-
-# ----------------------------------------------------------------------------- content
-
-
-def canonical(triples: Iterable[ox.Triple]) -> tuple[list[ox.Triple], str]:
-    """The triples with canonical blank-node labels, sorted, and the SHA-256 of their
-    N-Triples: the same content gives the same hash however it was written."""
-    dataset = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
-    dataset.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
-    ordered = sorted((q.triple for q in dataset), key=str)
-    digest = hashlib.sha256()
-    for triple in ordered:
-        digest.update(str(triple).encode("utf-8"))
-        digest.update(b" .\n")
-    return ordered, digest.hexdigest()
-
-
-def relabel(triples: Iterable[ox.Triple], prefix: str) -> list[ox.Triple]:
-    """Blank nodes given labels that start with `prefix`, so two stored submissions never
-    share a blank node (Oxigraph's blank nodes are store-wide)."""
-
-    def term(node: Any) -> Any:
-        return ox.BlankNode(prefix + node.value) if isinstance(node, ox.BlankNode) else node
-
-    return [ox.Triple(term(t.subject), t.predicate, term(t.object)) for t in triples]
-
-
-def ntriples(triples: Iterable[ox.Triple]) -> bytes:
-    return ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES) or b""
-
-
-def to_rdflib(triples: Iterable[ox.Triple]) -> Graph:
-    """The triples as an rdflib graph (terms converted once each)."""
-    cache: dict[Any, Node] = {}
-
-    def term(node: Any) -> Node:
-        found = cache.get(node)
-        if found is None:
-            if isinstance(node, ox.NamedNode):
-                found = URIRef(node.value)
-            elif isinstance(node, ox.BlankNode):
-                found = BNode(node.value)
-            else:
-                dt = node.datatype.value
-                if node.language:
-                    found = Literal(node.value, lang=node.language)
-                elif dt == "http://www.w3.org/2001/XMLSchema#string":
-                    found = Literal(node.value)
-                else:
-                    found = Literal(node.value, datatype=URIRef(dt))
-            cache[node] = found
-        return found
-
-    graph = Graph()
-    add = graph.add
-    for t in triples:
-        add((term(t.subject), term(t.predicate), term(t.object)))
-    return graph

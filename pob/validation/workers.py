@@ -8,8 +8,9 @@ fresh one started, and the request gets :class:`ValidationTimeout` (503). A work
 the reference data it was last sent (by key) and the compiled shapes, so only the first
 job after a start or a build parses them.
 
-A job is ``("check", key, reference payload, N-Triples of the dataset, options)``; the
-answer is ``("ok", Check)`` or an error reply (:func:`pob.store.workers.error_reply`).
+A job is ``("check", key, reference payload, N-Triples of the dataset, options)``, run by
+:func:`pob.validation.check.check`; the answer is ``("ok", Check)`` or an error reply
+(:func:`pob.store.workers.error_reply`).
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ import pyoxigraph as ox
 
 from pob.store.errors import EngineUnavailable, StoreError
 from pob.store.workers import WorkerFailed, WorkerLost, WorkerPool, WorkerTimeout, answer_jobs
-from pob.validation.reports import Check
-from pob.validation.submissions import Reference, check
+from pob.validation.check import Reference, check
+from pob.validation.report import Check
 
 
 class ValidationTimeout(StoreError):
@@ -97,9 +98,10 @@ def serve(conn: Connection) -> None:
 def _warm() -> None:
     """Read and compile the default shapes before the first job."""
     with contextlib.suppress(Exception):
-        from pob.validation.validator import _compile, default_shapes
+        from pob.validation.engine import compiled_shapes
+        from pob.validation.shapes import default_shapes
 
-        _compile(default_shapes(), cache=True)
+        compiled_shapes(default_shapes(), cache=True)
 
 
 if __name__ == "__main__":  # python -m pob.validation.workers FD

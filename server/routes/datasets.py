@@ -1,4 +1,4 @@
-"""/api/datasets: gated submissions (:mod:`pob.validation.submissions`).
+"""/api/datasets: gated submissions (:class:`pob.validation.submissions.Submissions`).
 
 ``POST /api/datasets`` needs ``Authorization: Bearer <submit token>`` (``POB_SUBMIT_TOKEN``;
 none configured: 403, submissions are off). The dataset comes as for ``/api/validate``; it is
@@ -18,18 +18,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from pob.core import formats
-from pob.validation.submissions import (
-    Record,
-    Rejected,
-    get_submission,
-    identify,
-    list_submissions,
-    submit,
-    withdraw,
-)
-from server.deps import SettingsDep, StoreDep
+from pob.validation.records import Record
+from pob.validation.submissions import Rejected
+from server.deps import SettingsDep, StoreDep, SubmissionsDep
 from server.responses import result_response
-from server.routes.validate import read_dataset, report_response, report_type, run_check
+from server.routes.validate import read_dataset, report_response, report_type
 
 router = APIRouter(prefix="/api/datasets", tags=["Submissions"])
 JSON = "application/json"
@@ -50,25 +43,18 @@ def _described(record: Record) -> dict[str, Any]:
 
 
 @router.post("", summary="Submit a dataset", response_class=Response, status_code=201)
-async def post_dataset(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
+async def post_dataset(
+    request: Request, settings: SettingsDep, submissions: SubmissionsDep
+) -> Response:
     """Validate and, if it conforms, store a dataset (needs the submit token). Options as for
     /api/validate (`profile`, `inference`, `lang`); the report of a rejected dataset comes in
     the format `Accept` asks for."""
-    submitter = identify(settings, request.headers.get("authorization"))
+    submitter = submissions.identify(request.headers.get("authorization"))
     media_type = report_type(request)
     submitted = await read_dataset(request, settings)
-
-    async def checked(triples: list[Any]) -> Any:
-        return await run_check(request, settings, store, submitted, triples)
-
     try:
-        record, created, check = await submit(
-            store,
-            settings,
-            submitted.upload,
-            submitter,
-            checked,
-            "strict" if submitted.options["profile"] == "strict" else "core",
+        record, created, check = await submissions.submit(
+            submitted.upload, submitter, submitted.profile, submitted.inference
         )
     except Rejected as rejected:
         return report_response(
@@ -83,7 +69,7 @@ async def post_dataset(request: Request, store: StoreDep, settings: SettingsDep)
         )
     body = {"accepted": True, "created": created, **_described(record)}
     if check is not None:
-        body["report"] = check.summary(submitted.lang)
+        body["report"] = check.to_json(submitted.lang)
     if not created:
         body["detail"] = "the same content was submitted before; nothing new was stored"
     headers = {"Location": f"/api/datasets/{record.id}"}
@@ -91,10 +77,10 @@ async def post_dataset(request: Request, store: StoreDep, settings: SettingsDep)
 
 
 @router.get("", summary="List the submissions")
-async def list_datasets(store: StoreDep, settings: SettingsDep) -> Response:
+async def list_datasets(submissions: SubmissionsDep) -> Response:
     """Every accepted submission: id, graph, submitter, time, hash, shapes version, triples,
     the warnings that remained."""
-    records = await list_submissions(store, settings)
+    records = await submissions.list()
     return _json({"datasets": [_described(r) for r in records]})
 
 
@@ -102,10 +88,10 @@ async def list_datasets(store: StoreDep, settings: SettingsDep) -> Response:
     "/{sid}", methods=["GET", "HEAD"], summary="One submission", response_class=Response
 )
 async def get_dataset(
-    sid: str, request: Request, store: StoreDep, settings: SettingsDep
+    sid: str, request: Request, store: StoreDep, submissions: SubmissionsDep
 ) -> Response:
     """The metadata (JSON), or the data in the RDF format `Accept` asks for."""
-    record = await get_submission(store, settings, sid)
+    record = await submissions.get(sid)
     media_type = formats.negotiate(request.headers.get("accept"), RECORD_TYPES)
     if media_type == JSON:
         return _json(_described(record), headers={"Vary": "Accept"})
@@ -114,10 +100,8 @@ async def get_dataset(
 
 
 @router.delete("/{sid}", summary="Withdraw a submission", status_code=204)
-async def delete_dataset(
-    sid: str, request: Request, store: StoreDep, settings: SettingsDep
-) -> Response:
+async def delete_dataset(sid: str, request: Request, submissions: SubmissionsDep) -> Response:
     """Remove a submission's graph and provenance (its submitter only; needs the token)."""
-    submitter = identify(settings, request.headers.get("authorization"))
-    await withdraw(store, settings, sid, submitter)
+    submitter = submissions.identify(request.headers.get("authorization"))
+    await submissions.withdraw(sid, submitter)
     return Response(status_code=204)

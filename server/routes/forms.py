@@ -1,9 +1,9 @@
 """GET /validate: the web form for validating a dataset (the report comes back under it).
 
 The form posts ``multipart/form-data`` to ``POST /api/validate``; a browser asks for HTML,
-so the answer is this page again with the report (:func:`pob.validation.reports.render_html`) under
-the form. Words in Danish and English; ``?lang=`` chooses, else ``Accept-Language``, else
-Danish (as everywhere in the UI).
+so the answer is this page again with the report
+(:func:`pob.validation.html_report.render_html`) under the form. Words in Danish and
+English; ``?lang=`` chooses, else ``Accept-Language``, else Danish (as everywhere in the UI).
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from pob.validation.reports import Check, render_html
+from pob.validation.html_report import render_html
+from pob.validation.report import Check
 from server.deps import SettingsDep
 from server.i18n import choose
 

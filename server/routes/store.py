@@ -1,26 +1,28 @@
 """/store: the SPARQL 1.1 Graph Store HTTP Protocol (indirect graph identification).
 
 GET/HEAD are public. PUT, POST and DELETE need `Authorization: Bearer <POB_WRITE_TOKEN>`
-(no token configured: writes are off, 403). `?default` names the default graph, which here
-is the union of all graphs: it can be read, not written. The curated graphs (ontology,
-data, inferred, meta) are written only by the build.
+(no token configured: writes are off, 403; the check is :func:`pob.core.tokens.bearer_name`).
+A PUT/POST body is read as an uploaded dataset is (:func:`pob.validation.body.graph_body`:
+the same formats, limits and errors), as one graph. `?default` names the default graph,
+which here is the union of all graphs: it can be read, not written. The curated graphs
+(ontology, data, inferred, meta) are written only by the build.
 """
 
 from __future__ import annotations
 
-import hmac
 import re
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from pob.core import formats
+from pob.core.tokens import bearer_name
 from pob.settings import Settings
 from pob.store.base import Store
-from pob.store.upload import to_ntriples
+from pob.validation.body import graph_body, read_limited
 from server.deps import SettingsDep, StoreDep
 from server.errors import HTTPProblem
-from server.protocol import Params, read_body
+from server.protocol import Params
 from server.responses import result_response
 
 router = APIRouter(tags=["Graph Store"])
@@ -47,10 +49,8 @@ def _authorise(request: Request, settings: Settings) -> None:
         raise HTTPProblem(
             403, "Writes are off", "this service has no write token configured (POB_WRITE_TOKEN)"
         )
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not hmac.compare_digest(
-        token.strip().encode(), settings.write_token.encode()
-    ):
+    known = {settings.write_token: "writer"}
+    if bearer_name(request.headers.get("authorization"), known) is None:
         raise HTTPProblem(
             401,
             "Unauthorized",
@@ -76,10 +76,16 @@ async def _writable(request: Request, store: Store, settings: Settings) -> str:
 
 
 async def _upload(request: Request, settings: Settings, graph: str) -> bytes:
-    media_type, _ = formats.base_type(request.headers.get("content-type"))
-    body = await read_body(request, settings.max_upload_bytes)
-    ntriples, _count = to_ntriples(body, media_type, base_iri=graph)
-    return ntriples
+    body = await read_limited(
+        request.stream(), settings.max_upload_bytes, request.headers.get("content-length")
+    )
+    return graph_body(
+        body,
+        request.headers.get("content-type"),
+        graph=graph,
+        max_triples=settings.max_triples,
+        base=settings.base,
+    )
 
 
 @router.api_route("/store", methods=["GET", "HEAD"], summary="Read a graph")

@@ -6,28 +6,28 @@ The dataset is the request body (Turtle, TriG, N-Triples, N-Quads, JSON-LD or RD
 ``inference`` (none, rdfs, owlrl), ``lang`` (da, en). The report follows ``Accept`` (or
 ``?format=``): the JSON summary (default), the W3C SHACL report in Turtle or JSON-LD, or HTML
 (the web form with the report under it). Reading, parsing and the limits are
-:mod:`pob.validation.upload`; the validation runs in a worker process with a deadline
-(:mod:`pob.validation.workers`); the report is :mod:`pob.validation.reports`.
+:mod:`pob.validation.body` and :mod:`pob.validation.upload`; the check is
+:meth:`pob.validation.submissions.Submissions.check` (:func:`pob.validation.check.check` in a
+worker process with a deadline, :mod:`pob.validation.workers`); the report is
+:mod:`pob.validation.report` (JSON) and :mod:`pob.validation.w3c` (Turtle, JSON-LD).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from pob.core import formats
 from pob.settings import Settings
-from pob.validation.reports import Check, report_rdf
-from pob.validation.submissions import reference_for
-from pob.validation.upload import Upload, UploadError, parse_form, parse_upload, read_limited
-from pob.validation.workers import Checker
-from server.deps import SettingsDep, StoreDep
+from pob.validation.body import parse_form, read_limited
+from pob.validation.report import Check, Inference, Profile
+from pob.validation.upload import Upload, UploadError, parse_upload
+from pob.validation.w3c import report_rdf
+from server.deps import SettingsDep, SubmissionsDep
 from server.errors import HTTPProblem
 
 JSON = "application/json"
@@ -42,24 +42,7 @@ CHOICES = {
 DEFAULTS = {"profile": "core", "inference": "none", "lang": "en"}
 
 
-@asynccontextmanager
-async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    yield
-    checker: Checker | None = getattr(app.state, "checker", None)
-    if checker is not None:
-        await checker.close()
-
-
-router = APIRouter(tags=["Validation"], lifespan=_lifespan)
-
-
-def checker_for(request: Request, settings: Settings) -> Checker:
-    """The app's validation workers (started on first use, stopped at shutdown)."""
-    checker: Checker | None = getattr(request.app.state, "checker", None)
-    if checker is None:
-        checker = Checker(min(2, settings.workers), settings.validation_timeout)
-        request.app.state.checker = checker
-    return checker
+router = APIRouter(tags=["Validation"])
 
 
 @dataclass
@@ -72,6 +55,14 @@ class Submitted:
     @property
     def lang(self) -> str:
         return self.options["lang"]
+
+    @property
+    def profile(self) -> Profile:
+        return cast(Profile, self.options["profile"])  # one of CHOICES (checked)
+
+    @property
+    def inference(self) -> Inference:
+        return cast(Inference, self.options["inference"])
 
 
 def _options(raw: dict[str, str]) -> dict[str, str]:
@@ -153,7 +144,7 @@ def report_response(
 
         return form_page(request, lang, check=check, values=options, status=status)
     if media_type == JSON:
-        body = {**check.summary(lang), **(extra or {})}
+        body = {**check.to_json(lang), **(extra or {})}
         return Response(
             json.dumps(body, ensure_ascii=False).encode("utf-8"),
             status_code=status,
@@ -169,26 +160,14 @@ def report_response(
     )
 
 
-async def run_check(
-    request: Request, settings: Settings, store: Any, submitted: Submitted, triples: list[Any]
-) -> Check:
-    reference = await reference_for(store, settings)
-    options = {
-        "profile": submitted.options["profile"],
-        "inference": submitted.options["inference"],
-        "base": settings.base,
-        "fmt": submitted.upload.format.name,
-        "notes": submitted.upload.notes,
-    }
-    return await checker_for(request, settings).run(reference, triples, options)
-
-
 @router.post(
     "/api/validate",
     summary="Validate a dataset (nothing is stored)",
     response_class=Response,
 )
-async def validate(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
+async def validate(
+    request: Request, settings: SettingsDep, submissions: SubmissionsDep
+) -> Response:
     """Validate the dataset in the body (or a multipart upload) against the shapes, with the
     ontology and the curated data as reference data. Options: `profile` (core, strict),
     `inference` (none, rdfs, owlrl: then the report also lists what inference changes),
@@ -202,7 +181,9 @@ async def validate(request: Request, store: StoreDep, settings: SettingsDep) -> 
 
             return form_page(request, page_lang(request), error=error.detail, status=error.status)
         raise  # answered by server/errors.py
-    check = await run_check(request, settings, store, submitted, submitted.upload.triples)
+    check = await submissions.check(
+        submitted.upload, profile=submitted.profile, inference=submitted.inference
+    )
     return report_response(
         request, check, submitted.lang, media_type, settings, options=submitted.options
     )

@@ -26,7 +26,6 @@ from pob.settings import Settings
 from pob.store import bulk, layout, ops
 from pob.store.build import build
 from pob.store.embedded import EmbeddedStore
-from pob.store.upload import to_ntriples
 from tests.conftest import FIXTURES, ROOT
 
 runner = CliRunner()
@@ -159,7 +158,7 @@ def test_literals_stored_as_the_transactional_path_stores_them(tmp_path: Path) -
     assert load(source, "--graph", GRAPH, "--data-dir", data_dir)[0] == 0
     loaded = graph(data_dir, GRAPH)
     reference = ox.Store()
-    ntriples, _ = to_ntriples(text.encode(), "application/n-triples")
+    ntriples, _ = bulk.file_ntriples(source)  # what a remote store is sent
     ops.write_graph(reference, GRAPH, ntriples, replace=False)
     assert loaded == {str(q).rsplit(" ", 1)[0] for q in reference}
     assert '<http://example.org/s> <http://example.org/p0> "x"' in loaded

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from pob.settings import Settings, SettingsError, from_env
+from tests.conftest import free_port
 
 
 def test_defaults() -> None:
@@ -48,3 +52,40 @@ def test_bad_values(env: dict[str, str]) -> None:
 def test_frozen() -> None:
     with pytest.raises(AttributeError):
         Settings().workers = 3  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("spec", "expected"),
+    [
+        (None, {}),
+        ("", {}),
+        ("s3cret", {"s3cret": "submitter"}),
+        ("alice:a-token, bob:b-token", {"a-token": "alice", "b-token": "bob"}),
+    ],
+)
+def test_submit_tokens_parsed(spec: str | None, expected: dict[str, str]) -> None:
+    assert Settings(submit_token=spec).submitters == expected
+    assert from_env({"POB_SUBMIT_TOKEN": spec or ""}).submitters == expected
+
+
+@pytest.mark.parametrize("spec", ["alice:", ":token", "alice:a,bob", "alice:a,,bob:b"])
+def test_malformed_submit_token(spec: str) -> None:
+    with pytest.raises(SettingsError, match="POB_SUBMIT_TOKEN"):
+        Settings(submit_token=spec)
+    with pytest.raises(SettingsError, match="POB_SUBMIT_TOKEN"):
+        from_env({"POB_SUBMIT_TOKEN": spec})
+
+
+def test_serve_refuses_a_malformed_submit_token(tmp_path: Path) -> None:
+    """`pob serve` stops before serving, with the variable named (not a 500 per submission)."""
+    env = {**os.environ, "POB_SUBMIT_TOKEN": "alice:", "POB_DATA_DIR": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, "-m", "pob", "serve", "--port", str(free_port())],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert result.returncode != 0
+    assert "POB_SUBMIT_TOKEN" in result.stderr
+    assert "Uvicorn running" not in result.stderr + result.stdout

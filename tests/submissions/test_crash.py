@@ -19,8 +19,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from pob.validation.content import canonical
 from pob.validation.submissions import ID_LENGTH
-from pob.validation.upload import canonical, parse_upload
+from pob.validation.upload import parse_upload
 from tests.conftest import Process
 from tests.submissions.conftest import TOKENS, curated_settings, sources_dataset
 

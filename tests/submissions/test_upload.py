@@ -1,5 +1,5 @@
-"""pob.validation.upload: formats, text checks, JSON-LD without fetching, limits, canonical
-content."""
+"""pob.validation.upload, .body and .content: formats, text checks, JSON-LD without fetching,
+limits, canonical content."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from collections.abc import AsyncIterator
 import pyoxigraph as ox
 import pytest
 
+from pob.validation.body import parse_form, read_limited
+from pob.validation.content import canonical
 from pob.validation.upload import (
     BadSyntax,
     EmptyDataset,
@@ -18,12 +20,9 @@ from pob.validation.upload import (
     TooLarge,
     TooManyTriples,
     UnsupportedFormat,
-    canonical,
     format_for,
     inline_contexts,
-    parse_form,
     parse_upload,
-    read_limited,
 )
 
 TURTLE = b"""@prefix ex: <http://example.org/> .

@@ -1,8 +1,8 @@
 """A fast SHACL engine for the part of SHACL (and SHACL-AF) our shapes use.
 
-Modules: `shapes` (compiling a shapes graph), `checks` (the constraint components),
-`data` (indexes and the Oxigraph store), `run` (focus nodes, checks, SPARQL, results),
-`rewrite` (the one query rewrite), `terms` (rdflib ↔ pyoxigraph).
+Modules: `model` (the compiled shapes), `shapes` (compiling a shapes graph), `checks` (the
+constraint components), `data` (indexes and the Oxigraph store), `run` (focus nodes,
+checks, SPARQL, results), `rewrite` (the one query rewrite), `terms` (rdflib ↔ pyoxigraph).
 
 pySHACL validates a 50 k-triple submission in about a minute here: it works node by node in
 Python over rdflib, and runs every SPARQL target and constraint in rdflib's SPARQL engine.
@@ -11,7 +11,7 @@ on every example of ``tests/shapes/``) another way:
 
 * **Compiled once.** :func:`compile_shapes` reads a shapes graph into plain objects: node and
   property shapes, their targets and constraints. A feature it does not implement raises
-  :class:`Unsupported` there, and :mod:`pob.validation.validator` falls back to pySHACL for that
+  :class:`Unsupported` there, and :mod:`pob.validation.engine` falls back to pySHACL for that
   shapes graph, so nothing is silently skipped.
 * **Oxigraph terms and dicts.** The merged data graph (submission, reference data, ontology,
   inferred triples) is held as pyoxigraph terms, which hash and compare in Rust, in dicts:
@@ -34,9 +34,10 @@ of ``sh:node`` are not produced.
 """
 
 from pob.validation.shacl.data import Index, Sparql
+from pob.validation.shacl.model import Compiled, Shape
 from pob.validation.shacl.rewrite import minus_for_not_exists
 from pob.validation.shacl.run import Prefetch, RawResult, Run, validate
-from pob.validation.shacl.shapes import Compiled, Shape, compile_shapes
+from pob.validation.shacl.shapes import compile_shapes
 from pob.validation.shacl.terms import OxTriple, Term, Terms, Unsupported
 
 __all__ = [

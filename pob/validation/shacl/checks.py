@@ -7,7 +7,6 @@ import re
 from collections.abc import Callable
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from pyshacl.rdfutil.compare import compare_literal
@@ -15,15 +14,12 @@ from rdflib import Literal
 from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
+from pob.validation.shacl.model import Check, Found, Runner, Shape, Values
 from pob.validation.shacl.terms import LANG_STRING, STRING, Term, Unsupported
-
-if TYPE_CHECKING:
-    from pob.validation.shacl.run import Run
-    from pob.validation.shacl.shapes import Check, Found, Shape, Values
 
 
 def class_(c: Term) -> Check:
-    def check(run: Run, fv: Values) -> Found:
+    def check(run: Runner, fv: Values) -> Found:
         has = run.index.has_class
         return [(f, v) for f, values in fv.items() for v in values if not has(v, c)]
 
@@ -47,7 +43,7 @@ def datatype(dt: Node) -> Check:
     expected = PYTHON_TYPES.get(dt)
     dt_text = str(dt)
 
-    def ok(run: Run, term: Term) -> bool:  # pySHACL's DatatypeConstraintComponent
+    def ok(run: Runner, term: Term) -> bool:  # pySHACL's DatatypeConstraintComponent
         if not isinstance(term, ox.Literal):
             return False
         has_lang = bool(term.language)
@@ -67,7 +63,7 @@ def datatype(dt: Node) -> Check:
             return expected is None or isinstance(run.literal(term).value, expected)
         return False
 
-    def check(run: Run, fv: Values) -> Found:
+    def check(run: Runner, fv: Values) -> Found:
         return [(f, v) for f, values in fv.items() for v in values if not ok(run, v)]
 
     return check
@@ -86,14 +82,14 @@ def node_kind(kind: Node) -> Check:
         raise Unsupported(f"sh:nodeKind {kind}")
     allowed = kinds[kind]
 
-    def check(run: Run, fv: Values) -> Found:
+    def check(run: Runner, fv: Values) -> Found:
         return [(f, v) for f, values in fv.items() for v in values if not isinstance(v, allowed)]
 
     return check
 
 
 def count(n: int, at_least: bool) -> Check:
-    def check(run: Run, fv: Values) -> Found:
+    def check(run: Runner, fv: Values) -> Found:
         if at_least:
             return [(f, None) for f, values in fv.items() if len(values) < n]
         return [(f, None) for f, values in fv.items() if len(values) > n]
@@ -102,7 +98,7 @@ def count(n: int, at_least: bool) -> Check:
 
 
 def pattern(regex: re.Pattern[str]) -> Check:
-    def ok(run: Run, term: Term) -> bool:  # pySHACL: blank nodes never match
+    def ok(run: Runner, term: Term) -> bool:  # pySHACL: blank nodes never match
         if isinstance(term, ox.BlankNode):
             return False
         if isinstance(term, ox.NamedNode):
@@ -117,7 +113,7 @@ def pattern(regex: re.Pattern[str]) -> Check:
         )
         return regex.search(text) is not None
 
-    def check(run: Run, fv: Values) -> Found:
+    def check(run: Runner, fv: Values) -> Found:
         return [(f, v) for f, values in fv.items() for v in values if not ok(run, v)]
 
     return check
@@ -130,13 +126,13 @@ def language_in(wanted: set[str]) -> Check:
         lang = term.language.lower()
         return "*" in wanted or lang in wanted or lang.split("-")[0] in wanted
 
-    def check(run: Run, fv: Values) -> Found:
+    def check(run: Runner, fv: Values) -> Found:
         return [(f, v) for f, values in fv.items() for v in values if not ok(v)]
 
     return check
 
 
-def unique_lang(run: Run, fv: Values) -> Found:
+def unique_lang(run: Runner, fv: Values) -> Found:
     out: Found = []
     for f, values in fv.items():
         seen: set[str] = set()
@@ -149,7 +145,7 @@ def unique_lang(run: Run, fv: Values) -> Found:
     return out
 
 
-def _equal(run: Run, term: Term, node: Node) -> bool:
+def _equal(run: Runner, term: Term, node: Node) -> bool:
     """rdflib's term equality, which pySHACL uses (literals compare by rdflib's rules)."""
     if isinstance(node, Literal):
         return isinstance(term, ox.Literal) and run.literal(term) == node
@@ -157,7 +153,7 @@ def _equal(run: Run, term: Term, node: Node) -> bool:
 
 
 def in_(allowed: list[Node]) -> Check:
-    def check(run: Run, fv: Values) -> Found:
+    def check(run: Runner, fv: Values) -> Found:
         return [
             (f, v)
             for f, values in fv.items()
@@ -169,7 +165,7 @@ def in_(allowed: list[Node]) -> Check:
 
 
 def has_value(wanted: Node) -> Check:
-    def check(run: Run, fv: Values) -> Found:
+    def check(run: Runner, fv: Values) -> Found:
         return [
             (f, None) for f, values in fv.items() if not any(_equal(run, v, wanted) for v in values)
         ]
@@ -180,7 +176,7 @@ def has_value(wanted: Node) -> Check:
 def range(bound: Literal, accept: Callable[[int], bool]) -> Check:
     bound_is_string = isinstance(bound.value, str)
 
-    def ok(run: Run, term: Term) -> bool:
+    def ok(run: Runner, term: Term) -> bool:
         if not isinstance(term, ox.Literal):
             return False
         v = run.literal(term)
@@ -191,14 +187,14 @@ def range(bound: Literal, accept: Callable[[int], bool]) -> Check:
         except (TypeError, NotImplementedError):
             return False
 
-    def check(run: Run, fv: Values) -> Found:
+    def check(run: Runner, fv: Values) -> Found:
         return [(f, v) for f, values in fv.items() for v in values if not ok(run, v)]
 
     return check
 
 
 def node(other: Shape) -> Check:
-    def check(run: Run, fv: Values) -> Found:
+    def check(run: Runner, fv: Values) -> Found:
         return [(f, v) for f, values in fv.items() for v in values if not run.conforms(other, v)]
 
     return check
@@ -207,7 +203,7 @@ def node(other: Shape) -> Check:
 def or_(alternatives: list[Shape]) -> Check:
     active = [s for s in alternatives if not s.deactivated]
 
-    def check(run: Run, fv: Values) -> Found:
+    def check(run: Runner, fv: Values) -> Found:
         if not active:
             return []
         return [
@@ -221,7 +217,7 @@ def or_(alternatives: list[Shape]) -> Check:
 
 
 def qualified(other: Shape, n: int, at_least: bool) -> Check:
-    def check(run: Run, fv: Values) -> Found:
+    def check(run: Runner, fv: Values) -> Found:
         if other.deactivated:
             return []
         out: Found = []

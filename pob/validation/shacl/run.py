@@ -14,7 +14,7 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from pob.validation.shacl.data import Index, Sparql
-from pob.validation.shacl.shapes import WHERE, Compiled, Shape, SparqlConstraint
+from pob.validation.shacl.model import WHERE, Compiled, Shape, SparqlConstraint
 from pob.validation.shacl.terms import OxTriple, Term, Terms, Unsupported
 
 _GENERIC = {  # pySHACL's own wording, for shapes without sh:message ({} is the parameter)

@@ -1,17 +1,10 @@
-"""Validation reports for people and programs, and what inference changes.
+"""A validation report as HTML (``pob/validation/templates/report.html``).
 
-A :class:`Check` is the outcome of validating one dataset: the report with the inference
-asked for and, when that is not ``none``, the report without inference beside it, so
-:meth:`Check.comparison` can say which results appear and which disappear with inference.
-It renders as
-
-* the W3C SHACL report (``sh:ValidationReport``) in Turtle or JSON-LD: :func:`report_rdf`;
-* a JSON summary (conforms, counts by severity, results with focus node, path, value,
-  constraint component, the message in the chosen language, and the comparison):
-  :meth:`Check.summary`;
-* HTML (``pob/templates/report.html``): results grouped by focus node, each with its
-  message, the offending value and a link to the shape; the comparison side by side;
-  downloads of the machine report (:func:`render_html`).
+:func:`render_html` shows a :class:`~pob.validation.report.Check`: results grouped by focus
+node, each with its message, the offending value and a link to the shape; with inference,
+the comparison side by side; downloads of the machine report (the W3C report in Turtle and
+JSON-LD, :func:`pob.validation.w3c.report_rdf`, and the JSON of
+:meth:`~pob.validation.report.Check.to_json`).
 
 The words around the messages (headings, labels) are in :data:`WORDS`, Danish and English.
 """
@@ -21,21 +14,18 @@ from __future__ import annotations
 import base64
 import json
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from rdflib import BNode, Graph, URIRef
+from rdflib import BNode, URIRef
 from rdflib import Literal as RDFLiteral
 from rdflib.term import Node
 
 from pob.graph.namespaces import CANONICAL_BASE, prefixes
-from pob.validation.validator import Report, Result
+from pob.validation.report import Check, Result, finding_key, term_key
+from pob.validation.w3c import report_rdf
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-#: a finding, the same whichever way it was found: focus, path, value, component, shape
-FindingKey = tuple[str, str, str, str, str, str]
 
 WORDS: dict[str, dict[str, str]] = {
     "da": {
@@ -103,133 +93,6 @@ WORDS: dict[str, dict[str, str]] = {
 }
 
 
-def finding_key(result: Result) -> FindingKey:
-    """What identifies a finding across routes (API, form, CLI) and inference regimes."""
-    return (
-        _term(result.focus_node),
-        result.path or "",
-        _term(result.value),
-        result.constraint_component,
-        _term(result.source_shape),
-        result.severity,
-    )
-
-
-def _term(node: Node | None) -> str:
-    if node is None:
-        return ""
-    if isinstance(node, BNode):
-        return "_:"  # blank node labels differ from run to run
-    return str(node)
-
-
-@dataclass
-class Comparison:
-    """Results only with inference, only without, and how many are in both."""
-
-    appeared: list[Result]
-    disappeared: list[Result]
-    unchanged: int
-
-    def to_json(self, lang: str) -> dict[str, Any]:
-        return {
-            "appeared": [_result_json(r, lang) for r in self.appeared],
-            "disappeared": [_result_json(r, lang) for r in self.disappeared],
-            "unchanged": self.unchanged,
-        }
-
-
-def compare(without: Report, with_inference: Report) -> Comparison:
-    before = {finding_key(r): r for r in without.results}
-    after = {finding_key(r): r for r in with_inference.results}
-    return Comparison(
-        appeared=[r for k, r in after.items() if k not in before],
-        disappeared=[r for k, r in before.items() if k not in after],
-        unchanged=len(before.keys() & after.keys()),
-    )
-
-
-@dataclass
-class Check:
-    """One dataset validated: the report, the one without inference, and what we noticed."""
-
-    report: Report
-    baseline: Report | None = None
-    triples: int = 0
-    format: str = ""
-    notes: list[str] = field(default_factory=list)
-    seconds: float = 0.0
-
-    @property
-    def conforms(self) -> bool:
-        return self.report.conforms
-
-    def comparison(self) -> Comparison | None:
-        if self.baseline is None:
-            return None
-        return compare(self.baseline, self.report)
-
-    def findings(self) -> set[FindingKey]:
-        return {finding_key(r) for r in self.report.results}
-
-    def summary(self, lang: str = "en") -> dict[str, Any]:
-        """The JSON summary (``application/json``)."""
-        out = self.report.to_json(lang)
-        out["triples"] = self.triples
-        out["format"] = self.format
-        out["notes"] = list(self.notes)
-        comparison = self.comparison()
-        if comparison is not None and self.baseline is not None:
-            out["withoutInference"] = {
-                "conforms": self.baseline.conforms,
-                "counts": self.baseline.counts(),
-                **comparison.to_json(lang),
-            }
-        return out
-
-
-def _result_json(result: Result, lang: str) -> dict[str, Any]:
-    return {
-        "severity": result.severity,
-        "focusNode": _show(result.focus_node),
-        "path": result.path,
-        "value": _show(result.value),
-        "constraintComponent": result.constraint_component,
-        "sourceShape": _show(result.source_shape),
-        "message": result.message(lang),
-    }
-
-
-def _show(node: Node | None) -> str | None:
-    if node is None:
-        return None
-    return node.n3() if isinstance(node, BNode) else str(node)
-
-
-# ----------------------------------------------------------------------------- RDF
-
-
-def report_rdf(check: Check, fmt: str) -> bytes:
-    """The W3C SHACL report in `fmt` (``turtle`` or ``json-ld``)."""
-    graph: Graph = check.report.graph
-    if fmt == "json-ld":
-        context = {"sh": "http://www.w3.org/ns/shacl#", **_used_prefixes(graph)}
-        text = graph.serialize(format="json-ld", context=context, auto_compact=True, indent=1)
-        return text.encode("utf-8")
-    return graph.serialize(format="turtle", encoding="utf-8")
-
-
-def _used_prefixes(graph: Graph) -> dict[str, str]:
-    out = {}
-    for prefix, ns in graph.namespaces():
-        if prefix and prefix != "sh":
-            out[prefix] = str(ns)
-    return out
-
-
-# ----------------------------------------------------------------------------- HTML
-
-
 _ENV = Environment(
     loader=FileSystemLoader(str(TEMPLATES)),
     autoescape=select_autoescape(["html"]),
@@ -295,11 +158,11 @@ def render_html(
     short = _Shortener(base)
     groups: dict[str, list[Result]] = {}
     for result in check.report.results:
-        groups.setdefault(_term(result.focus_node) or "", []).append(result)
+        groups.setdefault(term_key(result.focus_node) or "", []).append(result)
     files = []
     if downloads:
         turtle = report_rdf(check, "turtle")
-        summary = json.dumps(check.summary(lang), ensure_ascii=False, indent=2).encode("utf-8")
+        summary = json.dumps(check.to_json(lang), ensure_ascii=False, indent=2).encode("utf-8")
         files = [
             ("report.ttl", "Turtle", _data_url("text/turtle", turtle)),
             ("report.json", "JSON", _data_url("application/json", summary)),
