@@ -17,13 +17,8 @@ from rich.table import Table
 
 from pob.cli import app
 from pob.graph.curated import curated, memory_store
-<<<<<<< HEAD
-from pob.graph.namespaces import CANONICAL_BASE, bind_all
-from pob.graph.sources import SUFFIXES, data_graph, normalise
-=======
 from pob.graph.namespaces import CANONICAL_BASE
-from pob.graph.sources import FORMATS, data_graph
->>>>>>> wing-validation
+from pob.graph.sources import SUFFIXES, data_graph
 from pob.sparql.named import (
     NamedQuery,
     ParameterError,

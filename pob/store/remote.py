@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import tempfile
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import httpx
 import pyoxigraph as ox
@@ -188,7 +189,7 @@ class RemoteStore(Store):
 
     # -- writes -------------------------------------------------------------------------
 
-    async def _send(self, method: str, graph: str, ntriples: bytes) -> bool:
+    async def _send(self, method: str, graph: str, ntriples: bytes | AsyncIterator[bytes]) -> bool:
         existed = graph in await self.graphs(refresh=True)
         await self._call(
             method,
@@ -239,24 +240,34 @@ class RemoteStore(Store):
         replace: bool = False,
         progress: Progress | None = None,
     ) -> int:
-        """Through the engine's Graph Store: each file parsed here (errors name the file,
-        line and column), then one request (one transaction) per file."""
+        """Every file parsed here first (errors name the file, line and column; nothing is
+        sent then), their N-Triples spooled into one temporary file, then sent to the
+        engine's Graph Store in ONE request (PUT to replace, POST to add): one transaction
+        in the engine, so all of the files or none."""
         report = progress or (lambda description, advance: None)
-        for number, path in enumerate(files):
-            report(f"parse {path.name}", 0)
-            ntriples, count = file_ntriples(path)
+        with tempfile.TemporaryFile(prefix="pob-load-") as spool:
+            count = 0
+            for path in files:
+                report(f"parse {path.name}", 0)
+                ntriples, triples = await asyncio.to_thread(file_ntriples, path)
+                spool.write(ntriples)
+                count += triples
+                report(None, path.stat().st_size)
             report(f"write {count:,} triples", 0)
-            if replace and number == 0:
-                await self.put_graph(graph, ntriples)
-            else:
-                await self.post_graph(graph, ntriples)
-            report(None, path.stat().st_size)
+            spool.seek(0)
+            await self._send("PUT" if replace else "POST", graph, _pieces(spool))
         return (await self.triple_counts()).get(graph, 0)
 
     async def replace_curated(self, graphs: Mapping[str, bytes]) -> None:
         names = sorted(graphs, key=lambda n: n == "meta")  # meta (the hash) last
         for name in names:
             await self.put_graph(self.graph_iri(name), graphs[name])
+
+
+async def _pieces(handle: IO[bytes], size: int = 1 << 20) -> AsyncIterator[bytes]:
+    """A file's bytes in pieces, for a streamed request body."""
+    while chunk := await asyncio.to_thread(handle.read, size):
+        yield chunk
 
 
 def _multi(form: list[tuple[str, str]]) -> dict[str, list[str]]:

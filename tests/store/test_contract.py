@@ -319,19 +319,7 @@ def test_load_files_bad_file_names_file_and_line_and_changes_nothing(
     empty(settings, body)
 
 
-def test_load_files_bad_second_file_changes_nothing(
-    settings: Settings, tmp_path: Path, request: pytest.FixtureRequest
-) -> None:
-    if settings.store_url:
-        request.applymarker(
-            pytest.mark.xfail(
-                strict=True,
-                reason="RemoteStore.load_files parses and sends the files one by one, so the "
-                "good first file is in the engine before the second fails to parse; to be "
-                "fixed by parsing every file before the first request (remote.py's load_files "
-                "is being rewired with pob.store.upload's removal)",
-            )
-        )
+def test_load_files_bad_second_file_changes_nothing(settings: Settings, tmp_path: Path) -> None:
     good = write(tmp_path / "good.nt", NT_FILE)
     bad = write(tmp_path / "bad.ttl", BAD)
 
