@@ -31,6 +31,7 @@ def main(
 ) -> None:
     """POB Knowledge Graph: validate, query, infer, export, build and serve."""
 
+
 # Register command modules (import for side effects).
 import pob.cli.graph_cmds  # noqa: E402
 import pob.cli.service_cmds  # noqa: E402

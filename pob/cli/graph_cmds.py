@@ -17,6 +17,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from pob.cli import app
+from pob.core.texts import LANGUAGES
 from pob.graph.curated import curated, memory_store
 from pob.graph.namespaces import CANONICAL_BASE, bind_all
 from pob.graph.sources import FORMATS, data_graph, normalise
@@ -108,8 +109,8 @@ def validate(
     """Validate RDF files against the shapes. Exit 0 conforms, 1 violations, 2 bad input."""
     from pob.validation.validator import validate as run_validation
 
-    if lang not in ("da", "en"):
-        err.print(f"[red]--lang must be da or en, got {lang!r}[/red]")
+    if lang not in LANGUAGES:
+        err.print(f"[red]--lang must be {' or '.join(LANGUAGES)}, got {lang!r}[/red]")
         raise typer.Exit(2)
     paths = expand_paths(files)
     if not paths:

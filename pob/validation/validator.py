@@ -57,6 +57,7 @@ from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
+from pob.core.texts import LANGUAGES  # the languages of every shape message
 from pob.graph.iri import normalise_base
 from pob.graph.namespaces import CANONICAL_BASE, bind_all, prefixes
 from pob.graph.sources import ontology_graph, shapes_graph
@@ -68,8 +69,6 @@ Engine = Literal["auto", "fast", "pyshacl"]
 
 #: severities, most severe first: the keys of :meth:`Report.counts`
 SEVERITIES: tuple[str, ...] = ("Violation", "Warning", "Info")
-#: the languages of every shape message
-LANGUAGES: tuple[str, ...] = ("da", "en")
 
 
 # ----------------------------------------------------------------------------- loading

@@ -22,6 +22,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import Response
 
 from pob.core import formats
+from pob.core.texts import LANGUAGES
 from pob.settings import Settings
 from pob.validation.reports import Check, report_rdf
 from pob.validation.submissions import reference_for
@@ -37,7 +38,7 @@ SHORT |= {"jsonld": formats.JSONLD, "json-ld": formats.JSONLD, "html": formats.H
 CHOICES = {
     "profile": ("core", "strict"),
     "inference": ("none", "rdfs", "owlrl"),
-    "lang": ("da", "en"),
+    "lang": LANGUAGES,
 }
 DEFAULTS = {"profile": "core", "inference": "none", "lang": "en"}
 
