@@ -3,8 +3,8 @@
 The store is opened (and, unless told otherwise, the curated graphs built or found up to
 date) in the lifespan, and the submissions service made on it
 (:class:`pob.validation.submissions.Submissions`, with its validation workers); routes
-reach both through :mod:`server.deps`. Run it with
-`pob serve`, or `uvicorn --factory server.app:app_from_env`.
+reach both through :mod:`server.deps`. Run it with `pob serve`, or
+`uvicorn --factory server.app:app_from_env` (see :func:`app_from_env`).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 
+from pob import __version__
 from pob.graph.sources import ParseError
 from pob.publish.snapshot import feed_lifespan
 from pob.settings import Settings, from_env
@@ -28,6 +29,7 @@ from pob.store.build import build
 from pob.validation.submissions import Submissions
 from pob.validation.workers import Checker
 from server import errors, ui
+from server.fastpath import SparqlFastPath, wrap
 from server.routes import datasets, docs_pages, forms, queries, resources, sparql, validate
 from server.routes import feed as open_data
 from server.routes import store as graph_store
@@ -60,7 +62,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app = FastAPI(
         title="POB Knowledge Graph",
         summary="Open linked data about Danish private-public urban partnerships (POB)",
-        version="0.1.0",
+        version=__version__,
         lifespan=lifespan,
     )
     app.state.settings = settings
@@ -109,6 +111,12 @@ async def _build(store: Store, settings: Settings) -> None:
     log.info("store %s (sources %s)", state, report.sources_hash[:12])
 
 
-def app_from_env() -> FastAPI:
-    """For `uvicorn --factory server.app:app_from_env`."""
-    return create_app(from_env())
+def app_from_env() -> SparqlFastPath:
+    """For `uvicorn --factory server.app:app_from_env`: the app for the `POB_*` environment
+    with the query fast path in front (:mod:`server.fastpath`), as `pob serve` runs it.
+
+    What `pob serve` also sets is uvicorn's HTTP protocol (:mod:`server.http`: httptools
+    with the request-target limit lifted, so a long GET query gets the guard's 413, not
+    uvicorn's 400). Give it to uvicorn's CLI by name: ``--http server.runner:HttpProtocol``
+    (its limit follows `POB_MAX_QUERY_BYTES` as `pob serve`'s does)."""
+    return wrap(create_app(from_env()))

@@ -1,5 +1,6 @@
-"""Server-rendered pages of the linked data: the Jinja2 environment, the page language and
-the words (``server/ld_texts.yaml``).
+"""Server-rendered pages of the linked data: the page language, the words (the ``pages``
+section of :mod:`pob.core.texts`) and the rendering (the one Jinja2 environment of
+:mod:`pob.core.templates`, to which importing this module adds ``server/templates``).
 
 The language is chosen as on the query UI (:func:`server.i18n.choose`): ``?lang=da|en`` when
 given (and then kept on the links between pages), else the best of Danish and English in
@@ -8,22 +9,19 @@ given (and then kept on the links between pages), else the best of Danish and En
 
 from __future__ import annotations
 
-import json
-from functools import cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
-import yaml
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from jinja2 import Environment, FileSystemLoader, select_autoescape
-from markupsafe import Markup
+from jinja2 import Environment
 
+from pob.core import templates, texts
+from pob.core.texts import LANGUAGES
 from server import i18n
 
-LANGS = i18n.LANGUAGES
-_HERE = Path(__file__).resolve().parent
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+templates.add_folder(TEMPLATES)
 #: local pages that keep an explicitly chosen language on their links
 _PAGE_PREFIXES = ("/id/", "/ontology", "/shapes", "/catalog")
 #: the pages load scripts and styles from this server only (cytoscape sets inline styles)
@@ -34,15 +32,6 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
 }
-
-
-@cache
-def texts() -> dict[str, dict[str, str]]:
-    raw = yaml.safe_load((_HERE / "ld_texts.yaml").read_text(encoding="utf-8"))
-    for key, value in raw.items():
-        if not isinstance(value, dict) or set(value) != set(LANGS):
-            raise ValueError(f"server/ld_texts.yaml: {key!r} needs exactly da and en")
-    return {k: {lang: str(v) for lang, v in value.items()} for k, value in raw.items()}
 
 
 def choose_language(request: Request) -> tuple[str, bool]:
@@ -60,7 +49,7 @@ class Page:
         self.request, self.lang, self.explicit = request, lang, explicit
 
     def t(self, key: str, **values: Any) -> str:
-        word = texts()[key][self.lang]
+        word: str = texts.section("pages")[key][self.lang]
         return word.format(**values) if values else word
 
     def href(self, href: str | None) -> str | None:
@@ -86,7 +75,7 @@ class Page:
         body = (
             environment()
             .get_template(template)
-            .render(page=self, t=self.t, lang=self.lang, langs=LANGS, **context)
+            .render(page=self, t=self.t, lang=self.lang, langs=LANGUAGES, **context)
         )
         all_headers = {"Content-Language": self.lang, **SECURITY_HEADERS, **(headers or {})}
         vary = all_headers.get("Vary", "Accept")
@@ -95,20 +84,7 @@ class Page:
         return HTMLResponse(body, status_code=status, headers=all_headers)
 
 
-@cache
 def environment() -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(_HERE / "templates"),
-        autoescape=select_autoescape(["html"]),
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["urlquote"] = lambda s: quote(str(s), safe="")
-    env.filters["json_script"] = _json_script
-    return env
-
-
-def _json_script(value: Any) -> Markup:
-    """JSON safe inside <script type="application/json"> (no `</script>` break-out)."""
-    text = json.dumps(value, ensure_ascii=False)
-    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+    """The one Jinja2 environment (:func:`pob.core.templates.environment`), with
+    ``server/templates`` among its folders."""
+    return templates.environment()

@@ -4,8 +4,9 @@ YASGUI (npm `@triply/yasgui`, copied to `static/vendor/` by `python -m server.as
 by the app itself. The page carries its configuration as JSON: the endpoint, the named
 queries (from the same registry as GET /api/queries) and our prefixes, so YASGUI needs no
 outside address (its prefix.cc and LOV look-ups are switched off in `static/ui/query.js`).
-Words come from :mod:`server.i18n`. `/?query=…` opens the page with that query in the
-editor (not run): how other pages link into it.
+Words come from :mod:`server.i18n` (the ``ui`` section of :mod:`pob.core.texts`); the page
+is rendered with the one Jinja2 environment (:func:`server.pages.environment`). `/?query=…`
+opens the page with that query in the editor (not run): how other pages link into it.
 """
 
 from __future__ import annotations
@@ -21,10 +22,11 @@ from fastapi.templating import Jinja2Templates
 from pob.graph.namespaces import prefixes
 from pob.sparql.named import NamedQuery
 from server import i18n
+from server.pages import environment
 
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
-templates = Jinja2Templates(directory=HERE / "templates")
+templates = Jinja2Templates(env=environment())
 
 DEFAULT_QUERY = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 
@@ -35,10 +37,6 @@ GROUP BY ?class
 ORDER BY DESC(?things)
 LIMIT 25
 """
-_COMMENT = {
-    "da": "Klasserne i grafen og hvor mange ting der har hver",
-    "en": "The classes in the graph and how many things each has",
-}
 
 
 def _examples(queries: dict[str, NamedQuery], lang: str) -> list[dict[str, Any]]:
@@ -86,7 +84,7 @@ def query_page(request: Request, endpoint: str) -> Response:
         "endpoint": endpoint,
         "linkedQuery": linked,
         "prefixes": prefixes(settings.base),
-        "defaultQuery": DEFAULT_QUERY.format(comment=_COMMENT[lang]),
+        "defaultQuery": DEFAULT_QUERY.format(comment=words["default_query_comment"]),
         "examples": examples,
         "words": {
             key: words[key]

@@ -16,6 +16,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from pob.cli import app
+from pob.core.texts import LANGUAGES
 from pob.graph.curated import curated, memory_store
 from pob.graph.namespaces import CANONICAL_BASE
 from pob.graph.sources import SUFFIXES, data_graph
@@ -109,8 +110,8 @@ def validate(
     from pob.validation.shapes import default_ontology
     from pob.validation.w3c import report_rdf
 
-    if lang not in ("da", "en"):
-        err.print(f"[red]--lang must be da or en, got {lang!r}[/red]")
+    if lang not in LANGUAGES:
+        err.print(f"[red]--lang must be {' or '.join(LANGUAGES)}, got {lang!r}[/red]")
         raise typer.Exit(2)
     paths = expand_paths(files)
     if not paths:

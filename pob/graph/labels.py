@@ -18,9 +18,10 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDFS, SKOS
 from rdflib.term import Node
 
+from pob.core.texts import LANGUAGES
 from pob.graph.namespaces import SCHEMA, prefixes
 
-LANGS = ("da", "en")
+LANGS = LANGUAGES
 LABELS = (SKOS.prefLabel, RDFS.label, DCTERMS.title, FOAF.name, SCHEMA.name)
 DESCRIPTIONS = (DCTERMS.description, SKOS.definition, RDFS.comment)
 _LABELS_FILE = Path(__file__).with_name("labels.ttl")

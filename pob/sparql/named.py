@@ -35,6 +35,7 @@ from rdflib import Literal as RDFLiteral
 from rdflib import URIRef
 from rdflib.namespace import XSD
 
+from pob.core.texts import LANGUAGES
 from pob.graph.namespaces import CANONICAL_BASE
 from pob.graph.sources import QUERIES_DIR
 
@@ -109,8 +110,9 @@ class NamedQuery:
 
 
 def _bilingual(value: Any, what: str, path: Path) -> dict[str, str]:
-    if not isinstance(value, dict) or not {"da", "en"} <= set(value):
-        raise QueryFileError(f"{path}: header '{what}' needs both 'da' and 'en'")
+    if not isinstance(value, dict) or not set(LANGUAGES) <= set(value):
+        needed = " and ".join(repr(lang) for lang in LANGUAGES)
+        raise QueryFileError(f"{path}: header '{what}' needs {needed}")
     return {str(k): str(v).strip() for k, v in value.items()}
 
 

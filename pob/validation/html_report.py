@@ -6,7 +6,9 @@ the comparison side by side; downloads of the machine report (the W3C report in 
 JSON-LD, :func:`pob.validation.w3c.report_rdf`, and the JSON of
 :meth:`~pob.validation.report.Check.to_json`).
 
-The words around the messages (headings, labels) are in :data:`WORDS`, Danish and English.
+The words around the messages (headings, labels) are the ``report`` section of
+:mod:`pob.core.texts`; the HTML is rendered with the one Jinja2 environment
+(:mod:`pob.core.templates`, to which this module adds its ``templates`` folder).
 """
 
 from __future__ import annotations
@@ -16,89 +18,18 @@ import json
 import re
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from rdflib import BNode, URIRef
 from rdflib import Literal as RDFLiteral
 from rdflib.term import Node
 
+from pob.core import templates, texts
 from pob.graph.namespaces import CANONICAL_BASE, prefixes
 from pob.validation.report import Check, Result, finding_key, term_key
 from pob.validation.w3c import report_rdf
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
-WORDS: dict[str, dict[str, str]] = {
-    "da": {
-        "title": "Valideringsrapport",
-        "conforms": "Datasættet overholder reglerne",
-        "not_conforms": "Datasættet overholder ikke reglerne",
-        "counts": "Fund efter alvor",
-        "Violation": "Overtrædelse",
-        "Warning": "Advarsel",
-        "Info": "Oplysning",
-        "profile": "Profil",
-        "inference": "Ræsonnering",
-        "triples": "tripler",
-        "format": "Format",
-        "focus": "Fokusnode",
-        "path": "Egenskab",
-        "value": "Værdi",
-        "component": "Regeltype",
-        "shape": "Regel",
-        "message": "Besked",
-        "none_found": "Ingen fund.",
-        "download": "Hent rapporten",
-        "comparison": "Med og uden ræsonnering",
-        "appeared": "Kommer til med ræsonnering",
-        "disappeared": "Forsvinder med ræsonnering",
-        "unchanged": "Uændret med og uden ræsonnering (antal fund)",
-        "without": "Uden ræsonnering",
-        "with": "Med ræsonnering",
-        "notes": "Bemærk",
-        "lang_switch": "English",
-        "results_for": "fund",
-        "results_for_one": "fund",
-    },
-    "en": {
-        "title": "Validation report",
-        "conforms": "The dataset conforms",
-        "not_conforms": "The dataset does not conform",
-        "counts": "Findings by severity",
-        "Violation": "Violation",
-        "Warning": "Warning",
-        "Info": "Info",
-        "profile": "Profile",
-        "inference": "Inference",
-        "triples": "triples",
-        "format": "Format",
-        "focus": "Focus node",
-        "path": "Property",
-        "value": "Value",
-        "component": "Constraint",
-        "shape": "Shape",
-        "message": "Message",
-        "none_found": "No findings.",
-        "download": "Download the report",
-        "comparison": "With and without inference",
-        "appeared": "Appear with inference",
-        "disappeared": "Disappear with inference",
-        "unchanged": "Unchanged with and without inference (findings)",
-        "without": "Without inference",
-        "with": "With inference",
-        "notes": "Note",
-        "lang_switch": "Dansk",
-        "results_for": "findings",
-        "results_for_one": "finding",
-    },
-}
-
-
-_ENV = Environment(
-    loader=FileSystemLoader(str(TEMPLATES)),
-    autoescape=select_autoescape(["html"]),
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
+templates.add_folder(TEMPLATES)
 
 
 class _Shortener:
@@ -154,7 +85,7 @@ def render_html(
     downloads: bool = True,
 ) -> str:
     """The report as HTML in `lang`: a whole page, or (`standalone=False`) a fragment."""
-    words = WORDS.get(lang, WORDS["en"])
+    words = texts.words("report", lang if lang in texts.LANGUAGES else "en")
     short = _Shortener(base)
     groups: dict[str, list[Result]] = {}
     for result in check.report.results:
@@ -172,16 +103,20 @@ def render_html(
                 _data_url("application/ld+json", report_rdf(check, "json-ld")),
             ),
         ]
-    return _ENV.get_template("report.html").render(
-        check=check,
-        report=check.report,
-        comparison=check.comparison(),
-        groups=[(results[0].focus_node, results) for results in groups.values()],
-        lang=lang,
-        w=words,
-        short=short,
-        key=finding_key,
-        shape_link=lambda s: shape_link(s, base, shapes_page),
-        files=files,
-        standalone=standalone,
+    return (
+        templates.environment()
+        .get_template("report.html")
+        .render(
+            check=check,
+            report=check.report,
+            comparison=check.comparison(),
+            groups=[(results[0].focus_node, results) for results in groups.values()],
+            lang=lang,
+            w=words,
+            short=short,
+            key=finding_key,
+            shape_link=lambda s: shape_link(s, base, shapes_page),
+            files=files,
+            standalone=standalone,
+        )
     )

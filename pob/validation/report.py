@@ -26,6 +26,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
+from pob.core.texts import LANGUAGES  # the languages of every shape message
 from pob.graph.namespaces import prefixes
 
 Profile = Literal["core", "strict"]
@@ -33,8 +34,6 @@ Inference = Literal["none", "rdfs", "owlrl"]
 
 #: severities, most severe first: the keys of :meth:`Report.counts`
 SEVERITIES: tuple[str, ...] = ("Violation", "Warning", "Info")
-#: the languages of every shape message
-LANGUAGES: tuple[str, ...] = ("da", "en")
 #: a finding, the same whichever way it was found: focus, path, value, component, shape
 FindingKey = tuple[str, str, str, str, str, str]
 

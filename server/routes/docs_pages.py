@@ -15,7 +15,7 @@ from fastapi.responses import Response
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL
 
-from pob.core import formats
+from pob.core import formats, texts
 from pob.graph.namespaces import bind_all
 from pob.publish.ontology_docs import ontology_doc
 from pob.publish.shape_docs import merged, other_terms, shape_files, shapes_doc
@@ -25,7 +25,7 @@ from pob.store.base import Store
 from server.deps import SettingsDep, StoreDep
 from server.errors import HTTPProblem
 from server.negotiation import DOCUMENT_TYPES, HTML, SUFFIXES, choose, document_headers
-from server.pages import Page, choose_language, texts
+from server.pages import Page, choose_language
 from server.routes.resources import alternates, network_link
 
 router = APIRouter(tags=["Linked data"])
@@ -134,7 +134,7 @@ async def _shapes(request: Request, store: Store, settings: Settings, ext: str |
         files=docs,
         others=others,
         iri=f"{settings.base}shapes",
-        known_files=set(texts()),
+        known_files=set(texts.section("pages")),
         alternates=alternates("/shapes"),
         network=network_link(feed, lang),
     )

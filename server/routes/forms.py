@@ -8,72 +8,15 @@ English; ``?lang=`` chooses, else ``Accept-Language``, else Danish (as everywher
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from pob.core import texts
 from pob.validation.html_report import render_html
 from pob.validation.report import Check
 from server.deps import SettingsDep
 from server.i18n import choose
-
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-_ENV = Environment(
-    loader=FileSystemLoader(str(TEMPLATES)),
-    autoescape=select_autoescape(["html"]),
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
-
-TEXTS: dict[str, dict[str, Any]] = {
-    "da": {
-        "title": "Valider et datasæt",
-        "intro": "Upload en fil eller indsæt Turtle, vælg indstillinger og læs rapporten: "
-        "fundene står samlet pr. fokusnode med besked, den forkerte værdi og et link til "
-        "reglen. Intet bliver gemt.",
-        "nav": "Navigation",
-        "shapes": "Reglerne (SHACL)",
-        "switch": "English",
-        "dataset": "Datasæt",
-        "file": "Fil (Turtle, TriG, N-Triples, N-Quads, JSON-LD eller RDF/XML)",
-        "paste": "… eller indsæt Turtle",
-        "options": "Indstillinger",
-        "profile": "Profil",
-        "profiles": [
-            ("core", "Kerne (advarsler er advarsler)"),
-            ("strict", "Streng (advarsler er overtrædelser)"),
-        ],
-        "inference": "Ræsonnering",
-        "inferences": [("none", "Ingen"), ("rdfs", "RDFS"), ("owlrl", "OWL 2 RL")],
-        "language": "Sprog i rapporten",
-        "submit": "Valider",
-    },
-    "en": {
-        "title": "Validate a dataset",
-        "intro": "Upload a file or paste Turtle, pick the options and read the report: the "
-        "findings are grouped by focus node, each with its message, the offending value and a "
-        "link to the shape. Nothing is stored.",
-        "nav": "Navigation",
-        "shapes": "The shapes (SHACL)",
-        "switch": "Dansk",
-        "dataset": "Dataset",
-        "file": "File (Turtle, TriG, N-Triples, N-Quads, JSON-LD or RDF/XML)",
-        "paste": "… or paste Turtle",
-        "options": "Options",
-        "profile": "Profile",
-        "profiles": [
-            ("core", "Core (warnings stay warnings)"),
-            ("strict", "Strict (warnings are violations)"),
-        ],
-        "inference": "Inference",
-        "inferences": [("none", "None"), ("rdfs", "RDFS"), ("owlrl", "OWL 2 RL")],
-        "language": "Language of the report",
-        "submit": "Validate",
-    },
-}
+from server.pages import environment
 
 router = APIRouter(tags=["Validation"])
 
@@ -94,17 +37,21 @@ def form_page(
     status: int = 200,
 ) -> Response:
     """The form page in `lang`, with a report or an error under the form."""
-    lang = lang if lang in TEXTS else "en"
+    lang = lang if lang in texts.LANGUAGES else "en"
     settings = request.app.state.settings
     chosen = {"profile": "core", "inference": "none", "lang": lang, **(values or {})}
     report_html = render_html(check, lang, base=settings.base, standalone=False) if check else None
-    body = _ENV.get_template("validate.html").render(
-        lang=lang,
-        other="en" if lang == "da" else "da",
-        t=TEXTS[lang],
-        values=chosen,
-        error=error,
-        report_html=report_html,
+    body = (
+        environment()
+        .get_template("validate.html")
+        .render(
+            lang=lang,
+            other="en" if lang == "da" else "da",
+            t=texts.words("form", lang),
+            values=chosen,
+            error=error,
+            report_html=report_html,
+        )
     )
     return HTMLResponse(body, status_code=status, headers={"Vary": "Accept"})
 

@@ -1,4 +1,5 @@
-"""/sparql: the SPARQL 1.1 Protocol query operation, and the service description."""
+"""/sparql: the SPARQL 1.1 Protocol query operation (:mod:`server.query_core`, shared with
+the fast path in front of the app), and the service description."""
 
 from __future__ import annotations
 
@@ -8,13 +9,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from pob.core import formats
-from pob.sparql import guard
-from pob.sparql import protocol as sparql
 from pob.sparql import service_description as description
-from server import protocol, ui
+from server import protocol, query_core, ui
 from server.deps import SettingsDep, StoreDep
-from server.errors import HTTPProblem
-from server.responses import result_response
+from server.query_core import endpoint_url
+from server.responses import Answer
 
 router = APIRouter(tags=["SPARQL"])
 
@@ -63,15 +62,6 @@ _BODY = {
 }
 
 
-def endpoint_url(request: Request, public_url: str | None) -> str:
-    """The endpoint's own address: POB_PUBLIC_URL, or what the request was sent to."""
-    if public_url:
-        return public_url.rstrip("/") + "/sparql"
-    # what `request.url_for("sparql")` gives, without its search through every route
-    # (measured ~50 µs a request, and this runs for every query)
-    return f"{request.base_url}sparql"
-
-
 @router.api_route(
     "/sparql",
     methods=["GET", "HEAD", "POST"],
@@ -84,25 +74,10 @@ async def sparql_endpoint(request: Request, store: StoreDep, settings: SettingsD
     """The W3C SPARQL 1.1 Protocol: GET `?query=`, POST form-encoded, POST
     `application/sparql-query`. Results by `Accept` (SELECT/ASK: SPARQL JSON, XML, CSV, TSV;
     CONSTRUCT/DESCRIBE: Turtle, N-Triples, JSON-LD, RDF/XML, TriG, N-Quads). Read-only."""
-    parsed = await protocol.parse(request, settings)
-    head = request.method == "HEAD"
-    if parsed.query is None:
-        if request.method == "POST":
-            raise HTTPProblem(400, "Bad request", "no 'query' parameter: nothing to run")
-        return await _describe(request, store, settings, head, parsed.format_name)
-    text = guard.decode(parsed.query, settings.max_query_bytes)
-    prepared = await sparql.prepare(
-        store,
-        settings,
-        text,
-        accept=request.headers.get("accept"),
-        format_name=parsed.format_name,
-        default_uris=parsed.default_uris,
-        named_uris=parsed.named_uris,
-        inference=parsed.inference,
-        base_iri=endpoint_url(request, settings.public_url),
-    )
-    return result_response(await sparql.execute(store, settings, prepared), head)
+    got = await query_core.answer(request, store, settings)
+    if isinstance(got, Answer):
+        return got.response()
+    return await _describe(request, store, settings, request.method == "HEAD", got.format_name)
 
 
 async def _describe(

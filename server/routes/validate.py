@@ -22,6 +22,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from pob.core import formats
+from pob.core.texts import LANGUAGES
 from pob.settings import Settings
 from pob.validation.body import parse_form, read_limited
 from pob.validation.report import Check, Inference, Profile
@@ -37,7 +38,7 @@ SHORT |= {"jsonld": formats.JSONLD, "json-ld": formats.JSONLD, "html": formats.H
 CHOICES = {
     "profile": ("core", "strict"),
     "inference": ("none", "rdfs", "owlrl"),
-    "lang": ("da", "en"),
+    "lang": LANGUAGES,
 }
 DEFAULTS = {"profile": "core", "inference": "none", "lang": "en"}
 
