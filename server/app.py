@@ -22,7 +22,7 @@ from pob.settings import Settings, from_env
 from pob.sparql.named import load_queries
 from pob.store import make_store
 from pob.store.base import Store
-from pob.store.build import build
+from pob.store.build import BuildReport, build
 from server import errors, ui
 from server.routes import datasets, docs_pages, forms, queries, resources, sparql, validate
 from server.routes import feed as open_data
@@ -42,9 +42,10 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await the_store.open()
         try:
-            if settings.build_on_start:
-                await _build(the_store, settings)
-            async with feed_lifespan(app, settings):  # dumps, catalog, linked-data pages
+            built = await _build(the_store, settings) if settings.build_on_start else None
+            # dumps, catalog, linked-data pages: from the graphs the build parsed and inferred
+            async with feed_lifespan(app, settings, built):
+                del built
                 yield
         finally:
             await the_store.close()
@@ -88,7 +89,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     return app
 
 
-async def _build(store: Store, settings: Settings) -> None:
+async def _build(store: Store, settings: Settings) -> BuildReport | None:
     """Build if the sources changed; if that fails, serve the last good build (if any)."""
     try:
         report = await build(store, settings)
@@ -96,9 +97,10 @@ async def _build(store: Store, settings: Settings) -> None:
         if await store.recorded_hash() is None:
             raise
         log.error("build failed, serving the last good store: %s", exc)
-        return
+        return None
     state = "built" if report.rebuilt else "up to date"
     log.info("store %s (sources %s)", state, report.sources_hash[:12])
+    return report
 
 
 def app_from_env() -> FastAPI:
