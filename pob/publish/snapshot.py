@@ -53,7 +53,6 @@ from pob.publish.dumps import (
     GraphLike,
     build_dumps,
 )
-from pob.publish.extent import date_predicates, extent_of
 from pob.publish.manifest import DumpManifest
 from pob.publish.resources import GraphView
 from pob.publish.shape_docs import merged, shape_files

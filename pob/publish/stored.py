@@ -22,13 +22,8 @@ from rdflib.namespace import DCTERMS, FOAF, PROV, RDFS
 
 from pob.core import formats
 from pob.publish.catalog import SubmissionInfo
-from pob.publish.dumps import (
-    SUBMISSION_ID_RE,
-    SUBMISSION_PREFIX,
-    SpooledGraph,
-    date_predicates,
-    extent_of,
-)
+from pob.publish.dumps import SUBMISSION_ID_RE, SUBMISSION_PREFIX, SpooledGraph
+from pob.publish.extent import date_predicates, extent_of
 from pob.publish.void import select
 from pob.settings import Settings
 from pob.store.base import Store
