@@ -25,7 +25,7 @@ from pob.settings import Settings, from_env
 from pob.sparql.named import load_queries
 from pob.store import make_store
 from pob.store.base import Store
-from pob.store.build import build
+from pob.store.build import BuildReport, build
 from pob.validation.submissions import Submissions
 from pob.validation.workers import Checker
 from server import errors, ui
@@ -51,9 +51,10 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         checker = Checker(min(2, settings.workers), settings.validation_timeout)
         app.state.submissions = Submissions(the_store, settings, checker)
         try:
-            if settings.build_on_start:
-                await _build(the_store, settings)
-            async with feed_lifespan(app, settings):  # dumps, catalog, linked-data pages
+            built = await _build(the_store, settings) if settings.build_on_start else None
+            # dumps, catalog, linked-data pages: from the graphs the build parsed and inferred
+            async with feed_lifespan(app, settings, built):
+                del built
                 yield
         finally:
             await app.state.submissions.close()
@@ -98,7 +99,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     return app
 
 
-async def _build(store: Store, settings: Settings) -> None:
+async def _build(store: Store, settings: Settings) -> BuildReport | None:
     """Build if the sources changed; if that fails, serve the last good build (if any)."""
     try:
         report = await build(store, settings)
@@ -106,9 +107,10 @@ async def _build(store: Store, settings: Settings) -> None:
         if await store.recorded_hash() is None:
             raise
         log.error("build failed, serving the last good store: %s", exc)
-        return
+        return None
     state = "built" if report.rebuilt else "up to date"
     log.info("store %s (sources %s)", state, report.sources_hash[:12])
+    return report
 
 
 def app_from_env() -> SparqlFastPath:

@@ -240,7 +240,9 @@ def query(
 def infer(
     output: Path | None = typer.Option(None, "--output", "-o", help="File (default stdout)"),
 ) -> None:
-    """Print the OWL-RL inferred triples (only those not asserted) as Turtle."""
+    """Print the OWL-RL inferred triples (only those not asserted) as Turtle.
+
+    The same closure as the service's inferred graph (fast_closure)."""
     with progress("computing the OWL-RL closure"):
         inferred = curated().inferred
     text = inferred.serialize(format="turtle")

@@ -1,9 +1,14 @@
-"""OWL-RL inference, kept apart from the asserted data.
+"""owlrl's OWL-RL closure, kept apart from the asserted data: the reference.
 
 :func:`closure` returns only the *new* triples that owlrl's OWL 2 RL closure of
 ontology + data entails, minus trivia that help nobody (axiomatic triples about RDF/RDFS/OWL
-built-ins, ``x owl:sameAs x``, literal-typing triples). The store keeps them in their own
-named graph, so a caller can ask with or without inference.
+built-ins, ``x owl:sameAs x``, literal-typing triples).
+
+Nothing serves these triples: the store build, the service and ``pob export`` / ``pob infer``
+infer with :func:`pob.graph.reasoning.fast_closure` (through
+:func:`pob.graph.curated.inferred_of`). :func:`closure` is the oracle it is tested against
+(tests/inference/, bench/inference.py) and its fallback for an ontology its compiled rules
+do not cover; :func:`_trivial` is the filter both share.
 """
 
 from __future__ import annotations

@@ -8,34 +8,40 @@ content key changes).
 
 Memory does not grow with the store: no other graph (accepted submissions, graphs loaded
 with ``pob load``, which can hold millions of triples) is ever parsed here. Their dumps are
-streamed from the store as Turtle into spool files (:class:`pob.publish.dumps.SpooledGraph`), the
-VoID figures come from SPARQL aggregate queries (:func:`pob.publish.void.store_stats`, once per
+streamed from the store as Turtle into spool files (:mod:`pob.publish.stored`), the VoID
+figures come from SPARQL aggregate queries (:func:`pob.publish.void.store_stats`, once per
 snapshot) and a page about a resource outside the curated graphs fetches that resource's
 triples with one SPARQL query (:func:`pob.publish.resources.fetch_resource`).
+
+When the store holds the build of the current sources, ontology, data and inferred come
+from the sources, parsed and inferred once per sources hash and kept (:func:`_curated`):
+at start-up the service hands over what its build just parsed and inferred
+(:func:`feed_lifespan` with the :class:`~pob.store.build.BuildReport`), and when the store
+was up to date the first snapshot parses and infers, so a start-up does each once. The meta
+graph is always read from the store (submissions add their provenance to it).
 
 :func:`current_feed` compares the store's version (triples per graph and the recorded
 sources hash) with the snapshot's and rebuilds it when they differ, so a changed graph
 regenerates the dumps at the next request; :func:`refresh_feed` rebuilds now (call it after
-accepting or withdrawing a submission, and at startup). Catalog pages and the VoID
-description are cached per snapshot.
+accepting or withdrawing a submission; :func:`feed_lifespan` calls it at start-up). Catalog
+pages and the VoID description are cached per snapshot.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
 import logging
 import tempfile
 import weakref
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, PROV, RDFS
+from rdflib import Graph
+from rdflib.namespace import FOAF, RDFS
 
 from pob.core import formats
 from pob.publish.catalog import SubmissionInfo, catalog_graph
@@ -45,17 +51,16 @@ from pob.publish.dumps import (
     SUBMISSION_ID_RE,
     SUBMISSION_PREFIX,
     GraphLike,
-    SpooledGraph,
     build_dumps,
 )
-from pob.publish.extent import date_predicates, extent_of
 from pob.publish.manifest import DumpManifest
 from pob.publish.resources import GraphView
 from pob.publish.shape_docs import merged, shape_files
-from pob.publish.void import VoidStats, select, store_stats, void_from_stats
+from pob.publish.stored import spool_graph, stored_parts, submission_info
+from pob.publish.void import VoidStats, store_stats, void_from_stats
 from pob.settings import Settings
 from pob.store.base import Store
-from pob.store.build import curated_graphs, sources_digest
+from pob.store.build import BuildReport, curated_graphs, sources_digest
 from pob.store.errors import StoreError
 
 log = logging.getLogger("pob.publish.snapshot")
@@ -222,8 +227,16 @@ async def refresh_feed(
 
 
 @contextlib.asynccontextmanager
-async def feed_lifespan(app: Any, settings: Settings) -> AsyncIterator[None]:
-    """Build the feed in the background while the app starts; stop it at shutdown."""
+async def feed_lifespan(
+    app: Any, settings: Settings, built: BuildReport | None = None
+) -> AsyncIterator[None]:
+    """Build the feed in the background while the app starts; stop it at shutdown.
+
+    `built` is the report of the store build the app just ran: the curated graphs it parsed
+    and inferred (if it rebuilt) are the feed's, so the sources are not parsed again."""
+    if built is not None:
+        adopt_build(settings, built)
+        del built  # the cache holds the graphs; no second reference for the app's lifetime
 
     async def build() -> None:
         try:
@@ -261,16 +274,38 @@ async def void_bytes(store: Store, feed: Feed, media_type: str) -> bytes:
     return state.void[key]
 
 
+#: (sources hash, base IRI) -> ontology, data and inferred as derived from those sources;
+#: only the last sources hash is kept
 _CURATED: dict[tuple[str, str], dict[str, Graph]] = {}
+_FROM_SOURCES = ("ontology", "data", "inferred")
 
 
-def _curated(settings: Settings, digest: str) -> dict[str, Graph]:
-    """The curated graphs as parsed from the sources (cached for the last digest)."""
+def _keep(settings: Settings, digest: str, parts: dict[str, Graph]) -> dict[str, Graph]:
     key = (digest, settings.base)
     if key not in _CURATED:
         _CURATED.clear()
-        _CURATED[key] = curated_graphs(settings)
+        _CURATED[key] = {name: parts[name] for name in _FROM_SOURCES}
     return _CURATED[key]
+
+
+def _curated(settings: Settings, digest: str) -> dict[str, Graph]:
+    """The curated graphs as parsed from the sources and inferred (cached for the last
+    digest: a build handed over with :func:`adopt_build`, else derived here once)."""
+    cached = _CURATED.get((digest, settings.base))
+    return cached if cached is not None else _keep(settings, digest, curated_graphs(settings))
+
+
+def adopt_build(settings: Settings, report: BuildReport) -> None:
+    """Take the graphs a build parsed and inferred (if it rebuilt) as the curated graphs of
+    its sources hash: the next snapshot of that store does not parse the sources again."""
+    if report.graphs:
+        _keep(settings, report.sources_hash, report.graphs)
+
+
+def forget_curated() -> None:
+    """Drop the graphs kept per sources hash (the next snapshot derives them again), as a
+    new process would start."""
+    _CURATED.clear()
 
 
 async def _load(store: Store, settings: Settings, state: _State) -> Feed:
@@ -321,50 +356,6 @@ async def describe_graphs(store: Store, iris: Sequence[str]) -> Graph:
     return await asyncio.to_thread(_parse, result.read())
 
 
-def stored_parts(stored: Sequence[str], settings: Settings) -> dict[str, str]:
-    """The submission graphs among `stored`: dump name (``submission/<id>``) -> IRI."""
-    prefix = settings.graph(SUBMISSION_PREFIX)
-    out: dict[str, str] = {}
-    for iri in stored:
-        sid = iri[len(prefix) :] if iri.startswith(prefix) else ""
-        if SUBMISSION_ID_RE.match(sid):
-            out[SUBMISSION_PREFIX + sid] = iri
-    return out
-
-
-async def spool_graph(store: Store, iri: str, folder: Path, settings: Settings) -> SpooledGraph:
-    """The store's Turtle of graph `iri`, streamed into a file in `folder` (and hashed on the
-    way), with its triple count and temporal extent from SPARQL queries."""
-    result = await store.get_graph(iri, formats.TURTLE)
-    path = folder / (hashlib.sha256(iri.encode()).hexdigest()[:16] + ".ttl")
-
-    def write() -> str:
-        digest = hashlib.sha256()
-        with path.open("wb") as out:
-            for chunk in result.chunks():
-                out.write(chunk)
-                digest.update(chunk)
-        return digest.hexdigest()
-
-    digest = await asyncio.to_thread(write)
-    predicates = " ".join(f"<{p}>" for p in date_predicates(settings.base))
-    rows = await select(
-        store,
-        f"SELECT DISTINCT ?v WHERE {{ GRAPH <{iri}> {{ ?s ?p ?v }} "
-        f"VALUES ?p {{ {predicates} }} FILTER(isLiteral(?v)) }}",
-    )
-    values = [
-        Literal(r["v"]["value"], datatype=r["v"].get("datatype"), lang=r["v"].get("xml:lang"))
-        for r in rows
-        if "v" in r
-    ]
-    counted = await select(
-        store, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}"
-    )
-    triples = int(counted[0]["n"]["value"]) if counted and "n" in counted[0] else 0
-    return SpooledGraph(path, triples, digest, extent_of(values))
-
-
 def _assemble(
     version: Version,
     settings: Settings,
@@ -391,7 +382,7 @@ def _assemble(
         log.error(error)
     ids = sorted(n[len(SUBMISSION_PREFIX) :] for n in dumps if n.startswith(SUBMISSION_PREFIX))
     fallback = datetime.fromisoformat(manifest.modified) if manifest else datetime.now(UTC)
-    infos = tuple(known.get(i) or _described(view.union, settings, i, fallback) for i in ids)
+    infos = tuple(known.get(i) or submission_info(view.union, settings, i, fallback) for i in ids)
     return Feed(version, settings, graphs, view, manifest, infos, error, stored)
 
 
@@ -406,40 +397,3 @@ def dump_parts(graphs: dict[str, Graph], settings: Settings) -> dict[str, Graph]
         if name in (*MAIN_PARTS, INFERRED_PART) or SUBMISSION_ID_RE.match(sid):
             out[name] = graph
     return out
-
-
-def _when(value: object) -> datetime | None:
-    if isinstance(value, Literal):
-        value = value.toPython()
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
-    if isinstance(value, date):
-        return datetime(value.year, value.month, value.day, tzinfo=UTC)
-    return None
-
-
-def _described(union: Graph, settings: Settings, sid: str, fallback: datetime) -> SubmissionInfo:
-    node = URIRef(settings.graph(SUBMISSION_PREFIX + sid))
-
-    def first(*predicates: URIRef) -> object:
-        for p in predicates:
-            value = union.value(node, p)
-            if value is not None:
-                return value
-        return None
-
-    submitted = _when(first(DCTERMS.issued, DCTERMS.created, PROV.generatedAtTime))
-    creator = first(DCTERMS.creator, PROV.wasAttributedTo)
-    if isinstance(creator, URIRef | BNode):  # an agent: its name
-        named = union.value(creator, FOAF.name) or union.value(creator, RDFS.label)
-        creator = named if named is not None else creator if isinstance(creator, URIRef) else None
-    title, description = first(DCTERMS.title), first(DCTERMS.description)
-    return SubmissionInfo(
-        id=sid,
-        submitted=submitted or fallback,
-        title=str(title) if title is not None else None,
-        description=str(description) if description is not None else None,
-        submitter=str(creator) if creator is not None else None,
-        modified=_when(first(DCTERMS.modified)),
-        countries=("DNK",),
-    )

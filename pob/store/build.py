@@ -5,6 +5,11 @@ graph by the last complete build, so a restart reuses the store. The embedded st
 a new version beside the live one and swaps (a crash leaves the last good store); the
 remote store PUTs one graph at a time, meta last. Graphs other than the curated four
 (accepted submissions) are kept.
+
+A build that ran hands what it parsed and inferred on in its :class:`BuildReport`
+(``graphs``): the service passes them to the open-data feed
+(:func:`pob.publish.snapshot.feed_lifespan`), so a start-up parses the sources and
+computes the closure once.
 """
 
 from __future__ import annotations
@@ -20,8 +25,8 @@ from rdflib.term import Node
 
 from pob.core import formats
 from pob.graph import sources
+from pob.graph.curated import inferred_of
 from pob.graph.namespaces import SPDX, VOID, bind_all
-from pob.graph.reasoning import fast_closure
 from pob.settings import Settings
 from pob.store.base import Store
 
@@ -36,6 +41,10 @@ class BuildReport:
     sources_hash: str
     counts: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    #: what a build that ran parsed, inferred and stored (ontology, data, inferred, meta as
+    #: rdflib graphs, derived from the sources of `sources_hash`); empty when the store was
+    #: up to date and nothing was parsed
+    graphs: dict[str, Graph] = field(default_factory=dict)
 
 
 def sources_digest(settings: Settings) -> str:
@@ -93,26 +102,25 @@ def _without(graph: Graph, roots: set[URIRef]) -> list[tuple[Node, Node, Node]]:
 
 
 def curated_graphs(settings: Settings, progress: Progress | None = None) -> dict[str, Graph]:
-    """Ontology, data and their inferred triples, parsed, rebased and normalised."""
+    """Ontology, data and their inferred triples, parsed, rebased and normalised.
+
+    The inferred triples are :func:`pob.graph.curated.inferred_of` (``fast_closure``), the
+    same derivation as ``pob export`` and ``pob infer``."""
     tick = progress or (lambda step, done, total: None)
     tick(STEPS[1], 1, len(STEPS))
     ontology = sources.load_folder(settings.ontology_dir, settings.base)
     tick(STEPS[2], 2, len(STEPS))
     data = sources.load_folder(settings.data_ttl_dir, settings.base)
     tick(STEPS[3], 3, len(STEPS))
-    # fast_closure: the same triples as owlrl's closure (tests/inference/test_oracle.py,
-    # test_curated_sources), in a fraction of its time and memory (owlrl's working graph
-    # was the server's peak memory at startup)
-    inferred = sources.normalise(fast_closure(ontology, data))
-    for prefix, namespace in data.namespaces():
-        inferred.bind(prefix, namespace, override=True)
-    return {"ontology": ontology, "data": data, "inferred": inferred}
+    return {"ontology": ontology, "data": data, "inferred": inferred_of(ontology, data)}
 
 
 async def build(
     store: Store, settings: Settings, force: bool = False, progress: Progress | None = None
 ) -> BuildReport:
-    """Rebuild the curated graphs if the sources changed (or `force`)."""
+    """Rebuild the curated graphs if the sources changed (or `force`).
+
+    The report of a build that ran carries the graphs it stored (``graphs``)."""
     started = time.monotonic()
     tick = progress or (lambda step, done, total: None)
     tick(STEPS[0], 0, len(STEPS))
@@ -131,7 +139,7 @@ async def build(
     await store.replace_curated(payload)
     counts["meta"] = len(parts["meta"])
     tick("done", len(STEPS), len(STEPS))
-    return BuildReport(True, digest, counts, time.monotonic() - started)
+    return BuildReport(True, digest, counts, time.monotonic() - started, parts)
 
 
 async def _previous_meta(store: Store, settings: Settings) -> Graph | None:

@@ -1,0 +1,115 @@
+"""The submission graphs, which the feed never parses: found among the stored graphs,
+described for the catalog, streamed from the store into spool files for their dumps.
+
+:func:`stored_parts` picks the ``submission/<id>`` graphs out of the graphs the snapshot
+(:mod:`pob.publish.snapshot`) does not hold; :func:`submission_info` describes one from
+the triples about its graph IRI; :func:`spool_graph` writes one, as the store serialises
+it in Turtle, into a file and describes the file
+(:class:`pob.publish.dumps.SpooledGraph`: SHA-256 of the bytes, triple count and temporal
+extent from SPARQL queries), so the server process never holds a submission graph.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, FOAF, PROV, RDFS
+
+from pob.core import formats
+from pob.publish.catalog import SubmissionInfo
+from pob.publish.dumps import SUBMISSION_ID_RE, SUBMISSION_PREFIX, SpooledGraph
+from pob.publish.extent import date_predicates, extent_of
+from pob.publish.void import select
+from pob.settings import Settings
+from pob.store.base import Store
+
+
+def stored_parts(stored: Sequence[str], settings: Settings) -> dict[str, str]:
+    """The submission graphs among `stored`: dump name (``submission/<id>``) -> IRI."""
+    prefix = settings.graph(SUBMISSION_PREFIX)
+    out: dict[str, str] = {}
+    for iri in stored:
+        sid = iri[len(prefix) :] if iri.startswith(prefix) else ""
+        if SUBMISSION_ID_RE.match(sid):
+            out[SUBMISSION_PREFIX + sid] = iri
+    return out
+
+
+async def spool_graph(store: Store, iri: str, folder: Path, settings: Settings) -> SpooledGraph:
+    """The store's Turtle of graph `iri`, streamed into a file in `folder` (and hashed on the
+    way), with its triple count and temporal extent from SPARQL queries."""
+    result = await store.get_graph(iri, formats.TURTLE)
+    path = folder / (hashlib.sha256(iri.encode()).hexdigest()[:16] + ".ttl")
+
+    def write() -> str:
+        digest = hashlib.sha256()
+        with path.open("wb") as out:
+            for chunk in result.chunks():
+                out.write(chunk)
+                digest.update(chunk)
+        return digest.hexdigest()
+
+    digest = await asyncio.to_thread(write)
+    predicates = " ".join(f"<{p}>" for p in date_predicates(settings.base))
+    rows = await select(
+        store,
+        f"SELECT DISTINCT ?v WHERE {{ GRAPH <{iri}> {{ ?s ?p ?v }} "
+        f"VALUES ?p {{ {predicates} }} FILTER(isLiteral(?v)) }}",
+    )
+    values = [
+        Literal(r["v"]["value"], datatype=r["v"].get("datatype"), lang=r["v"].get("xml:lang"))
+        for r in rows
+        if "v" in r
+    ]
+    counted = await select(
+        store, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}"
+    )
+    triples = int(counted[0]["n"]["value"]) if counted and "n" in counted[0] else 0
+    return SpooledGraph(path, triples, digest, extent_of(values))
+
+
+def _when(value: object) -> datetime | None:
+    if isinstance(value, Literal):
+        value = value.toPython()
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day, tzinfo=UTC)
+    return None
+
+
+def submission_info(
+    union: Graph, settings: Settings, sid: str, fallback: datetime
+) -> SubmissionInfo:
+    """Submission `sid` as the triples about its graph IRI in `union` describe it
+    (``dct:issued``/``dct:created``/``prov:generatedAtTime``, else `fallback`; ``dct:title``,
+    ``dct:description``, ``dct:creator`` or its name, ``dct:modified``)."""
+    node = URIRef(settings.graph(SUBMISSION_PREFIX + sid))
+
+    def first(*predicates: URIRef) -> object:
+        for p in predicates:
+            value = union.value(node, p)
+            if value is not None:
+                return value
+        return None
+
+    submitted = _when(first(DCTERMS.issued, DCTERMS.created, PROV.generatedAtTime))
+    creator = first(DCTERMS.creator, PROV.wasAttributedTo)
+    if isinstance(creator, URIRef | BNode):  # an agent: its name
+        named = union.value(creator, FOAF.name) or union.value(creator, RDFS.label)
+        creator = named if named is not None else creator if isinstance(creator, URIRef) else None
+    title, description = first(DCTERMS.title), first(DCTERMS.description)
+    return SubmissionInfo(
+        id=sid,
+        submitted=submitted or fallback,
+        title=str(title) if title is not None else None,
+        description=str(description) if description is not None else None,
+        submitter=str(creator) if creator is not None else None,
+        modified=_when(first(DCTERMS.modified)),
+        countries=("DNK",),
+    )
