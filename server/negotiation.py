@@ -25,21 +25,14 @@ DOCUMENT_TYPES: tuple[str, ...] = (
     HTML,
 )
 RDF_ONLY: tuple[str, ...] = DOCUMENT_TYPES[:-1]
+#: file suffix (without the dot) -> media type, for the document types (pob.core.formats)
 SUFFIXES: dict[str, str] = {
-    "ttl": formats.TURTLE,
-    "jsonld": formats.JSONLD,
-    "nt": formats.NTRIPLES,
-    "rdf": formats.RDFXML,
-    "xml": formats.RDFXML,
-    "html": HTML,
+    suffix.lstrip("."): media_type
+    for media_type in DOCUMENT_TYPES
+    for suffix in formats.syntax(media_type).suffixes
 }
-EXTENSION: dict[str, str] = {
-    formats.TURTLE: "ttl",
-    formats.JSONLD: "jsonld",
-    formats.NTRIPLES: "nt",
-    formats.RDFXML: "rdf",
-    HTML: "html",
-}
+#: media type -> the suffix of its own URL (`/id/municipality/varde.ttl`)
+EXTENSION: dict[str, str] = {t: formats.syntax(t).suffix.lstrip(".") for t in DOCUMENT_TYPES}
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from pob.cli import app
+from pob.core import formats
 from pob.core.texts import LANGUAGES
 from pob.graph.curated import curated, memory_store
 from pob.graph.namespaces import CANONICAL_BASE
@@ -219,12 +220,9 @@ def query(
         result.serialize(sys.stdout.buffer, format=ox.RdfFormat.TURTLE)
         return
     if fmt is not TableFormat.table:
-        results_format = {
-            TableFormat.json: ox.QueryResultsFormat.JSON,
-            TableFormat.csv: ox.QueryResultsFormat.CSV,
-            TableFormat.tsv: ox.QueryResultsFormat.TSV,
-        }[fmt]
-        result.serialize(sys.stdout.buffer, format=results_format)
+        chosen = formats.by_short_name(fmt.value)
+        assert chosen is not None and chosen.results is not None  # json, csv, tsv
+        result.serialize(sys.stdout.buffer, format=chosen.results)
         return
     names = [v.value for v in result.variables]
     table = Table(*names)
@@ -274,8 +272,9 @@ def export(
         return
     with progress("collecting the graph"):
         graph = curated().merged(inference=inference)
-    rdflib_format = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld"}[fmt.value]
-    text = graph.serialize(format=rdflib_format)
+    syntax = formats.by_short_name(fmt.value)
+    assert syntax is not None and syntax.rdflib_writer is not None  # ttl, nt, jsonld
+    text = graph.serialize(format=syntax.rdflib_writer)
     if output:
         output.write_text(text, encoding="utf-8")
         err.print(f"{len(graph)} triples written to {output}")

@@ -25,7 +25,7 @@ from pob.cli import app
 from pob.graph.sources import ParseError
 from pob.settings import Settings, SettingsError, from_env
 from pob.store import make_store
-from pob.store.bulk import FILE_FORMATS
+from pob.store.bulk import file_syntax
 from pob.store.errors import StoreError
 
 err = Console(stderr=True)
@@ -125,7 +125,7 @@ def load(
         if not path.is_file():
             err.print(f"[red]{path}: no such file[/red]")
             raise typer.Exit(2)
-        if path.suffix.lower() not in FILE_FORMATS:
+        if file_syntax(path) is None:
             err.print(f"[red]{path}: cannot tell the format from {path.suffix!r}[/red]")
             raise typer.Exit(2)
     if url:
@@ -185,7 +185,7 @@ def _load_remote(files: list[Path], graph: str, replace: bool, url: str, token: 
                 content=chunks(),
                 headers={
                     "Authorization": f"Bearer {token}",
-                    "Content-Type": FILE_FORMATS[path.suffix.lower()].media_type,
+                    "Content-Type": file_syntax(path).media_type,  # type: ignore[union-attr]
                     "Content-Length": str(path.stat().st_size),
                 },
             )

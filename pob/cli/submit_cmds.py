@@ -17,7 +17,7 @@ import typer
 from rich.console import Console
 
 from pob.cli import app
-from pob.validation.upload import SUFFIXES
+from pob.core import formats
 
 err = Console(stderr=True)
 
@@ -58,7 +58,7 @@ def submit(
     if not file.is_file():
         err.print(f"[red]{file}: no such file[/red]")
         raise typer.Exit(2)
-    known = SUFFIXES.get(file.suffix.lower())
+    known = formats.by_suffix(file.name, formats.RDF_SYNTAXES)
     content_type = media_type or (known.media_type if known is not None else None)
     if content_type is None:
         err.print(f"[red]{file}: cannot tell the format from {file.suffix!r}; use --media-type")

@@ -66,12 +66,6 @@ from pob.store.errors import StoreError
 log = logging.getLogger("pob.publish.snapshot")
 T = TypeVar("T")
 Version = tuple[tuple[tuple[str, int], ...], str | None]
-RDFLIB_FORMATS = {
-    formats.TURTLE: "turtle",
-    formats.NTRIPLES: "nt",
-    formats.JSONLD: "json-ld",
-    formats.RDFXML: "xml",
-}
 
 
 def feed_url(settings: Settings) -> str:
@@ -89,7 +83,7 @@ def serialise(graph: Graph, media_type: str) -> bytes:
         context = {p: str(ns) for p, ns in graph.namespaces() if p and p != "sh"}
         text = graph.serialize(format="json-ld", context=context, auto_compact=True, indent=1)
         return text.encode("utf-8")
-    return graph.serialize(format=RDFLIB_FORMATS[media_type], encoding="utf-8")
+    return graph.serialize(format=str(formats.syntax(media_type).rdflib_writer), encoding="utf-8")
 
 
 @dataclass

@@ -34,12 +34,6 @@ DESCRIPTION_TYPES: tuple[str, ...] = (
     formats.RDFXML,
     formats.NTRIPLES,
 )
-RDFLIB_FORMATS = {
-    formats.TURTLE: "turtle",
-    formats.JSONLD: "json-ld",
-    formats.RDFXML: "xml",
-    formats.NTRIPLES: "nt",
-}
 
 
 def service_description(
@@ -93,4 +87,4 @@ def service_description(
 
 
 def serialise(graph: Graph, media_type: str) -> bytes:
-    return graph.serialize(format=RDFLIB_FORMATS[media_type], encoding="utf-8")
+    return graph.serialize(format=str(formats.syntax(media_type).rdflib_writer), encoding="utf-8")

@@ -32,20 +32,24 @@ from typing import IO, BinaryIO, Literal, cast
 
 import pyoxigraph as ox
 
+from pob.core import formats
 from pob.graph.sources import ParseError
 from pob.store import ops
 from pob.store.base import Progress
 
-#: the files `pob load` reads, by suffix (one graph a file)
-FILE_FORMATS: dict[str, ox.RdfFormat] = {
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-    ".json": ox.RdfFormat.JSON_LD,
-    ".rdf": ox.RdfFormat.RDF_XML,
-    ".owl": ox.RdfFormat.RDF_XML,
-    ".xml": ox.RdfFormat.RDF_XML,
-}
+#: the syntaxes of the files `pob load` reads (one graph a file), told by suffix
+FILE_SYNTAXES = (
+    formats.TURTLE_SYNTAX,
+    formats.NTRIPLES_SYNTAX,
+    formats.JSONLD_SYNTAX,
+    formats.RDFXML_SYNTAX,
+)
+
+
+def file_syntax(path: Path) -> formats.Syntax | None:
+    """The syntax of a file `pob load` reads, from its suffix (None: not one of them)."""
+    return formats.by_suffix(path.name, FILE_SYNTAXES)
+
 
 #: how the new version starts (see above)
 Plan = Literal["snapshot", "drop", "copy"]
@@ -152,7 +156,7 @@ def _copy_except(live: Path, target: ox.Store, name: ox.NamedNode) -> None:
 
 
 def file_ntriples(path: Path) -> tuple[bytes, int]:
-    """A file's triples (its format by suffix, :data:`FILE_FORMATS`) as N-Triples, and how
+    """A file's triples (its syntax by suffix, :func:`file_syntax`) as N-Triples, and how
     many there are: named graphs refused, blank nodes given fresh labels (so two loads
     never share one), relative IRIs against the file's URI. ParseError names the file,
     line and column."""
@@ -161,7 +165,7 @@ def file_ntriples(path: Path) -> tuple[bytes, int]:
             q.triple
             for q in ox.parse(
                 path.read_bytes(),
-                FILE_FORMATS[path.suffix.lower()],
+                _rdf_format(path),
                 base_iri=path.resolve().as_uri(),
                 without_named_graphs=True,
                 rename_blank_nodes=True,
@@ -172,9 +176,16 @@ def file_ntriples(path: Path) -> tuple[bytes, int]:
     return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"", len(triples)
 
 
+def _rdf_format(path: Path) -> ox.RdfFormat:
+    syntax = file_syntax(path)
+    if syntax is None or syntax.rdf is None:
+        raise ParseError(str(path), f"cannot tell the RDF format from {path.suffix!r}")
+    return syntax.rdf
+
+
 def load_file(store: ox.Store, name: ox.NamedNode, path: Path, progress: Progress) -> None:
     """Bulk load one file into graph `name` (ParseError, with file, line and column)."""
-    rdf_format = FILE_FORMATS[path.suffix.lower()]
+    rdf_format = _rdf_format(path)
     base_iri = path.resolve().as_uri()
     with path.open("rb") as handle:
         reader = cast(IO[bytes], _Counting(handle, progress))  # read() is all it needs

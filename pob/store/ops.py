@@ -50,7 +50,7 @@ def dump_graph(
     if graph is not None and media_type in formats.DATASET_TYPES:
         out = results.Spool(spool_dir)
         quads = store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
-        ox.serialize(quads, out.io, results.RDF_FORMATS[media_type], prefixes=prefixes)
+        ox.serialize(quads, out.io, results.rdf_format(media_type), prefixes=prefixes)
         return out.result(media_type)
     return results.write_triples(_triples(store, graph), media_type, spool_dir, prefixes=prefixes)
 

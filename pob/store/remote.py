@@ -300,7 +300,7 @@ def _convert_graph(
         name = ox.NamedNode(graph)
         out = results.Spool(None)
         quads = (ox.Quad(t.subject, t.predicate, t.object, name) for t in triples)
-        ox.serialize(quads, out.io, results.RDF_FORMATS[media_type], prefixes=used)
+        ox.serialize(quads, out.io, results.rdf_format(media_type), prefixes=used)
         return out.result(media_type)
     return results.write_triples(triples, media_type, None, prefixes=used)
 

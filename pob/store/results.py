@@ -27,20 +27,21 @@ from pob.store.errors import QuerySyntaxError, ResultTooLarge
 #: results up to this size stay in memory; larger ones go to a spool file
 SPILL_BYTES = 1024 * 1024
 
-RESULT_FORMATS: dict[str, ox.QueryResultsFormat] = {
-    formats.JSON: ox.QueryResultsFormat.JSON,
-    formats.XML: ox.QueryResultsFormat.XML,
-    formats.CSV: ox.QueryResultsFormat.CSV,
-    formats.TSV: ox.QueryResultsFormat.TSV,
-}
-RDF_FORMATS: dict[str, ox.RdfFormat] = {
-    formats.TURTLE: ox.RdfFormat.TURTLE,
-    formats.NTRIPLES: ox.RdfFormat.N_TRIPLES,
-    formats.JSONLD: ox.RdfFormat.JSON_LD,
-    formats.RDFXML: ox.RdfFormat.RDF_XML,
-    formats.TRIG: ox.RdfFormat.TRIG,
-    formats.NQUADS: ox.RdfFormat.N_QUADS,
-}
+
+def results_format(media_type: str) -> ox.QueryResultsFormat:
+    """pyoxigraph's format for one of our SPARQL results media types (pob.core.formats)."""
+    found = formats.syntax(media_type).results
+    if found is None:
+        raise KeyError(media_type)
+    return found
+
+
+def rdf_format(media_type: str) -> ox.RdfFormat:
+    """pyoxigraph's format for one of our RDF media types (pob.core.formats)."""
+    found = formats.syntax(media_type).rdf
+    if found is None:
+        raise KeyError(media_type)
+    return found
 
 
 class TooManyRows(Exception):
@@ -153,7 +154,7 @@ def convert_tsv(tsv: Spool, media_type: str, spool_dir: Path | None) -> QueryRes
     out = Spool(spool_dir)
     with tsv.reader() as source:
         parsed = ox.parse_query_results(source, ox.QueryResultsFormat.TSV)
-        parsed.serialize(out.io, RESULT_FORMATS[media_type])
+        parsed.serialize(out.io, results_format(media_type))
     tsv.drop()
     return out.result(media_type, rows)
 
@@ -177,7 +178,7 @@ def write_triples(
             yield ox.Quad(triple.subject, triple.predicate, triple.object) if quads else triple
 
     try:
-        ox.serialize(counting(), spool.io, RDF_FORMATS[media_type], prefixes=prefixes)
+        ox.serialize(counting(), spool.io, rdf_format(media_type), prefixes=prefixes)
     except TooManyRows:
         spool.drop()
         raise ResultTooLarge(max_rows or 0) from None
@@ -200,7 +201,7 @@ def run_query(
         raise syntax_error(exc) from None
     if isinstance(result, ox.QueryBoolean):
         out = Spool(spool_dir)
-        result.serialize(out.io, RESULT_FORMATS[media_type])
+        result.serialize(out.io, results_format(media_type))
         return out.result(media_type)
     if isinstance(result, ox.QuerySolutions):
         return convert_tsv(write_solutions_tsv(result, spool_dir, max_rows), media_type, spool_dir)

@@ -28,6 +28,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from pob.core import formats
+from pob.core.formats import Syntax
 from pob.core.problems import Problem
 from pob.graph.namespaces import CANONICAL_BASE
 from pob.graph.sources import ROOT
@@ -39,47 +41,10 @@ LOCAL_CONTEXTS: dict[str, str] = {"context.jsonld": "pob.jsonld"}
 MAX_CONTEXT_DEPTH = 8
 
 
-@dataclass(frozen=True)
-class RdfFormat:
-    """One input syntax we read."""
-
-    name: str
-    media_type: str
-    ox: ox.RdfFormat
-    quads: bool = False
-
-
-TURTLE = RdfFormat("Turtle", "text/turtle", ox.RdfFormat.TURTLE)
-TRIG = RdfFormat("TriG", "application/trig", ox.RdfFormat.TRIG, True)
-NTRIPLES = RdfFormat("N-Triples", "application/n-triples", ox.RdfFormat.N_TRIPLES)
-NQUADS = RdfFormat("N-Quads", "application/n-quads", ox.RdfFormat.N_QUADS, True)
-JSONLD = RdfFormat("JSON-LD", "application/ld+json", ox.RdfFormat.JSON_LD, True)
-RDFXML = RdfFormat("RDF/XML", "application/rdf+xml", ox.RdfFormat.RDF_XML)
-FORMATS: tuple[RdfFormat, ...] = (TURTLE, TRIG, NTRIPLES, NQUADS, JSONLD, RDFXML)
-
-#: media types (and common aliases) -> format
-MEDIA_TYPES: dict[str, RdfFormat] = {
-    **{f.media_type: f for f in FORMATS},
-    "application/x-turtle": TURTLE,
-    "application/x-trig": TRIG,
-    "text/x-nquads": NQUADS,
-    "application/json": JSONLD,
-    "application/xml": RDFXML,
-    "text/xml": RDFXML,
-}
-#: file suffixes (multipart uploads sent as application/octet-stream) -> format
-SUFFIXES: dict[str, RdfFormat] = {
-    ".ttl": TURTLE,
-    ".turtle": TURTLE,
-    ".trig": TRIG,
-    ".nt": NTRIPLES,
-    ".nq": NQUADS,
-    ".jsonld": JSONLD,
-    ".json": JSONLD,
-    ".rdf": RDFXML,
-    ".owl": RDFXML,
-    ".xml": RDFXML,
-}
+#: the syntaxes an upload may be in (pob.core.formats): every RDF syntax we offer
+FORMATS: tuple[Syntax, ...] = formats.RDF_SYNTAXES
+TURTLE, TRIG, NQUADS = formats.TURTLE_SYNTAX, formats.TRIG_SYNTAX, formats.NQUADS_SYNTAX
+NTRIPLES, JSONLD, RDFXML = formats.NTRIPLES_SYNTAX, formats.JSONLD_SYNTAX, formats.RDFXML_SYNTAX
 #: media types that say nothing about the syntax (the file name decides)
 GENERIC_TYPES = frozenset({"", "application/octet-stream", "text/plain"})
 
@@ -136,7 +101,7 @@ class BadSyntax(UploadError):
 
     def __init__(
         self,
-        fmt: RdfFormat,
+        fmt: Syntax,
         message: str,
         line: int | None = None,
         column: int | None = None,
@@ -168,15 +133,15 @@ def local_context_urls(base: str = CANONICAL_BASE) -> list[str]:
 # ----------------------------------------------------------------------------- reading
 
 
-def format_for(media_type: str | None, filename: str | None = None) -> RdfFormat:
+def format_for(media_type: str | None, filename: str | None = None) -> Syntax:
     """The format a media type names; a generic one (octet-stream) defers to the file name."""
     kind = (media_type or "").split(";", 1)[0].strip().lower()
-    if kind in MEDIA_TYPES:
-        return MEDIA_TYPES[kind]
-    if kind in GENERIC_TYPES and filename:
-        suffix = Path(filename).suffix.lower()
-        if suffix in SUFFIXES:
-            return SUFFIXES[suffix]
+    if kind in GENERIC_TYPES:
+        found = formats.by_suffix(filename, FORMATS) if filename else None
+    else:
+        found = formats.by_media_type(kind, FORMATS)
+    if found is not None:
+        return found
     offered = ", ".join(f.media_type for f in FORMATS)
     said = f"{kind!r}" if kind else "no Content-Type"
     if filename:
@@ -291,7 +256,7 @@ class Upload:
     """A parsed submission: its triples (blank nodes as written) and what we noticed."""
 
     triples: list[ox.Triple]
-    format: RdfFormat
+    format: Syntax
     size: int
     ignored_graphs: list[str] = field(default_factory=list)
 
@@ -329,7 +294,7 @@ def parse_upload(
     triples: list[ox.Triple] = []
     graphs: dict[str, None] = {}
     try:
-        for quad in ox.parse(text, fmt.ox, base_iri=base_iri, rename_blank_nodes=True):
+        for quad in ox.parse(text, fmt.rdf, base_iri=base_iri, rename_blank_nodes=True):
             if len(triples) >= max_triples:
                 raise TooManyTriples(
                     f"the dataset has more than {max_triples:,} triples; split it or ask for a "
@@ -349,29 +314,15 @@ def parse_upload(
     return Upload(triples, fmt, len(data), list(graphs))
 
 
-#: format names the CLI takes (rdflib's and the short ones) -> media type
-FORMAT_NAMES: dict[str, str] = {
-    "turtle": TURTLE.media_type,
-    "ttl": TURTLE.media_type,
-    "trig": TRIG.media_type,
-    "nt": NTRIPLES.media_type,
-    "ntriples": NTRIPLES.media_type,
-    "nquads": NQUADS.media_type,
-    "nq": NQUADS.media_type,
-    "json-ld": JSONLD.media_type,
-    "jsonld": JSONLD.media_type,
-    "xml": RDFXML.media_type,
-    "rdfxml": RDFXML.media_type,
-}
-
-
 def read_path(
     path: Path, fmt: str | None = None, *, max_triples: int = 10_000_000, base: str = CANONICAL_BASE
 ) -> Upload:
     """A file read the way the service reads an upload (the CLI's `pob validate`)."""
     media_type = None
-    if fmt:
-        media_type = FORMAT_NAMES.get(fmt.lower(), fmt)
+    if fmt:  # a short name (turtle, ttl, nt, jsonld, rdfxml, …), a suffix (xml) or a media type
+        named = formats.by_short_name(fmt)
+        named = named if named in FORMATS else formats.by_suffix(fmt, FORMATS)
+        media_type = named.media_type if named is not None else fmt
     try:
         data = path.read_bytes()
     except OSError as exc:

@@ -41,18 +41,12 @@ from server.pages import Page, choose_language
 router = APIRouter(tags=["Linked data"])
 #: links drawn in the neighbourhood picture (all are listed in text too)
 GRAPH_LIMIT = 40
-FORMAT_NAMES = {
-    formats.TURTLE: "Turtle",
-    formats.JSONLD: "JSON-LD",
-    formats.NTRIPLES: "N-Triples",
-    formats.RDFXML: "RDF/XML",
-    HTML: "HTML",
-}
 
 
 def alternates(path: str, offered: tuple[str, ...] = DOCUMENT_TYPES) -> list[dict[str, str]]:
     return [
-        {"type": t, "href": f"{path}.{EXTENSION[t]}", "label": FORMAT_NAMES[t]} for t in offered
+        {"type": t, "href": f"{path}.{EXTENSION[t]}", "label": formats.syntax(t).name}
+        for t in offered
     ]
 
 

@@ -76,9 +76,9 @@ def expectation(path: Path) -> Expectation:
 
 
 def media_type(path: Path) -> str:
-    from pob.validation.upload import SUFFIXES
+    from pob.core import formats
 
-    return SUFFIXES[path.suffix].media_type
+    return formats.by_suffix(path.name, formats.RDF_SYNTAXES).media_type  # type: ignore[union-attr]
 
 
 def findings_of(summary: dict[str, Any]) -> set[tuple[str, str, str, str, str]]:
