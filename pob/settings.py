@@ -1,7 +1,11 @@
 """Service settings: one frozen dataclass, read from `POB_*` environment variables.
 
-The CLI overrides single fields with :func:`dataclasses.replace`; tests build a
-:class:`Settings` directly. Nothing else reads the environment.
+Every value is parsed and checked when the object is made (at start-up): a malformed one
+raises :class:`SettingsError` naming the variable, so the service never starts half
+configured. The CLI overrides single fields with :func:`dataclasses.replace`; tests build a
+:class:`Settings` directly. The only other readers of the environment are the client
+commands' `--token` options (`pob load --url`: `POB_WRITE_TOKEN`; `pob submit`:
+`POB_SUBMIT_TOKEN`), which send a token to a service rather than configure one.
 """
 
 from __future__ import annotations
