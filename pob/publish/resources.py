@@ -28,7 +28,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS
 from rdflib.term import Node
 
-from pob.core import formats
+from pob.core import formats, texts
 from pob.graph.iri import normalise_base, term
 from pob.graph.labels import Link, Namer, Text
 from pob.graph.namespaces import ORG, SCHEMA, bind_all
@@ -206,7 +206,7 @@ def _value_order(v: Value, lang: str) -> tuple[str, int, str]:
     if v.link is not None:
         return v.link.label.value.casefold(), 0, v.link.iri
     tag = (v.text.lang or "") if v.text else ""
-    rank = 0 if tag == lang else 1 if tag in ("da", "en") else 2
+    rank = 0 if tag == lang else 1 if tag in texts.LANGUAGES else 2
     return "", rank, v.text.value if v.text else ""
 
 

@@ -11,11 +11,14 @@ only this interface; tests/store/test_contract.py runs the same tests on both.
 from __future__ import annotations
 
 import contextlib
+import json
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
+
+from pob.core import formats
 
 if TYPE_CHECKING:
     from pob.settings import Settings
@@ -158,9 +161,7 @@ class Store(ABC):
 
     async def select(self, text: str) -> list[dict[str, Any]]:
         """The bindings (SPARQL JSON results) of one of the library's own SELECT queries."""
-        import json
-
-        result = await self.trusted_query(text, "SELECT", "application/sparql-results+json")
+        result = await self.trusted_query(text, "SELECT", formats.JSON)
         rows: list[dict[str, Any]] = json.loads(result.read())["results"]["bindings"]
         return rows
 

@@ -22,7 +22,7 @@ from rdflib import BNode, URIRef
 from rdflib import Literal as RDFLiteral
 from rdflib.term import Node
 
-from pob.core import templates, texts
+from pob.core import formats, templates, texts
 from pob.graph.namespaces import CANONICAL_BASE, prefixes
 from pob.validation.report import Check, Result, finding_key, term_key
 from pob.validation.w3c import report_rdf
@@ -95,12 +95,12 @@ def render_html(
         turtle = report_rdf(check, "turtle")
         summary = json.dumps(check.to_json(lang), ensure_ascii=False, indent=2).encode("utf-8")
         files = [
-            ("report.ttl", "Turtle", _data_url("text/turtle", turtle)),
+            ("report.ttl", "Turtle", _data_url(formats.TURTLE, turtle)),
             ("report.json", "JSON", _data_url("application/json", summary)),
             (
                 "report.jsonld",
                 "JSON-LD",
-                _data_url("application/ld+json", report_rdf(check, "json-ld")),
+                _data_url(formats.JSONLD, report_rdf(check, "json-ld")),
             ),
         ]
     return (

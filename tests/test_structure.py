@@ -1,0 +1,124 @@
+"""The house rules that keep the library's rooms showing its architecture (issue 9).
+
+Each rule reads the source, so a second format table, token check, Jinja environment or a
+caller reaching past the store contract fails here with the file and line that broke it.
+The import direction between the wings is `lint-imports` (pyproject.toml), run by `make lint`.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+LIBRARY = sorted((ROOT / "pob").rglob("*.py")) + sorted((ROOT / "server").rglob("*.py"))
+MAX_LINES = 410
+
+
+def relative(path: Path) -> str:
+    return path.relative_to(ROOT).as_posix()
+
+
+def lines_matching(pattern: str, *, outside: tuple[str, ...]) -> Iterator[str]:
+    regex = re.compile(pattern)
+    for path in LIBRARY:
+        name = relative(path)
+        if name.startswith(outside):
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if regex.search(line) and not line.lstrip().startswith("#"):
+                yield f"{name}:{number}: {line.strip()}"
+
+
+def test_the_library_was_found() -> None:
+    assert len(LIBRARY) > 100
+    for wing in ("core", "graph", "store", "sparql", "validation", "publish", "cli"):
+        assert (ROOT / "pob" / wing / "__init__.py").is_file(), wing
+        assert (ROOT / "pob" / wing / "README.md").is_file() or wing == "cli", wing
+
+
+@pytest.mark.parametrize(
+    ("rule", "pattern", "home"),
+    [
+        # media types are named by the registry's constants, never as string literals
+        (
+            "a media type literal",
+            r"[\"'](text/turtle|application/n-triples|application/ld\+json|application/rdf\+xml"
+            r"|application/trig|application/n-quads|application/sparql-results\+(json|xml)"
+            r"|text/csv|text/tab-separated-values)[\"']",
+            ("pob/core/formats.py",),
+        ),
+        # pyoxigraph's own format lookups are the registry's
+        (
+            "a format lookup",
+            r"(RdfFormat|QueryResultsFormat)\.from_(media_type|extension)",
+            ("pob/core/formats.py",),
+        ),
+        ("a token comparison", r"compare_digest", ("pob/core/tokens.py",)),
+        ("a Jinja2 environment", r"\bEnvironment\(", ("pob/core/templates.py",)),
+        ("a language list", r"\(\s*[\"']da[\"']\s*,\s*[\"']en[\"']\s*\)", ("pob/core/texts.py",)),
+        ("a hard-coded version", r"version\s*=\s*[\"']\d+\.\d+", ()),
+        (
+            "a store class outside the store wing",
+            r"\b(EmbeddedStore|RemoteStore)\b",
+            ("pob/store/",),
+        ),
+        (
+            "a private store member outside the store wing",
+            r"\bstore\.(_write|_call|_graphs|_in_worker|_local|_read|_writing|pool)\b",
+            ("pob/store/",),
+        ),
+        (
+            "the guard in the library's own SPARQL",
+            r"^\s*(from pob\.sparql import .*\bguard\b|from pob\.sparql\.guard import"
+            r"|import pob\.sparql\.guard)",
+            ("pob/sparql/", "server/"),
+        ),
+        ("a test hook read from the environment", r"POB_TEST_", ()),
+    ],
+    ids=lambda value: value if isinstance(value, str) and " " in value else None,
+)
+def test_one_of_each(rule: str, pattern: str, home: tuple[str, ...]) -> None:
+    found = list(lines_matching(pattern, outside=home))
+    assert not found, f"{rule} outside {home or 'nowhere'}:\n" + "\n".join(found)
+
+
+def test_no_module_is_large() -> None:
+    large = [
+        f"{relative(p)}: {n} lines"
+        for p in LIBRARY
+        if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+    ]
+    assert not large, "modules past the size the architecture allows:\n" + "\n".join(large)
+
+
+def test_no_module_reads_the_environment_but_settings() -> None:
+    readers = []
+    for path in LIBRARY:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr in ("environ", "getenv")
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "os"
+            ):
+                readers.append(f"{relative(path)}:{node.lineno}")
+    assert readers == [f"pob/settings.py:{line}" for line in _settings_env_lines()], readers
+
+
+def _settings_env_lines() -> list[int]:
+    tree = ast.parse((ROOT / "pob" / "settings.py").read_text(encoding="utf-8"))
+    return sorted(
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute)
+        and node.attr in ("environ", "getenv")
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "os"
+    )
