@@ -1,7 +1,8 @@
 """FastAPI dependencies: the settings, the store and the submissions service
 (:class:`pob.validation.submissions.Submissions`, made when the app starts) reach routes
-only through these,
-so tests can swap them with `app.dependency_overrides`. They are `async` so FastAPI
+only through these. The seam for tests is the factory: `create_app(settings, store)` takes
+the store to serve (the kill -9 test gives one made with write hooks, see `tests/serve.py`).
+They are `async` so FastAPI
 calls them on the event loop instead of a thread pool (measured: the thread hops cost more
 than the query for a point lookup)."""
 
