@@ -92,9 +92,9 @@ class Settings:
             "validation_timeout",
         ):
             if getattr(self, name) <= 0:
-                raise SettingsError(f"{name} must be positive")
+                raise SettingsError(f"{_variable(name)}: {name} must be positive")
         if self.workers < 1:
-            raise SettingsError("workers must be at least 1")
+            raise SettingsError(f"{_variable('workers')}: workers must be at least 1")
         try:
             submitters = parse_token_list(self.submit_token, "submitter")
         except TokenListError as exc:
@@ -133,6 +133,11 @@ _ENV: dict[str, tuple[str, type]] = {
     "POB_MAX_TRIPLES": ("max_triples", int),
     "POB_VALIDATION_TIMEOUT": ("validation_timeout", float),
 }
+
+
+def _variable(field_name: str) -> str:
+    """The environment variable of a settings field (for messages)."""
+    return next((var for var, (name, _) in _ENV.items() if name == field_name), field_name)
 
 
 def from_env(env: Mapping[str, str] | None = None, **overrides: object) -> Settings:

@@ -42,10 +42,19 @@ def test_environment_and_overrides() -> None:
 
 
 @pytest.mark.parametrize(
-    "env", [{"POB_QUERY_TIMEOUT": "soon"}, {"POB_WORKERS": "0"}, {"POB_MAX_NESTING": "-1"}]
+    "env",
+    [
+        {"POB_QUERY_TIMEOUT": "soon"},
+        {"POB_WORKERS": "0"},
+        {"POB_MAX_NESTING": "-1"},
+        {"POB_VALIDATION_TIMEOUT": "0"},
+        {"POB_SUBMIT_TOKEN": "alice:,bob:b0b"},
+    ],
+    ids=lambda env: next(iter(env)),
 )
 def test_bad_values(env: dict[str, str]) -> None:
-    with pytest.raises(SettingsError):
+    """A malformed value stops start-up with a message naming the variable."""
+    with pytest.raises(SettingsError, match=next(iter(env))):
         from_env(env)
 
 
