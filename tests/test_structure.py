@@ -122,3 +122,17 @@ def _settings_env_lines() -> list[int]:
         and isinstance(node.value, ast.Name)
         and node.value.id == "os"
     )
+
+
+def test_tests_reach_stores_through_make_store() -> None:
+    """Outside the store's own tests, a store is made by `make_store` like in the service."""
+    pattern = re.compile(r"\b(EmbeddedStore|RemoteStore)\b")
+    here = Path(__file__).resolve()
+    found = [
+        f"{relative(path)}:{number}"
+        for path in sorted((ROOT / "tests").rglob("*.py"))
+        if "store" not in path.relative_to(ROOT / "tests").parts[:1] and path.resolve() != here
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if pattern.search(line)
+    ]
+    assert not found, found

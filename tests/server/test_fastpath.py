@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from pob.settings import Settings
-from pob.store.embedded import EmbeddedStore
+from pob.store import make_store
 from server.app import create_app
 from server.fastpath import SparqlFastPath, wrap
 from tests.conftest import fixture_settings
@@ -110,7 +110,7 @@ async def _both(tmp_path: Path) -> list[tuple[str, Any, Any]]:
     for key in ("data_dir", "ontology_dir", "data_ttl_dir", "queries_dir"):
         values[key] = Path(values[key])
     settings = Settings(**values)
-    store = EmbeddedStore(settings)
+    store = make_store(settings)
     await store.open()
     try:
         app = create_app(settings, store=store)
