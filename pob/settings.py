@@ -65,6 +65,10 @@ class Settings:
     #: most triples one submission may have; validation time limit (s) for /api/validate
     max_triples: int = 500_000
     validation_timeout: float = 60.0
+    #: uploads read, parsed and checked at once (/api/validate, /api/datasets, /store
+    #: writes), and how many more may wait for a turn; past that: 503 with Retry-After
+    max_parallel_uploads: int = 2
+    upload_queue: int = 8
     #: token -> submitter name, parsed from `submit_token` when the settings are made
     submitters: dict[str, str] = field(init=False, repr=False, compare=False)
 
@@ -90,9 +94,12 @@ class Settings:
             "catalog_page_size",
             "max_triples",
             "validation_timeout",
+            "max_parallel_uploads",
         ):
             if getattr(self, name) <= 0:
                 raise SettingsError(f"{_variable(name)}: {name} must be positive")
+        if self.upload_queue < 0:
+            raise SettingsError(f"{_variable('upload_queue')}: upload_queue must not be negative")
         if self.workers < 1:
             raise SettingsError(f"{_variable('workers')}: workers must be at least 1")
         try:
@@ -132,6 +139,8 @@ _ENV: dict[str, tuple[str, type]] = {
     "POB_SUBMIT_TOKEN": ("submit_token", str),
     "POB_MAX_TRIPLES": ("max_triples", int),
     "POB_VALIDATION_TIMEOUT": ("validation_timeout", float),
+    "POB_MAX_PARALLEL_UPLOADS": ("max_parallel_uploads", int),
+    "POB_UPLOAD_QUEUE": ("upload_queue", int),
 }
 
 

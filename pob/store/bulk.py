@@ -25,6 +25,7 @@ loader stores the same terms as the transactional path and as :mod:`pob.graph.so
 from __future__ import annotations
 
 import gc
+import mmap
 import traceback
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -33,6 +34,7 @@ from typing import IO, BinaryIO, Literal, cast
 import pyoxigraph as ox
 
 from pob.core import formats
+from pob.core.scan import position, xml_declaration
 from pob.graph.sources import ParseError
 from pob.store import ops
 from pob.store.base import Progress
@@ -160,6 +162,7 @@ def file_ntriples(path: Path) -> tuple[bytes, int]:
     many there are: named graphs refused, blank nodes given fresh labels (so two loads
     never share one), relative IRIs against the file's URI. ParseError names the file,
     line and column."""
+    refuse_declarations(path)
     try:
         triples = [
             q.triple
@@ -187,6 +190,7 @@ def load_file(store: ox.Store, name: ox.NamedNode, path: Path, progress: Progres
     """Bulk load one file into graph `name` (ParseError, with file, line and column)."""
     rdf_format = _rdf_format(path)
     base_iri = path.resolve().as_uri()
+    refuse_declarations(path)
     with path.open("rb") as handle:
         reader = cast(IO[bytes], _Counting(handle, progress))  # read() is all it needs
         try:
@@ -197,6 +201,20 @@ def load_file(store: ox.Store, name: ox.NamedNode, path: Path, progress: Progres
                 store.bulk_load(reader, rdf_format, base_iri=base_iri, to_graph=name)
         except SyntaxError as exc:
             raise ParseError(str(path), exc.msg or str(exc), exc.lineno, exc.offset) from exc
+
+
+def refuse_declarations(path: Path) -> None:
+    """ParseError if an RDF/XML file has a DTD or entity declarations (entity expansion
+    can exhaust memory; :func:`pob.core.scan.xml_declaration`). The file is mapped, not
+    read whole."""
+    if file_syntax(path) is not formats.RDFXML_SYNTAX or path.stat().st_size == 0:
+        return
+    with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        found = xml_declaration(data)
+        if found is not None:
+            line, column = position(data, found[1])
+            message = f"<!{found[0]}>: DTDs and entity declarations are not accepted"
+            raise ParseError(str(path), message, line, column)
 
 
 def _into(

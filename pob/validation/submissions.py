@@ -15,6 +15,9 @@ the lock and the cached reference data, nothing is kept in module globals):
   always ours: graph names inside TriG / N-Quads input are ignored, and a dataset may not
   state facts about our graph IRIs (``{base}graph/…``), which are provenance, not data.
 * The lock makes check + write one step: two submissions never interleave.
+* :attr:`Submissions.uploads` bounds the uploads read, parsed and checked at once
+  (:class:`pob.core.admission.Admission`; ``POB_MAX_PARALLEL_UPLOADS``, ``POB_UPLOAD_QUEUE``):
+  the routes that take a dataset (/api/validate, /api/datasets, /store writes) hold a slot.
 * :meth:`Submissions.list`, :meth:`Submissions.get`, :meth:`Submissions.withdraw` read and
   remove them; only the submitter may withdraw a submission, and :meth:`Submissions.identify`
   tells who sent a request (its bearer token, :mod:`pob.core.tokens`, against
@@ -35,6 +38,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from pob.core import formats
+from pob.core.admission import Admission
 from pob.core.problems import Problem
 from pob.core.tokens import bearer_name
 from pob.settings import Settings
@@ -145,6 +149,7 @@ class Submissions:
         self.checker = checker
         self._lock = asyncio.Lock()
         self._reference: Reference | None = None
+        self.uploads = Admission(settings.max_parallel_uploads, settings.upload_queue)
 
     async def close(self) -> None:
         """Stop the validation workers (at shutdown)."""

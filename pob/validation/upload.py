@@ -13,6 +13,12 @@ replaced by a local copy from ``data/contexts/`` (:data:`LOCAL_CONTEXTS`), or re
 an error naming the URL. pyoxigraph itself has no document loader, so nothing else can
 reach the network.
 
+Hostile input is refused before it is parsed, with a 400 naming the line and column
+(docs/security.md): RDF/XML with a DTD or entity declarations (:func:`pob.core.scan.
+xml_declaration`: "billion laughs", external entities), JSON nested deeper than
+:data:`MAX_JSON_DEPTH`, integers longer than :data:`MAX_INTEGER_DIGITS`; a single token
+longer than pyoxigraph's buffer (:data:`PARSER_BUFFER`) is a 400 too.
+
 Every error is an :class:`UploadError` carrying the HTTP status the service answers with.
 What is done with the triples afterwards (canonical form, relabelling, N-Triples) is
 :mod:`pob.validation.content`.
@@ -31,6 +37,7 @@ import pyoxigraph as ox
 from pob.core import formats
 from pob.core.formats import Syntax
 from pob.core.problems import Problem
+from pob.core.scan import json_too_deep, position, xml_declaration
 from pob.graph.namespaces import CANONICAL_BASE
 from pob.graph.sources import ROOT
 from pob.validation.content import CANONICAL_TYPES, canonical_literal
@@ -39,6 +46,14 @@ CONTEXTS_DIR = ROOT / "data" / "contexts"
 #: context URL (under the canonical base) -> the local copy in data/contexts/
 LOCAL_CONTEXTS: dict[str, str] = {"context.jsonld": "pob.jsonld"}
 MAX_CONTEXT_DEPTH = 8
+#: arrays and objects nested deeper than this in JSON-LD are refused before parsing
+MAX_JSON_DEPTH = 64
+#: integer literals (xsd:integer and the types derived from it) with a longer lexical form
+#: are refused (Python converts at most 4,300 digits to an int)
+MAX_INTEGER_DIGITS = 4000
+#: pyoxigraph's parser buffer: a single token (IRI, literal, comment) longer is refused
+PARSER_BUFFER = 16 * 2**20
+_DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
 
 
 #: the syntaxes an upload may be in (pob.core.formats): every RDF syntax we offer
@@ -153,13 +168,6 @@ _CONTROL = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 
 
-def _position(data: bytes, offset: int) -> tuple[int, int]:
-    """1-based line and column (in characters) of byte `offset`."""
-    line_start = data.rfind(b"\n", 0, offset) + 1
-    column = len(data[line_start:offset].decode("utf-8", errors="replace")) + 1
-    return data.count(b"\n", 0, offset) + 1, column
-
-
 def check_text(data: bytes, charset: str | None = None) -> bytes:
     """`data` without a UTF-8 byte-order mark; :class:`NotText` if binary or not UTF-8."""
     if charset and charset.strip().strip('"').lower() not in ("utf-8", "utf8"):
@@ -168,7 +176,7 @@ def check_text(data: bytes, charset: str | None = None) -> bytes:
         data = data[3:]
     control = _CONTROL.search(data)
     if control is not None:
-        line, column = _position(data, control.start())
+        line, column = position(data, control.start())
         raise NotText(
             f"binary input: byte 0x{data[control.start()]:02x} at line {line}, column "
             f"{column} is not text; send RDF as UTF-8 text",
@@ -178,7 +186,7 @@ def check_text(data: bytes, charset: str | None = None) -> bytes:
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line, column = _position(data, exc.start)
+        line, column = position(data, exc.start)
         raise NotText(
             f"not UTF-8: byte 0x{data[exc.start]:02x} at line {line}, column {column}",
             line,
@@ -240,12 +248,44 @@ def inline_contexts(document: Any, base: str = CANONICAL_BASE) -> Any:
     return document
 
 
+class _LongInteger(ValueError):
+    def __init__(self, digits: str) -> None:
+        self.digits = digits
+
+
+def _json_int(digits: str) -> int:
+    if len(digits) > MAX_INTEGER_DIGITS:
+        raise _LongInteger(digits)
+    return int(digits)
+
+
 def _jsonld(text: bytes, base: str) -> bytes:
+    deep = json_too_deep(text, MAX_JSON_DEPTH)
+    if deep is not None:
+        line, column = position(text, deep)
+        message = f"arrays and objects nested more than {MAX_JSON_DEPTH} deep"
+        raise BadSyntax(JSONLD, message, line, column)
     try:
-        document = json.loads(text)
+        document = json.loads(text, parse_int=_json_int)
+        return json.dumps(inline_contexts(document, base)).encode("utf-8")
     except json.JSONDecodeError as exc:
         raise BadSyntax(JSONLD, exc.msg, exc.lineno, exc.colno) from None
-    return json.dumps(inline_contexts(document, base)).encode("utf-8")
+    except _LongInteger as exc:
+        raise _long_integer(JSONLD, text, exc.digits) from None
+    except RecursionError:  # not reached past the depth check; never a 500
+        raise BadSyntax(JSONLD, "nested too deep") from None
+
+
+def _long_integer(fmt: Syntax, text: bytes, lexical: str) -> BadSyntax:
+    """The refusal of an integer longer than :data:`MAX_INTEGER_DIGITS` (where it is, if
+    the text has it as written)."""
+    found = text.find(lexical.strip().encode("ascii", errors="replace"))
+    line, column = position(text, found) if found >= 0 else (None, None)
+    message = (
+        f"an integer of {len(lexical.strip()):,} digits; this service reads integers of at "
+        f"most {MAX_INTEGER_DIGITS:,} digits"
+    )
+    return BadSyntax(fmt, message, line, column)
 
 
 # ----------------------------------------------------------------------------- parsing
@@ -289,6 +329,17 @@ def parse_upload(
     if media_type and "charset=" in media_type.lower():
         charset = media_type.lower().split("charset=", 1)[1].split(";", 1)[0]
     text = check_text(data, charset)
+    if fmt is RDFXML:
+        declared = xml_declaration(text)
+        if declared is not None:
+            line, column = position(text, declared[1])
+            raise BadSyntax(
+                fmt,
+                f"<!{declared[0]}>: DTDs and entity declarations are not accepted (RDF/XML "
+                "needs none; entity expansion can exhaust the service)",
+                line,
+                column,
+            )
     if fmt is JSONLD:
         text = _jsonld(text, base)
     triples: list[ox.Triple] = []
@@ -303,12 +354,22 @@ def parse_upload(
             triple = quad.triple
             obj = triple.object
             if isinstance(obj, ox.Literal) and obj.datatype.value in CANONICAL_TYPES:
+                if len(obj.value) > MAX_INTEGER_DIGITS and obj.datatype.value != _DECIMAL:
+                    raise _long_integer(fmt, text, obj.value)
                 triple = ox.Triple(triple.subject, triple.predicate, canonical_literal(obj))
             triples.append(triple)
             if not isinstance(quad.graph_name, ox.DefaultGraph):
                 graphs[getattr(quad.graph_name, "value", str(quad.graph_name))] = None
     except SyntaxError as exc:
         raise BadSyntax(fmt, _message(exc), exc.lineno, exc.offset) from None
+    except MemoryError as exc:  # pyoxigraph: "Reached the buffer maximal size of 16777216"
+        if "buffer maximal size" not in str(exc):
+            raise
+        message = (
+            f"a single token (an IRI, a literal or a comment) is longer than "
+            f"{PARSER_BUFFER // 2**20} MiB, the most the parser reads at once"
+        )
+        raise BadSyntax(fmt, message) from None
     if not triples:
         raise EmptyDataset(f"the {fmt.name} input holds no triples")
     return Upload(triples, fmt, len(data), list(graphs))

@@ -51,11 +51,12 @@ async def post_dataset(
     the format `Accept` asks for."""
     submitter = submissions.identify(request.headers.get("authorization"))
     media_type = report_type(request)
-    submitted = await read_dataset(request, settings)
     try:
-        record, created, check = await submissions.submit(
-            submitted.upload, submitter, submitted.profile, submitted.inference
-        )
+        async with submissions.uploads.slot():  # 503 Busy at once if too many uploads
+            submitted = await read_dataset(request, settings)
+            record, created, check = await submissions.submit(
+                submitted.upload, submitter, submitted.profile, submitted.inference
+            )
     except Rejected as rejected:
         return report_response(
             request,

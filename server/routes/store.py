@@ -10,6 +10,7 @@ which here is the union of all graphs: it can be read, not written. The curated 
 
 from __future__ import annotations
 
+import asyncio
 import re
 
 from fastapi import APIRouter, Request
@@ -76,16 +77,18 @@ async def _writable(request: Request, store: Store, settings: Settings) -> str:
 
 
 async def _upload(request: Request, settings: Settings, graph: str) -> bytes:
-    body = await read_limited(
-        request.stream(), settings.max_upload_bytes, request.headers.get("content-length")
-    )
-    return graph_body(
-        body,
-        request.headers.get("content-type"),
-        graph=graph,
-        max_triples=settings.max_triples,
-        base=settings.base,
-    )
+    async with request.app.state.submissions.uploads.slot():  # 503 Busy if too many uploads
+        body = await read_limited(
+            request.stream(), settings.max_upload_bytes, request.headers.get("content-length")
+        )
+        return await asyncio.to_thread(
+            graph_body,
+            body,
+            request.headers.get("content-type"),
+            graph=graph,
+            max_triples=settings.max_triples,
+            base=settings.base,
+        )
 
 
 @router.api_route("/store", methods=["GET", "HEAD"], summary="Read a graph")

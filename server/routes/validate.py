@@ -14,6 +14,7 @@ worker process with a deadline, :mod:`pob.validation.workers`); the report is
 
 from __future__ import annotations
 
+import asyncio
 import json
 from dataclasses import dataclass
 from typing import Any, cast
@@ -107,7 +108,8 @@ async def read_dataset(request: Request, settings: Settings) -> Submitted:
     else:
         data, media_type = body, content_type
     options = _options(raw)
-    upload = parse_upload(
+    upload = await asyncio.to_thread(  # off the event loop: other requests go on
+        parse_upload,
         data,
         media_type,
         filename=filename,
@@ -174,17 +176,20 @@ async def validate(
     `inference` (none, rdfs, owlrl: then the report also lists what inference changes),
     `lang` (da, en). The report: JSON summary, Turtle or JSON-LD (W3C SHACL), or HTML."""
     media_type = report_type(request)
-    try:
-        submitted = await read_dataset(request, settings)
-    except UploadError as error:
-        if media_type == formats.HTML:
-            from server.routes.forms import form_page, page_lang
+    async with submissions.uploads.slot():  # 503 Busy at once if too many uploads
+        try:
+            submitted = await read_dataset(request, settings)
+        except UploadError as error:
+            if media_type == formats.HTML:
+                from server.routes.forms import form_page, page_lang
 
-            return form_page(request, page_lang(request), error=error.detail, status=error.status)
-        raise  # answered by server/errors.py
-    check = await submissions.check(
-        submitted.upload, profile=submitted.profile, inference=submitted.inference
-    )
+                return form_page(
+                    request, page_lang(request), error=error.detail, status=error.status
+                )
+            raise  # answered by server/errors.py
+        check = await submissions.check(
+            submitted.upload, profile=submitted.profile, inference=submitted.inference
+        )
     return report_response(
         request, check, submitted.lang, media_type, settings, options=submitted.options
     )
