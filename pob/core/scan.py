@@ -5,9 +5,9 @@
   to gigabytes) and external entities (``SYSTEM "file:///…"``) are made of; RDF/XML needs
   none, so a document with one is refused before it is parsed. XML allows the DOCTYPE only
   in the prolog, but pyoxigraph also reads one inside the root element, so the whole
-  document is scanned: every ``<!`` outside comments, CDATA sections and processing
-  instructions is a declaration. The scan is :meth:`bytes.find` over the input (a few ms
-  for 50 MB); it also takes an :class:`mmap.mmap`, so a large file is not read whole.
+  document is searched, comments and CDATA sections included (one regular-expression pass
+  in C, linear whatever the input holds; a loop over comments was quadratic on hostile
+  input). It also takes an :class:`mmap.mmap`, so a large file is not read whole.
 * :func:`json_too_deep` finds the first ``[`` or ``{`` nested deeper than a limit in a JSON
   text, without recursion (the parsers recurse: deep input is a ``RecursionError``).
 * :func:`position` gives the line and column of a byte offset.
@@ -21,8 +21,9 @@ from itertools import accumulate
 
 Buffer = bytes | mmap.mmap
 
-#: what a ``<!`` may start that is not a declaration, and where each one ends
-_NOT_DECLARATIONS = ((b"<!--", b"-->"), (b"<![CDATA[", b"]]>"))
+#: the start of a markup declaration; found anywhere, comments and CDATA included (a
+#: declaration has no business in RDF/XML, so refusing one in a comment costs nothing)
+_DECLARATION = re.compile(rb"<!\s*(DOCTYPE|ENTITY|ELEMENT|ATTLIST|NOTATION)", re.IGNORECASE)
 
 
 def position(data: Buffer, offset: int) -> tuple[int, int]:
@@ -35,36 +36,20 @@ def position(data: Buffer, offset: int) -> tuple[int, int]:
 
 def xml_declaration(data: Buffer) -> tuple[str, int] | None:
     """The first markup declaration in an XML document: (its keyword, e.g. ``DOCTYPE``,
-    and its byte offset); None if there is none."""
-    at = 0
-    while True:
-        found = data.find(b"<!", at)
-        processing = data.find(b"<?", at)
-        if 0 <= processing < found:  # a processing instruction: skip to its end
-            end = data.find(b"?>", processing + 2)
-            if end < 0:
-                return None
-            at = end + 2
-            continue
-        if found < 0:
-            return None
-        for opening, closing in _NOT_DECLARATIONS:
-            if data[found : found + len(opening)] == opening:
-                end = data.find(closing, found + len(opening))
-                if end < 0:
-                    return None  # unterminated: the parser says so
-                at = end + len(closing)
-                break
-        else:
-            keyword = re.match(rb"[A-Za-z]*", bytes(data[found + 2 : found + 12]))
-            word = keyword.group(0).decode("ascii").upper() if keyword else ""
-            return word or "declaration", found
+    and its byte offset); None if there is none. One regular-expression pass in C."""
+    found = _DECLARATION.search(data)
+    if found is None:
+        return None
+    return found.group(1).decode("ascii").upper(), found.start()
 
 
 #: a JSON string (so brackets inside strings are not counted)
-_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
-_JSON_TOKEN = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
-_BRACKETS = bytes(range(256)).translate(None, b"[]{}")  # every byte but the brackets
+_JSON_TOKEN = re.compile(rb'"[^"\\]*+(?:\\.[^"\\]*+)*+"|[\[\]{}]')
+_KEEP = bytes(range(256)).translate(None, b'[]{}"')  # every byte but brackets and quotes
+#: a string, once only quotes and brackets are left of the text
+_QUOTED = re.compile(rb'"[^"]*+"')
+#: texts up to this size get the position of a too deep array or object
+LOCATE_LIMIT = 1 << 20
 _DELTA = [0] * 256
 _DELTA[ord("[")] = _DELTA[ord("{")] = 1
 _DELTA[ord("]")] = _DELTA[ord("}")] = -1
@@ -72,10 +57,18 @@ _DELTA[ord("]")] = _DELTA[ord("}")] = -1
 
 def json_too_deep(data: bytes, limit: int) -> int | None:
     """The byte offset of the first array or object nested deeper than `limit` in a JSON
-    text (None: none is). A fast pass in C decides; the offset is found only when needed."""
-    brackets = _JSON_STRING.sub(b"", data).translate(None, _BRACKETS)
+    text (None: none is; -1: one is, but the text is too big to say where).
+
+    For valid JSON only (call it after the text parsed). The decision is made in C: escaped
+    backslashes and quotes are removed, every byte but quotes and brackets dropped, and
+    the brackets between string quotes counted. The offset of the culprit is looked for
+    only in texts up to :data:`LOCATE_LIMIT` bytes."""
+    reduced = data.replace(b"\\\\", b"").replace(b'\\"', b"").translate(None, _KEEP)
+    brackets = _QUOTED.sub(b"", reduced)
     if not brackets or max(accumulate(map(_DELTA.__getitem__, brackets))) <= limit:
         return None
+    if len(data) > LOCATE_LIMIT:
+        return -1
     depth = 0
     for match in _JSON_TOKEN.finditer(data):
         token = match.group(0)
@@ -85,4 +78,4 @@ def json_too_deep(data: bytes, limit: int) -> int | None:
                 return match.start()
         elif token in (b"]", b"}"):
             depth -= 1
-    return None
+    return -1

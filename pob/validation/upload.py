@@ -260,20 +260,26 @@ def _json_int(digits: str) -> int:
 
 
 def _jsonld(text: bytes, base: str) -> bytes:
-    deep = json_too_deep(text, MAX_JSON_DEPTH)
-    if deep is not None:
-        line, column = position(text, deep)
-        message = f"arrays and objects nested more than {MAX_JSON_DEPTH} deep"
-        raise BadSyntax(JSONLD, message, line, column)
+    # json.loads first: linear in C, and after it every string is known to be closed, so the
+    # depth scan (which skips strings) is linear too; a scan of unparsed input could be fed
+    # unterminated strings that make it quadratic
+    too_deep = f"arrays and objects nested more than {MAX_JSON_DEPTH} deep"
     try:
         document = json.loads(text, parse_int=_json_int)
-        return json.dumps(inline_contexts(document, base)).encode("utf-8")
     except json.JSONDecodeError as exc:
         raise BadSyntax(JSONLD, exc.msg, exc.lineno, exc.colno) from None
     except _LongInteger as exc:
         raise _long_integer(JSONLD, text, exc.digits) from None
+    except RecursionError:  # deeper than Python's recursion limit: where is not known
+        raise BadSyntax(JSONLD, too_deep) from None
+    deep = json_too_deep(text, MAX_JSON_DEPTH)
+    if deep is not None:
+        where = position(text, deep) if deep >= 0 else (None, None)
+        raise BadSyntax(JSONLD, too_deep, *where)
+    try:
+        return json.dumps(inline_contexts(document, base)).encode("utf-8")
     except RecursionError:  # not reached past the depth check; never a 500
-        raise BadSyntax(JSONLD, "nested too deep") from None
+        raise BadSyntax(JSONLD, too_deep) from None
 
 
 def _long_integer(fmt: Syntax, text: bytes, lexical: str) -> BadSyntax:

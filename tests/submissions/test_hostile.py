@@ -123,15 +123,32 @@ def test_store_write_refuses_a_dtd(live_server: Callable[..., Process], tmp_path
         server.stop()
 
 
-def test_scan_skips_comments_cdata_and_processing_instructions() -> None:
-    fine = (
-        b'<?pi <!DOCTYPE ?><!-- <!ENTITY x "y"> -->'
-        + ROOT.replace("&x;", "<![CDATA[<!x>]]>").encode()
-    )
+def test_scan_finds_declarations_anywhere_and_nothing_else() -> None:
+    fine = b"<?pi x?><!-- a comment -->" + ROOT.replace("&x;", "<![CDATA[<!x>]]>").encode()
     assert xml_declaration(fine) is None
     assert xml_declaration(b"<a/>\n<!doctype a>") == ("DOCTYPE", 5)
+    # a declaration has no place in RDF/XML: refused even in a comment
+    assert xml_declaration(b'<a><!-- <!ENTITY x "y"> --></a>') == ("ENTITY", 8)
     assert json_too_deep(b'{"a": "[[[[[[", "b": [[1]]}', 3) is None
+    assert json_too_deep(b'{"a": "\\\\", "b": "\\"[[[[", "c": [[1]]}', 3) is None
     assert json_too_deep(b'{"a": [[[1]]]}', 3) == 8
+
+
+def test_scans_stay_linear_on_hostile_input() -> None:
+    """Millions of comments, processing instructions or strings: well under a second each
+    (a loop in Python over them took seconds to minutes, holding the interpreter)."""
+    for data in (
+        b"<r>" + b"<!---->" * 2_000_000 + b"</r>",
+        b"<?x?>" * 2_000_000,
+        b"<?x?><!---->" * 1_000_000 + b"<!DOCTYPE x>",
+    ):
+        started = time.monotonic()
+        xml_declaration(data)
+        assert time.monotonic() - started < 2
+    for data in (b"[" + b'"a",' * 2_000_000 + b"1]", b'["' + b"\\\\" * 2_000_000 + b'"]'):
+        started = time.monotonic()
+        assert json_too_deep(data, 64) is None
+        assert time.monotonic() - started < 2
 
 
 def test_pob_load_refuses_a_dtd(tmp_path: Path) -> None:
