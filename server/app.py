@@ -30,6 +30,7 @@ from pob.validation.submissions import Submissions
 from pob.validation.workers import Checker
 from server import errors, ui
 from server.fastpath import SparqlFastPath, wrap
+from server.pages import SecurityHeaders
 from server.routes import datasets, docs_pages, forms, queries, resources, sparql, validate
 from server.routes import feed as open_data
 from server.routes import store as graph_store
@@ -78,6 +79,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         expose_headers=["Content-Length", "X-Result-Rows", "WWW-Authenticate", "Link", "ETag"],
         max_age=86400,
     )
+    # every HTML answer (pages, forms, reports, error pages) gets the security headers
+    app.add_middleware(SecurityHeaders)
     errors.install(app)
     app.include_router(sparql.router)
     app.include_router(graph_store.router)

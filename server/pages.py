@@ -15,8 +15,10 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pob.core import templates, texts
+from pob.core.links import web_href
 from pob.core.texts import LANGUAGES
 from server import i18n
 
@@ -24,7 +26,10 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 templates.add_folder(TEMPLATES)
 #: local pages that keep an explicitly chosen language on their links
 _PAGE_PREFIXES = ("/id/", "/ontology", "/shapes", "/catalog")
-#: the pages load scripts and styles from this server only (cytoscape sets inline styles)
+#: what every HTML answer carries (:class:`SecurityHeaders`): scripts from this server only,
+#: styles from it or inline (cytoscape sets inline styles; the validation pages have a
+#: ``<style>`` block), images from it or ``data:`` (the icon ``data:,``); a page that needs
+#: more (the query UI reaches a SPARQL endpoint elsewhere) sets its own policy
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; "
     "style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; "
@@ -53,7 +58,9 @@ class Page:
         return word.format(**values) if values else word
 
     def href(self, href: str | None) -> str | None:
-        """A link, with `?lang=` kept on our own pages when the reader chose a language."""
+        """A link, with `?lang=` kept on our own pages when the reader chose a language; None
+        if `href` may not be a link (:func:`pob.core.links.web_href`: show it as text)."""
+        href = web_href(href)
         if href is None or not self.explicit or not href.startswith(_PAGE_PREFIXES):
             return href
         path, hash_mark, fragment = href.partition("#")
@@ -77,7 +84,7 @@ class Page:
             .get_template(template)
             .render(page=self, t=self.t, lang=self.lang, langs=LANGUAGES, **context)
         )
-        all_headers = {"Content-Language": self.lang, **SECURITY_HEADERS, **(headers or {})}
+        all_headers = {"Content-Language": self.lang, **(headers or {})}
         vary = all_headers.get("Vary", "Accept")
         if "Accept-Language" not in vary:
             all_headers["Vary"] = f"{vary}, Accept-Language"
@@ -88,3 +95,39 @@ def environment() -> Environment:
     """The one Jinja2 environment (:func:`pob.core.templates.environment`), with
     ``server/templates`` among its folders."""
     return templates.environment()
+
+
+class SecurityHeaders:
+    """ASGI middleware: every ``text/html`` answer gets :data:`SECURITY_HEADERS` (those a
+    route set itself, such as the query UI's wider policy, are kept), so no page, form,
+    report or error page can go without them. Other answers pass unchanged."""
+
+    _HEADERS = tuple((k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS.items())
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def sender(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                if is_html(headers):
+                    have = {k.lower() for k, _ in headers}
+                    headers += [(k, v) for k, v in self._HEADERS if k not in have]
+                    message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, sender)
+
+
+def is_html(headers: list[tuple[bytes, bytes]]) -> bool:
+    """Whether raw ASGI `headers` say the body is HTML (``text/html`` or XHTML)."""
+    for key, value in headers:
+        if key.lower() == b"content-type":
+            kind = value.split(b";")[0].strip().lower()
+            return kind in (b"text/html", b"application/xhtml+xml")
+    return False

@@ -18,6 +18,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDFS, SKOS
 from rdflib.term import Node
 
+from pob.core.links import web_href
 from pob.core.texts import LANGUAGES
 from pob.graph.namespaces import SCHEMA, prefixes
 
@@ -37,7 +38,8 @@ class Text:
 
 @dataclass(frozen=True)
 class Link:
-    """A node as a page shows it: `href` is a page here for our IRIs, the IRI otherwise."""
+    """A node as a page shows it: `href` is a page here for our IRIs, the IRI otherwise
+    (None for a blank node, a literal or an IRI that is no web address)."""
 
     iri: str
     label: Text
@@ -87,15 +89,17 @@ class Namer:
                 return f"{prefix}:{iri[len(ns) :]}"
         return None
 
-    def href(self, iri: str) -> tuple[str, bool]:
-        """The page of `iri` here (and True), or the IRI itself (and False)."""
+    def href(self, iri: str) -> tuple[str | None, bool]:
+        """The page of `iri` here (and True), or the IRI itself (and False); None for an
+        IRI that is no web address (``javascript:``, ``data:``, ``mailto:``: shown as
+        text, :func:`pob.core.links.web_href`)."""
         for prefix, path in sorted(self.local.items(), key=lambda kv: -len(kv[0])):
             if iri.startswith(prefix):
                 rest = iri[len(prefix) :]
                 if rest.startswith("graph/"):  # a named graph: read it from the Graph Store
                     return f"{path}store?graph={quote(iri, safe='')}", True
-                return path + rest, True
-        return iri, False
+                return web_href(path + rest), True
+        return web_href(iri), False
 
     def label(self, node: Node, lang: str) -> Text:
         for graph in (self.graph, display_labels()):

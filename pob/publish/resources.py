@@ -29,6 +29,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS
 from rdflib.term import Node
 
 from pob.core import formats, texts
+from pob.core.links import web_href
 from pob.graph.iri import normalise_base, term
 from pob.graph.labels import Link, Namer, Text
 from pob.graph.namespaces import ORG, SCHEMA, bind_all
@@ -158,7 +159,7 @@ class Resource:
     sparql: str
 
     def neighbourhood(self, limit: int = 40) -> tuple[Edge, ...]:
-        """Links to and from the resource (IRIs only), at most `limit`."""
+        """Links to and from the resource (web IRIs only), at most `limit`."""
         edges: list[Edge] = []
         for prop in self.properties:
             for v in prop.values:
@@ -260,7 +261,7 @@ def _sources(view: GraphView, node: URIRef, lang: str) -> tuple[SourceRef, ...]:
                 Text(str(title), getattr(title, "language", None))
                 if title is not None
                 else namer.label(src, lang),
-                str(url) if url is not None else None,
+                web_href(str(url)) if url is not None else None,
                 str(version) if version is not None else None,
                 node in nodes,
                 via,

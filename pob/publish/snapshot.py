@@ -324,7 +324,8 @@ async def _load(store: Store, settings: Settings, state: _State) -> Feed:
     known = dict(state.submissions)
     with tempfile.TemporaryDirectory(prefix="pob-feed-") as spool:
         dumps: dict[str, GraphLike] = dict(dump_parts(graphs, settings))
-        for name, iri in stored_parts(stored, settings).items():
+        meta = graphs.get(settings.graph("meta"))
+        for name, iri in stored_parts(stored, settings, meta).items():
             dumps[name] = await spool_graph(store, iri, Path(spool), settings)
         return await asyncio.to_thread(
             _assemble, version, settings, graphs, about, stored, dumps, known

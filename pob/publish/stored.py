@@ -2,9 +2,10 @@
 described for the catalog, streamed from the store into spool files for their dumps.
 
 :func:`stored_parts` picks the ``submission/<id>`` graphs out of the graphs the snapshot
-(:mod:`pob.publish.snapshot`) does not hold; :func:`submission_info` describes one from
-the triples about its graph IRI; :func:`spool_graph` writes one, as the store serialises
-it in Turtle, into a file and describes the file
+(:mod:`pob.publish.snapshot`) does not hold, those the meta graph has the record of;
+:func:`submission_info` describes one from the triples about its graph IRI;
+:func:`spool_graph` writes one, as the store serialises it in Turtle, into a file and
+describes the file
 (:class:`pob.publish.dumps.SpooledGraph`: SHA-256 of the bytes, triple count and temporal
 extent from SPARQL queries), so the server process never holds a submission graph.
 """
@@ -18,9 +19,10 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, PROV, RDFS
+from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS
 
 from pob.core import formats
+from pob.graph.namespaces import VOID
 from pob.publish.catalog import SubmissionInfo
 from pob.publish.dumps import SUBMISSION_ID_RE, SUBMISSION_PREFIX, SpooledGraph
 from pob.publish.extent import date_predicates, extent_of
@@ -29,15 +31,29 @@ from pob.settings import Settings
 from pob.store.base import Store
 
 
-def stored_parts(stored: Sequence[str], settings: Settings) -> dict[str, str]:
-    """The submission graphs among `stored`: dump name (``submission/<id>``) -> IRI."""
+def stored_parts(stored: Sequence[str], settings: Settings, meta: Graph | None) -> dict[str, str]:
+    """The submission graphs among `stored`: dump name (``submission/<id>``) -> IRI. Only
+    a graph the meta graph `meta` holds the record of (``G a void:Dataset ;
+    dct:identifier "<id>"``, :mod:`pob.validation.records`) is a submission: a
+    ``submission/<id>`` graph written some other way (directly in a remote engine, or
+    through /store before it refused the namespace) is in no catalog, dump or VoID."""
     prefix = settings.graph(SUBMISSION_PREFIX)
     out: dict[str, str] = {}
     for iri in stored:
         sid = iri[len(prefix) :] if iri.startswith(prefix) else ""
-        if SUBMISSION_ID_RE.match(sid):
+        if SUBMISSION_ID_RE.match(sid) and has_record(meta, iri, sid):
             out[SUBMISSION_PREFIX + sid] = iri
     return out
+
+
+def has_record(meta: Graph | None, iri: str, sid: str) -> bool:
+    """Whether `meta` records submission `sid` in graph `iri`."""
+    node = URIRef(iri)
+    return (
+        meta is not None
+        and (node, RDF.type, VOID.Dataset) in meta
+        and (node, DCTERMS.identifier, Literal(sid)) in meta
+    )
 
 
 async def spool_graph(store: Store, iri: str, folder: Path, settings: Settings) -> SpooledGraph:

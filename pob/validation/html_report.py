@@ -23,6 +23,7 @@ from rdflib import Literal as RDFLiteral
 from rdflib.term import Node
 
 from pob.core import formats, templates, texts
+from pob.core.links import web_href
 from pob.graph.namespaces import CANONICAL_BASE, prefixes
 from pob.validation.report import Check, Result, finding_key, term_key
 from pob.validation.w3c import report_rdf
@@ -63,12 +64,13 @@ class _Shortener:
 
 
 def shape_link(shape: Node, base: str = CANONICAL_BASE, shapes_page: str | None = "/shapes") -> str:
-    """Where a person reads about a shape: ``/shapes#Name`` for ours, else the IRI."""
+    """Where a person reads about a shape: ``/shapes#Name`` for ours, else the IRI; "" (no
+    link) for a blank node or an IRI that is no web address (:func:`pob.core.links.web_href`)."""
     text = str(shape)
     ours = f"{base}shapes#"
     if shapes_page is not None and isinstance(shape, URIRef) and text.startswith(ours):
-        return f"{shapes_page}#{text[len(ours) :]}"
-    return text if isinstance(shape, URIRef) else ""
+        return web_href(f"{shapes_page}#{text[len(ours) :]}") or ""
+    return (web_href(text) or "") if isinstance(shape, URIRef) else ""
 
 
 def _data_url(media_type: str, body: bytes) -> str:

@@ -4,8 +4,10 @@ GET/HEAD are public. PUT, POST and DELETE need `Authorization: Bearer <POB_WRITE
 (no token configured: writes are off, 403; the check is :func:`pob.core.tokens.bearer_name`).
 A PUT/POST body is read as an uploaded dataset is (:func:`pob.validation.body.graph_body`:
 the same formats, limits and errors), as one graph. `?default` names the default graph,
-which here is the union of all graphs: it can be read, not written. The curated graphs
-(ontology, data, inferred, meta) are written only by the build.
+which here is the union of all graphs: it can be read, not written. No graph under
+``{base}graph/`` can be written here (:func:`pob.store.writes.check_client_write`, 403): the
+curated graphs (ontology, data, inferred, meta) are written only by the build, a
+submission's graph only with its record (POST /api/datasets, DELETE /api/datasets/{id}).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from pob.core import formats
 from pob.core.tokens import bearer_name
 from pob.settings import Settings
 from pob.store.base import Store
+from pob.store.writes import check_client_write
 from pob.validation.body import graph_body, read_limited
 from server.deps import SettingsDep, StoreDep
 from server.errors import HTTPProblem
@@ -69,6 +72,7 @@ async def _writable(request: Request, store: Store, settings: Settings) -> str:
             "Default graph is read-only",
             "the default graph is the union of all graphs; write to a named graph (?graph=)",
         )
+    check_client_write(graph, settings)  # the whole {base}graph/ namespace: 403
     if graph in store.curated:
         raise HTTPProblem(
             403, "Graph is read-only", f"<{graph}> is built from the sources; it cannot be written"

@@ -57,3 +57,35 @@ def test_pasted_turtle_and_a_syntax_error(page: Page, curated_server: Process) -
     page.fill("#data", "@prefix ex: <http://example.org/> .\nex:a ex:b ex:c ;\n  ex:d .\n")
     page.click("#submit")
     expect(page.locator("#error")).to_contain_text("Turtle syntax error at line 3, column 8")
+
+
+def test_the_form_and_report_work_under_their_policy(page: Page, curated_server: Process) -> None:
+    """The form and its report (inline styles, data: downloads) with the security headers
+    every HTML answer now carries: no Content-Security-Policy violation in the browser."""
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    page.add_init_script(
+        "window.__csp = [];"
+        "document.addEventListener('securitypolicyviolation', e =>"
+        " window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));"
+    )
+    response = page.goto(curated_server.url + "/validate?lang=en")
+    assert response is not None
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    assert response.headers["x-content-type-options"] == "nosniff"
+    page.set_input_files("#file", str(EXAMPLES / "bad-wrong-kommunekode.ttl"))
+    with page.expect_navigation() as navigation:
+        page.click("#submit")
+    report = navigation.value
+    assert report is not None and "content-security-policy" in report.headers
+    expect(page.locator("#verdict")).to_be_visible()
+    # the report's own styles applied (inline <style> is allowed)
+    verdict_border = page.locator("#verdict").evaluate("el => getComputedStyle(el).borderTopStyle")
+    assert verdict_border == "solid"
+    assert page.evaluate("window.__csp") == []
+    assert violations == []

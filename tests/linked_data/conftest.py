@@ -2,8 +2,9 @@
 
 * `own_server`: the real curated sources with the base IRI set to the server's own address,
   so every IRI we mint is fetched at itself;
-* `feed_server`: the small fixture sources with a write token and one dataset per catalog
-  page, so a submission written through /store pages the catalog and rebuilds the dumps.
+* `feed_server`: the small fixture sources with a write and a submit token and one dataset
+  per catalog page, so a submission (POST /api/datasets) pages the catalog and rebuilds the
+  dumps.
 
 The browser test uses `curated_server` (tests/browser/conftest.py): the canonical base
 https://w3id.org/pob/, served under /id/… on 127.0.0.1.
@@ -11,6 +12,7 @@ https://w3id.org/pob/, served under /id/… on 127.0.0.1.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -18,9 +20,15 @@ import httpx
 import pytest
 from rdflib import Graph
 
-from tests.conftest import Process, fixture_settings, free_port
+from tests.conftest import FIXTURES, Process, fixture_settings, free_port
 
 TOKEN = "linked-data-token"
+SUBMIT = "linked-data-submit"
+SOURCE_CLASS = """@prefix pob: <https://w3id.org/pob/ontology#> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+pob:Source a owl:Class ; rdfs:label "Kilde"@da, "Source"@en .
+"""
 
 
 @dataclass
@@ -61,8 +69,16 @@ def own_graph(own_server: Served) -> Graph:
 def feed_server(
     live_server: Callable[..., Process], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Served]:
+    # the fixture ontology and pob:Source, so that a small dataset with a source conforms
+    ontology = tmp_path_factory.mktemp("feed-ontology")
+    shutil.copy(FIXTURES / "ontology" / "ontology.ttl", ontology / "ontology.ttl")
+    (ontology / "source.ttl").write_text(SOURCE_CLASS, encoding="utf-8")
     settings = fixture_settings(
-        tmp_path_factory.mktemp("feed-store"), write_token=TOKEN, catalog_page_size=1
+        tmp_path_factory.mktemp("feed-store"),
+        ontology_dir=str(ontology),
+        write_token=TOKEN,
+        submit_token=f"tester:{SUBMIT}",
+        catalog_page_size=1,
     )
     process = live_server(settings)
     with httpx.Client(base_url=process.url, timeout=60) as client:

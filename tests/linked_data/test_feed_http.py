@@ -2,8 +2,8 @@
 
 The catalog fetched from the running service is validated against the official DCAT-AP
 3.0.1 shapes (as tests/catalog does for the library) and read the way ckanext-dcat reads it
-(RDF/XML, following hydra:next). A submission written through /store must page the
-catalog and appear in the dumps; withdrawing it must take it out again.
+(RDF/XML, following hydra:next). A submission (POST /api/datasets) must page the catalog
+and appear in the dumps; withdrawing it must take it out again.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from rdflib.namespace import RDF
 from pob.publish.manifest import load_manifest
 from tests.catalog.test_ckan_fields import CkanReader
 from tests.catalog.test_dcat_ap import REQUIRED_TARGETS, findings, focus_pairs
-from tests.linked_data.conftest import TOKEN, Served
+from tests.linked_data.conftest import SUBMIT, TOKEN, Served
 
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 DCT = Namespace("http://purl.org/dc/terms/")
@@ -221,29 +221,41 @@ def _wait_for(check: Any, seconds: float = 30) -> None:
         time.sleep(0.2)
 
 
+#: a dataset that conforms to the shapes on the small fixture ontology (labels only)
 SUBMISSION = b"""
-@prefix pob: <https://w3id.org/pob/ontology#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix dct: <http://purl.org/dc/terms/> .
-<https://w3id.org/pob/id/partnership/indsendt> a pob:LocalPartnership ;
+@prefix pob: <https://w3id.org/pob/ontology#> .
+@prefix schema: <https://schema.org/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<https://w3id.org/pob/id/partnership/indsendt>
     rdfs:label "Indsendt bysamarbejde"@da , "Submitted partnership"@en ;
-    pob:municipality <https://w3id.org/pob/id/municipality/aarhus> .
+    dct:source <https://w3id.org/pob/id/source/indsendt> .
+<https://w3id.org/pob/id/source/indsendt> a pob:Source ;
+    dct:title "Kilde" ; schema:url "https://example.org/kilde"^^xsd:anyURI .
 """
+SUBMITTED = "https://w3id.org/pob/id/partnership/indsendt"
 
 
 def test_a_submission_pages_the_catalog_and_the_dumps(feed_server: Served) -> None:
     client = feed_server.client
-    graph = f"{feed_server.base}graph/submission/s1"
-    auth = {"Authorization": f"Bearer {TOKEN}"}
+    auth = {"Authorization": f"Bearer {SUBMIT}"}
     first = client.get("/catalog")
     assert "next" not in links(first)
     void_before = client.get("/.well-known/void").headers["etag"]
 
-    put = client.put(
-        "/store", params={"graph": graph}, content=SUBMISSION,
-        headers={**auth, "Content-Type": "text/turtle"},
+    # the submission's graph cannot be written directly (only with its record)
+    direct = client.put(
+        "/store", params={"graph": f"{feed_server.base}graph/submission/s1"},
+        content=SUBMISSION,
+        headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "text/turtle"},
     )  # fmt: skip
-    assert put.status_code == 201
+    assert direct.status_code == 403
+    posted = client.post(
+        "/api/datasets", content=SUBMISSION, headers={**auth, "Content-Type": "text/turtle"}
+    )
+    assert posted.status_code == 201, posted.text
+    sid = posted.json()["id"]
     _wait_for(lambda: "next" in links(client.get("/catalog")))
     paged = client.get("/catalog", headers={"Accept": "application/rdf+xml"})
     assert links(paged)["next"] == f"{feed_server.url}/catalog?page=2"
@@ -258,20 +270,20 @@ def test_a_submission_pages_the_catalog_and_the_dumps(feed_server: Served) -> No
     assert reader.next_page() == f"{feed_server.url}/catalog?page=2"
     page_two = Graph().parse(data=second.content, format="xml")
     (dataset,) = CkanReader(page_two, "da").datasets()
-    assert str(dataset) == f"{feed_server.url}/catalog/dataset/submission/s1"
+    assert str(dataset) == f"{feed_server.url}/catalog/dataset/submission/{sid}"
     for shapes_file in SHAPE_FILES:
         assert [f for f in findings(page_two, shapes_file) if f.severity == "Violation"] == []
 
-    dump = client.get("/dumps/submissions/s1.ttl")
+    dump = client.get(f"/dumps/submissions/{sid}.ttl")
     assert dump.status_code == 200
     dumped = Graph().parse(data=dump.content, format="turtle")
-    assert (URIRef("https://w3id.org/pob/id/partnership/indsendt"), None, None) in dumped
+    assert (URIRef(SUBMITTED), None, None) in dumped
     assert client.get("/.well-known/void").headers["etag"] != void_before
     page = client.get("/id/partnership/indsendt", headers={"Accept": "text/html"})
     assert page.status_code == 200 and "Indsendt bysamarbejde" in page.text
 
-    assert client.delete("/store", params={"graph": graph}, headers=auth).status_code == 204
-    _wait_for(lambda: client.get("/dumps/submissions/s1.ttl").status_code == 404)
+    assert client.delete(f"/api/datasets/{sid}", headers=auth).status_code == 204
+    _wait_for(lambda: client.get(f"/dumps/submissions/{sid}.ttl").status_code == 404)
     assert "next" not in links(client.get("/catalog"))
     assert client.get("/id/partnership/indsendt").status_code == 404
 

@@ -82,6 +82,16 @@ def parsed(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
     yield sizes
 
 
+def record(settings: Settings, sid: str) -> bytes:
+    """The part of a submission's record in the meta graph that makes it one for the feed
+    (:func:`pob.publish.stored.has_record`), as N-Triples."""
+    node = f"<{settings.graph(f'submission/{sid}')}>"
+    return (
+        f"{node} <{RDF.type}> <http://rdfs.org/ns/void#Dataset> .\n"
+        f'{node} <http://purl.org/dc/terms/identifier> "{sid}" .\n'
+    ).encode()
+
+
 def run(settings: Settings, big: Graph, body: Any) -> Any:
     async def main() -> Any:
         store = make_store(settings)
@@ -90,6 +100,7 @@ def run(settings: Settings, big: Graph, body: Any) -> Any:
             await build(store, settings)
             data = big.serialize(format="nt", encoding="utf-8")
             await store.put_graph(settings.graph(f"submission/{SID}"), data)
+            await store.post_graph(settings.graph("meta"), record(settings, SID))
             return await body(store)
         finally:
             await store.close()

@@ -214,3 +214,36 @@ def test_upload_size_limit(client: httpx.Client, graph_iri: str) -> None:
 
 def test_graph_must_be_an_iri(client: httpx.Client) -> None:
     assert put(client, "not an iri", TURTLE).status_code == 400
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["submission/s1", "submission/not-an-id!", "anything", "meta/extra", ""],
+    ids=["submission", "bad-id", "other", "below-meta", "namespace"],
+)
+@pytest.mark.parametrize("method", ["PUT", "POST", "DELETE"])
+def test_the_graph_namespace_is_refused(
+    client: httpx.Client, server: Service, name: str, method: str
+) -> None:
+    """No client write under {base}graph/: a submission goes through /api/datasets."""
+    iri = server.graph(name)
+    response = client.request(
+        method,
+        "/store",
+        params={"graph": iri},
+        content=MORE if method != "DELETE" else None,
+        headers={**AUTH, "Content-Type": "application/n-triples"},
+    )
+    assert response.status_code == 403, response.text
+    error = json.loads(response.content)["error"]
+    assert error["title"] == "Graph is reserved"
+    assert f"<{iri}>" in error["detail"]
+    assert "POST /api/datasets" in error["detail"]
+    assert "DELETE /api/datasets/{id}" in error["detail"]
+    assert client.get("/store", params={"graph": iri}).status_code == 404  # nothing written
+
+
+def test_the_graph_namespace_is_refused_in_any_case(client: httpx.Client) -> None:
+    iri = "HTTPS://W3ID.ORG/POB/GRAPH/submission/s2"
+    assert put(client, iri, MORE, "application/n-triples").status_code == 403
+    assert client.get("/store", params={"graph": iri}).status_code == 404

@@ -72,7 +72,8 @@
   cy.on("mouseout", "edge", function (event) { event.target.removeClass("hover"); });
   cy.on("tap", "node", function (event) {
     var href = event.target.data("href");
-    if (href) {
+    // the server sends links only for web addresses and our own pages; check again here
+    if (href && /^(https?:\/\/|\/(?!\/))/i.test(href)) {
       window.location.href = href;
     }
   });
