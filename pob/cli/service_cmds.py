@@ -27,6 +27,7 @@ from pob.settings import Settings, SettingsError, from_env
 from pob.store import make_store
 from pob.store.bulk import file_syntax
 from pob.store.errors import StoreError
+from pob.store.writes import is_reserved
 
 err = Console(stderr=True)
 out = Console()
@@ -139,6 +140,12 @@ def _load_local(files: list[Path], graph: str, replace: bool, settings: Settings
         target = make_store(settings)
         if graph in target.curated:
             err.print(f"[red]<{graph}> is built from the sources; `pob build` writes it[/red]")
+            raise typer.Exit(2)
+        if is_reserved(graph, settings):  # the same gate as /store: submissions have records
+            err.print(
+                f"[red]<{graph}> is in the service's own graph namespace; load into a "
+                "graph outside it, or submit a dataset through POST /api/datasets[/red]"
+            )
             raise typer.Exit(2)
         await target.open(workers=False)
         try:

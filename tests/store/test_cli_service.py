@@ -65,6 +65,16 @@ def test_load_refuses_curated_and_bad_files(tmp_path: Path) -> None:
         ["load", str(source), "--graph", "https://w3id.org/pob/graph/data", "--data-dir", data_dir],
     )
     assert curated.exit_code == 2
+    good = tmp_path / "good.ttl"
+    good.write_bytes(TURTLE)
+    for reserved in ("submission/0123456789abcdef", "anything-else"):
+        refused = runner.invoke(
+            app,
+            ["load", str(good), "--graph", f"https://w3id.org/pob/graph/{reserved}"]
+            + ["--data-dir", data_dir],
+        )
+        assert refused.exit_code == 2, refused.output
+        assert "own graph namespace" in refused.output
     bad = runner.invoke(
         app, ["load", str(source), "--graph", "http://example.org/g", "--data-dir", data_dir]
     )
