@@ -68,13 +68,10 @@ def test_load_refuses_curated_and_bad_files(tmp_path: Path) -> None:
     good = tmp_path / "good.ttl"
     good.write_bytes(TURTLE)
     for reserved in ("submission/0123456789abcdef", "anything-else"):
-        refused = runner.invoke(
-            app,
-            ["load", str(good), "--graph", f"https://w3id.org/pob/graph/{reserved}"]
-            + ["--data-dir", data_dir],
-        )
+        iri = f"https://w3id.org/pob/graph/{reserved}"
+        refused = runner.invoke(app, ["load", str(good), "--graph", iri, "--data-dir", data_dir])
         assert refused.exit_code == 2, refused.output
-        assert "own graph namespace" in refused.output
+        assert "graph namespace" in " ".join(refused.output.split())
     bad = runner.invoke(
         app, ["load", str(source), "--graph", "http://example.org/g", "--data-dir", data_dir]
     )
