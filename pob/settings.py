@@ -65,6 +65,10 @@ class Settings:
     #: most triples one submission may have; validation time limit (s) for /api/validate
     max_triples: int = 500_000
     validation_timeout: float = 60.0
+    #: slow clients (server/http.py): a request's headers complete within this many
+    #: seconds, its whole body within `body_timeout` of the headers' end; else 408, closed
+    header_timeout: float = 10.0
+    body_timeout: float = 60.0
     #: token -> submitter name, parsed from `submit_token` when the settings are made
     submitters: dict[str, str] = field(init=False, repr=False, compare=False)
 
@@ -90,6 +94,8 @@ class Settings:
             "catalog_page_size",
             "max_triples",
             "validation_timeout",
+            "header_timeout",
+            "body_timeout",
         ):
             if getattr(self, name) <= 0:
                 raise SettingsError(f"{_variable(name)}: {name} must be positive")
@@ -132,6 +138,8 @@ _ENV: dict[str, tuple[str, type]] = {
     "POB_SUBMIT_TOKEN": ("submit_token", str),
     "POB_MAX_TRIPLES": ("max_triples", int),
     "POB_VALIDATION_TIMEOUT": ("validation_timeout", float),
+    "POB_HEADER_TIMEOUT": ("header_timeout", float),
+    "POB_BODY_TIMEOUT": ("body_timeout", float),
 }
 
 
