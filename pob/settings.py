@@ -10,6 +10,7 @@ commands' `--token` options (`pob load --url`: `POB_WRITE_TOKEN`; `pob submit`:
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -94,11 +95,12 @@ class Settings:
             "catalog_page_size",
             "max_triples",
             "validation_timeout",
-            "header_timeout",
-            "body_timeout",
         ):
             if getattr(self, name) <= 0:
                 raise SettingsError(f"{_variable(name)}: {name} must be positive")
+        for name in ("header_timeout", "body_timeout"):  # timers: NaN and inf refused too
+            if not 0 < getattr(self, name) < math.inf:
+                raise SettingsError(f"{_variable(name)}: {name} must be positive seconds")
         if self.workers < 1:
             raise SettingsError(f"{_variable('workers')}: workers must be at least 1")
         try:

@@ -16,10 +16,11 @@ sends both with one.
 Slow clients: a request's headers must be complete within `header_timeout` seconds of the
 connection opening (for a later request on a keep-alive connection: of its first byte; the
 idle time between requests is uvicorn's keep-alive timeout), and its whole body must arrive
-within `body_timeout` seconds of the end of its headers (time in which the server itself
-has paused reading, its buffer full, does not count). Past either the client gets a
-plain-text 408 Request Timeout if nothing of a response was sent yet, and the connection
-is closed (`POB_HEADER_TIMEOUT`, `POB_BODY_TIMEOUT`; docs/security.md).
+within `body_timeout` seconds of the end of its headers (if the server itself holds the
+body up, its buffer full or a "100 Continue" not yet sent, the deadline starts again once
+it reads). Past either the client gets a plain-text 408 Request Timeout if nothing of a
+response was sent yet, and the connection is closed (`POB_HEADER_TIMEOUT`,
+`POB_BODY_TIMEOUT`; docs/security.md).
 """
 
 from __future__ import annotations
@@ -93,6 +94,8 @@ class SparqlHttpProtocol(HttpToolsProtocol):
         self._timer: asyncio.TimerHandle | None = None
         #: "headers" or "body" while a request is being read against a deadline
         self._phase: str | None = None
+        #: the body deadline found the server itself holding the body up
+        self._held = False
 
     # -- slow clients ---------------------------------------------------------------------
 
@@ -100,6 +103,7 @@ class SparqlHttpProtocol(HttpToolsProtocol):
         if self._timer is not None:
             self._timer.cancel()
         self._phase = phase
+        self._held = False
         self._timer = self.loop.call_later(seconds, self._expired)
 
     def _disarm(self) -> None:
@@ -113,9 +117,19 @@ class SparqlHttpProtocol(HttpToolsProtocol):
         phase = self._phase
         if phase is None or self._refused or self.transport.is_closing():
             return
-        if phase == "body" and self.flow.read_paused:
-            # the server is not reading (its buffer is full): not the client's delay
+        if phase == "body" and (
+            self.flow.read_paused
+            or (self.cycle is not None and self.cycle.waiting_for_100_continue)
+        ):
+            # the server is not reading (its buffer is full), or the client waits for our
+            # "100 Continue" (sent when the application first reads): not the client's
+            # delay; look again in a second, and give a full deadline once it reads again
+            self._held = True
             self._timer = self.loop.call_later(1.0, self._expired)
+            return
+        if self._held:
+            self._held = False
+            self._timer = self.loop.call_later(self.body_timeout, self._expired)
             return
         self._phase = None
         self._refused = True

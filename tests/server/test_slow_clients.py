@@ -105,11 +105,19 @@ def test_silent_connection_is_closed(slow_server: Process) -> None:
     assert elapsed < LIMIT + 4, elapsed
 
 
-def test_slow_body_gets_408_and_close(slow_server: Process) -> None:
-    body = b"query=ASK%20%7B%7D" + b"%20" * 100
+@pytest.mark.parametrize(
+    ("path", "media_type", "body"),
+    [
+        ("/sparql", "application/x-www-form-urlencoded", b"query=ASK%20%7B%7D" + b"%20" * 100),
+        ("/api/validate", "text/turtle", b"<urn:a> <urn:b> <urn:c> .\n" * 10),
+    ],
+)
+def test_slow_body_gets_408_and_close(
+    slow_server: Process, path: str, media_type: str, body: bytes
+) -> None:
     head = (
-        b"POST /sparql HTTP/1.1\r\nHost: x\r\n"
-        b"Content-Type: application/x-www-form-urlencoded\r\n"
+        b"POST " + path.encode() + b" HTTP/1.1\r\nHost: x\r\n"
+        b"Content-Type: " + media_type.encode() + b"\r\n"
         b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n"
     )
     with _connect(slow_server) as sock:
