@@ -16,6 +16,9 @@ import pytest
 from tests.conftest import Process, fixture_settings
 
 LIMIT = 1.0
+#: the longest a refusal may take: the deadline, plus room for a loaded machine (the first
+#: request to a route may import its modules); dribbling the request would take far longer
+CEILING = LIMIT + 9
 
 
 @pytest.fixture(scope="module")
@@ -54,6 +57,7 @@ def _dribble(sock: socket.socket, data: bytes, pause: float, give_up: float) -> 
             break
         if chunk:
             answer += chunk
+            break  # the answer has begun: read the rest
         if time.monotonic() - started > give_up:
             break
     sock.settimeout(max(give_up - (time.monotonic() - started), 0.1))
@@ -83,15 +87,15 @@ def test_slow_headers_get_408_and_close(slow_server: Process) -> None:
     other.start()
     try:
         with _connect(slow_server) as sock:
-            answer, elapsed = _dribble(sock, request, 0.2, give_up=10)
+            answer, elapsed = _dribble(sock, request, 0.2, give_up=CEILING + 5)
     finally:
         stop.set()
         other.join()
     assert answer.startswith(b"HTTP/1.1 408 Request Timeout\r\n"), answer[:200]
     assert b"connection: close" in answer
     assert b"headers did not arrive within 1 s" in answer
-    assert LIMIT <= elapsed < LIMIT + 4, elapsed
-    assert times and max(times) < 1.0, times
+    assert LIMIT <= elapsed < CEILING, elapsed
+    assert times and max(times) < 2.0, times
 
 
 def test_silent_connection_is_closed(slow_server: Process) -> None:
@@ -102,7 +106,7 @@ def test_silent_connection_is_closed(slow_server: Process) -> None:
             answer += chunk
         elapsed = time.monotonic() - started
     assert answer.startswith(b"HTTP/1.1 408 ")
-    assert elapsed < LIMIT + 4, elapsed
+    assert elapsed < CEILING, elapsed
 
 
 @pytest.mark.parametrize(
@@ -122,10 +126,10 @@ def test_slow_body_gets_408_and_close(
     )
     with _connect(slow_server) as sock:
         sock.sendall(head)
-        answer, elapsed = _dribble(sock, body, 0.2, give_up=10)
+        answer, elapsed = _dribble(sock, body, 0.2, give_up=CEILING + 5)
     assert answer.startswith(b"HTTP/1.1 408 Request Timeout\r\n"), answer[:200]
     assert b"body did not arrive within 1 s" in answer
-    assert LIMIT <= elapsed < LIMIT + 4, elapsed
+    assert LIMIT <= elapsed < CEILING, elapsed
 
 
 def test_normal_and_keep_alive_clients_are_untouched(slow_server: Process) -> None:
