@@ -10,6 +10,7 @@ commands' `--token` options (`pob load --url`: `POB_WRITE_TOKEN`; `pob submit`:
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -69,6 +70,10 @@ class Settings:
     #: writes), and how many more may wait for a turn; past that: 503 with Retry-After
     max_parallel_uploads: int = 2
     upload_queue: int = 8
+    #: slow clients (server/http.py): a request's headers complete within this many
+    #: seconds, its whole body within `body_timeout` of the headers' end; else 408, closed
+    header_timeout: float = 10.0
+    body_timeout: float = 60.0
     #: token -> submitter name, parsed from `submit_token` when the settings are made
     submitters: dict[str, str] = field(init=False, repr=False, compare=False)
 
@@ -100,6 +105,9 @@ class Settings:
                 raise SettingsError(f"{_variable(name)}: {name} must be positive")
         if self.upload_queue < 0:
             raise SettingsError(f"{_variable('upload_queue')}: upload_queue must not be negative")
+        for name in ("header_timeout", "body_timeout"):  # timers: NaN and inf refused too
+            if not 0 < getattr(self, name) < math.inf:
+                raise SettingsError(f"{_variable(name)}: {name} must be positive seconds")
         if self.workers < 1:
             raise SettingsError(f"{_variable('workers')}: workers must be at least 1")
         try:
@@ -141,6 +149,8 @@ _ENV: dict[str, tuple[str, type]] = {
     "POB_VALIDATION_TIMEOUT": ("validation_timeout", float),
     "POB_MAX_PARALLEL_UPLOADS": ("max_parallel_uploads", int),
     "POB_UPLOAD_QUEUE": ("upload_queue", int),
+    "POB_HEADER_TIMEOUT": ("header_timeout", float),
+    "POB_BODY_TIMEOUT": ("body_timeout", float),
 }
 
 

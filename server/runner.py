@@ -37,8 +37,8 @@ def run(
         port=settings.port,
         # httptools (about 150 µs a request cheaper than h11), with uvicorn's 64 KiB limit
         # on the request target lifted (server/http.py): a GET query up to the size limit,
-        # percent-encoded, must reach our 413, not uvicorn's 400
-        http=protocol_class(target_limit(settings)),
+        # percent-encoded, must reach our 413, not uvicorn's 400; slow clients get a 408
+        http=protocol_class(target_limit(settings), settings.header_timeout, settings.body_timeout),
         log_level=log_level,
         # a line per request costs ~200 µs of this process's CPU (measured with `hey` on a
         # point lookup: ~20 % of its cost); `pob serve --no-access-log` when a proxy logs
@@ -49,13 +49,15 @@ def run(
 class HttpProtocol(SparqlHttpProtocol):
     """The protocol `pob serve` gives uvicorn, for uvicorn's CLI (``--http
     server.runner:HttpProtocol``): its request-target limit is :func:`target_limit` of the
-    `POB_*` environment, read when the first connection comes."""
+    `POB_*` environment, and so are its slow-client deadlines (`POB_HEADER_TIMEOUT`,
+    `POB_BODY_TIMEOUT`), read when the first connection comes."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.max_target = _env_target_limit()
+        self.max_target, self.header_timeout, self.body_timeout = _env_limits()
 
 
 @cache
-def _env_target_limit() -> int:
-    return target_limit(from_env())
+def _env_limits() -> tuple[int, float, float]:
+    settings = from_env()
+    return target_limit(settings), settings.header_timeout, settings.body_timeout

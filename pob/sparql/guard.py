@@ -65,6 +65,23 @@ CHAIN_WORDS = frozenset(
         "LATERAL",
     ]
 )
+#: words that make a query likely costly: aggregation, sorting, duplicate removal
+COSTLY_WORDS = frozenset(
+    [
+        "COUNT",
+        "SUM",
+        "AVG",
+        "MIN",
+        "MAX",
+        "SAMPLE",
+        "GROUP_CONCAT",
+        "GROUP",
+        "HAVING",
+        "ORDER",
+        "DISTINCT",
+        "REDUCED",
+    ]
+)
 #: words a prefixed name's prefix must not be: Oxigraph reads `SERVICE:x` as SERVICE + `:x`
 RESERVED_PREFIXES = frozenset({"SERVICE", "LOAD", "FROM", "NAMED"})
 
@@ -105,6 +122,8 @@ class CheckedQuery:
     base_iri: str | None = None
     #: (start, end) in `text` and (start, end) in `original` of each rewritten IRI
     edits: tuple[tuple[int, int, int, int], ...] = field(default=(), repr=False)
+    #: likely cheap (:func:`is_cheap`): the embedded store tries it in its fast lane first
+    cheap: bool = False
 
     @property
     def has_dataset(self) -> bool:
@@ -259,7 +278,42 @@ def check(
         from_named=tuple(from_named),
         base_iri=base_iri,
         edits=tuple(edits),
+        cheap=is_cheap(toks, form),
     )
+
+
+def is_cheap(toks: list[Token], form: str) -> bool:
+    """Whether a query looks cheap from its tokens alone: no property path or arithmetic
+    `*`/`+` (`SELECT *` aside), no aggregate, GROUP BY, ORDER BY, DISTINCT/REDUCED or
+    sub-SELECT, and either an ASK, a LIMIT, or an IRI or prefixed name in the pattern (a
+    bound term). Only a scheduling hint: a query judged cheap that is not is stopped in the
+    fast lane after a short deadline and run again in the pool (docs/architecture.md)."""
+    selects = 0
+    bound = limited = False
+    in_pattern = False
+    previous = ""
+    for tok in toks:
+        word = tok.text.upper() if tok.kind == "word" else ""
+        if word in COSTLY_WORDS:
+            return False
+        if word == "SELECT":
+            selects += 1
+            if selects > 1:
+                return False
+        elif word == "LIMIT":
+            limited = True
+        elif (
+            tok.kind == "op"
+            and tok.text in ("*", "+")
+            and not (tok.text == "*" and previous == "SELECT")
+        ):
+            return False
+        elif (tok.kind == "open" and tok.text == "{") or word == "DESCRIBE":
+            in_pattern = True
+        elif in_pattern and tok.kind in ("iri", "pname"):
+            bound = True
+        previous = word
+    return form == "ASK" or limited or bound
 
 
 def _form(toks: list[Token], prologue: _Prologue) -> str:
@@ -317,5 +371,6 @@ __all__ = [
     "UpdateRefused",
     "check",
     "decode",
+    "is_cheap",
     "tokens",
 ]

@@ -95,6 +95,8 @@ class EngineQuery(Protocol):
     @property
     def base_iri(self) -> str | None: ...
 
+    # optional: `cheap` (bool), a scheduling hint the embedded store reads with getattr
+
 
 @dataclass(frozen=True)
 class TrustedQuery:
@@ -104,6 +106,8 @@ class TrustedQuery:
     text: str
     form: str
     base_iri: str | None = None
+    #: run in the embedded store's fast lane first (docs/architecture.md)
+    cheap: bool = False
 
 
 class WriteHooks(Protocol):

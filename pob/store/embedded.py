@@ -13,6 +13,13 @@ workers then reopen their read-only handles on their next job (the generation ch
 A build (:meth:`EmbeddedStore.replace_curated`) and a bulk load
 (:meth:`EmbeddedStore.load_files`, :mod:`pob.store.bulk`) write a whole new version beside
 the live one and swap the `current` link (:mod:`pob.store.layout`).
+
+Queries the guard judges cheap (``query.cheap``: ASK, a LIMIT or a bound term, no
+aggregate, sort or path closure) that find no pool worker idle go to a fast lane: one more
+worker, not counted in `POB_WORKERS`, where each may run :data:`LANE_DEADLINE` seconds; one
+that overruns is killed there and run again in the pool with the rest of its budget. Heavy
+queries filling the pool never make a cheap one wait (docs/architecture.md, "Execution
+model").
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ import asyncio
 import contextlib
 import gc
 import shutil
+import time
 import traceback
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from pathlib import Path
@@ -36,12 +44,17 @@ from pob.store.workers import WorkerFailed, WorkerLost, WorkerPool, WorkerTimeou
 
 T = TypeVar("T")
 
+#: seconds a query may run in the fast lane before it is moved to the pool
+LANE_DEADLINE = 1.0
+
 
 class EmbeddedStore(Store):
     def __init__(self, settings: Any, hooks: WriteHooks | None = None) -> None:
         super().__init__(settings, hooks)
         self.data_dir: Path = Path(settings.data_dir).resolve()
         self.pool: WorkerPool | None = None
+        #: the fast lane: one worker for queries the guard judges cheap
+        self.lane: WorkerPool | None = None
         self._lock = layout.DirectoryLock(self.data_dir)
         self._write_lock = asyncio.Lock()
         self._reader: ox.Store | None = None
@@ -72,9 +85,13 @@ class EmbeddedStore(Store):
             self.pool = WorkerPool(
                 self.settings.workers, "pob.store.query_worker", (str(self._spool),)
             )
-            await self.pool.start()
+            self.lane = WorkerPool(1, "pob.store.lane_worker", (str(self._spool),))
+            await asyncio.gather(self.pool.start(), self.lane.start())
 
     async def close(self) -> None:
+        if self.lane is not None:
+            await self.lane.close()
+            self.lane = None
         if self.pool is not None:
             await self.pool.close()
             self.pool = None
@@ -100,14 +117,25 @@ class EmbeddedStore(Store):
         self._reader = None
         gc.collect()
 
-    async def _in_worker(self, kind: str, *args: Any) -> Any:
+    async def _in_worker(self, kind: str, *args: Any, cheap: bool = False) -> Any:
         if self.pool is None:  # no workers (CLI): run here, without a deadline
             handler: Callable[..., Any] = getattr(ops, _LOCAL[kind])
             return await self._local(lambda store: handler(store, *args, spool_dir=self._spool))
         where = (str(self.path), self._generation)
-        timeout = self.settings.query_timeout
+        timeout = budget = self.settings.query_timeout
         try:
-            return await self.pool.run((kind, where, args), timeout)
+            if cheap and self.lane is not None and not self.pool.idle:
+                started = time.monotonic()
+                try:
+                    return await self.lane.run((kind, where, args), budget, LANE_DEADLINE)
+                except WorkerTimeout as exc:
+                    if exc.queued:
+                        raise
+                # misjudged: killed in the lane; the rest of its budget in the pool
+                budget -= time.monotonic() - started
+                if budget <= 0:
+                    raise WorkerTimeout(timeout) from None
+            return await self.pool.run((kind, where, args), budget)
         except WorkerTimeout as exc:
             if exc.queued:
                 raise QueryTimeout(
@@ -128,7 +156,13 @@ class EmbeddedStore(Store):
         self, query: EngineQuery, dataset: Dataset, media_type: str, max_rows: int | None
     ) -> QueryResult:
         result: QueryResult = await self._in_worker(
-            "query", query.text, dataset, media_type, max_rows, query.base_iri
+            "query",
+            query.text,
+            dataset,
+            media_type,
+            max_rows,
+            query.base_iri,
+            cheap=getattr(query, "cheap", False),
         )
         return result
 
@@ -173,10 +207,14 @@ class EmbeddedStore(Store):
                 self._graphs = self._counts = None
                 self._generation += 1
 
-    def _drained(self) -> contextlib.AbstractAsyncContextManager[None]:
-        if self.pool is None:
-            return contextlib.nullcontext()
-        return self.pool.exclusive(quiesce=("close", None, ()))
+    @contextlib.asynccontextmanager
+    async def _drained(self) -> AsyncIterator[None]:
+        """Every query worker (pool and lane) idle, its store handle closed."""
+        async with contextlib.AsyncExitStack() as stack:
+            for pool in (self.pool, self.lane):
+                if pool is not None:
+                    await stack.enter_async_context(pool.exclusive(quiesce=("close", None, ())))
+            yield
 
     async def _write(self, action: Callable[[ox.Store], T]) -> T:
         async with self._writing():

@@ -171,11 +171,17 @@ class WorkerPool:
         self._spawning.add(task)
         task.add_done_callback(self._spawning.discard)
 
-    async def run(self, job: Any, timeout: float) -> Any:
+    @property
+    def idle(self) -> bool:
+        """A job sent now would start at once (open, a worker idle, nobody queued)."""
+        return self._open.is_set() and self._queued == 0 and not self._idle.empty()
+
+    async def run(self, job: Any, timeout: float, limit: float | None = None) -> Any:
         """The worker's answer to `job`.
 
-        Raises WorkerTimeout past `timeout` (queueing included), WorkerLost if the worker
-        died, and what the handler raised (:func:`unwrap`)."""
+        Raises WorkerTimeout past `timeout` (queueing included) or, with `limit`, once the
+        job has run `limit` seconds in its worker (`queued` False either way), WorkerLost
+        if the worker died, and what the handler raised (:func:`unwrap`)."""
         deadline = time.monotonic() + timeout
         # the common case (open, a worker idle, nobody queued) without `wait_for`, which
         # wraps its awaitable in a task: the two cost ~14 µs a job in a tight loop, more
@@ -198,6 +204,8 @@ class WorkerPool:
                     raise WorkerTimeout(timeout, queued=True) from None
                 finally:
                     self._queued -= 1
+            if limit is not None:
+                deadline = min(deadline, time.monotonic() + limit)
             return await self._ask(worker, job, deadline, timeout)
         finally:
             self._admitted -= 1

@@ -48,6 +48,11 @@ def test_environment_and_overrides() -> None:
         {"POB_WORKERS": "0"},
         {"POB_MAX_NESTING": "-1"},
         {"POB_VALIDATION_TIMEOUT": "0"},
+        {"POB_HEADER_TIMEOUT": "0"},
+        {"POB_HEADER_TIMEOUT": "soon"},
+        {"POB_BODY_TIMEOUT": "-5"},
+        {"POB_BODY_TIMEOUT": "nan"},
+        {"POB_BODY_TIMEOUT": "inf"},
         {"POB_SUBMIT_TOKEN": "alice:,bob:b0b"},
     ],
     ids=lambda env: next(iter(env)),
@@ -56,6 +61,12 @@ def test_bad_values(env: dict[str, str]) -> None:
     """A malformed value stops start-up with a message naming the variable."""
     with pytest.raises(SettingsError, match=next(iter(env))):
         from_env(env)
+
+
+def test_slow_client_deadlines() -> None:
+    assert Settings().header_timeout == 10 and Settings().body_timeout == 60
+    settings = from_env({"POB_HEADER_TIMEOUT": "2.5", "POB_BODY_TIMEOUT": "120"})
+    assert settings.header_timeout == 2.5 and settings.body_timeout == 120
 
 
 def test_frozen() -> None:

@@ -1,0 +1,13 @@
+"""The fast lane's query worker (:mod:`pob.store.embedded`): the same worker as
+:mod:`pob.store.query_worker`, under its own name, so that `ps` (and the tests) tell the
+lane from the pool."""
+
+from __future__ import annotations
+
+import sys
+from multiprocessing.connection import Connection
+
+from pob.store.query_worker import serve
+
+if __name__ == "__main__":  # python -m pob.store.lane_worker FD SPOOL_DIR
+    serve(Connection(int(sys.argv[1])), sys.argv[2])
