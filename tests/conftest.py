@@ -37,6 +37,22 @@ def free_port() -> int:
         return port
 
 
+def child_processes(parent: int, module: bytes) -> list[int]:
+    """The pids of `parent`'s children whose command line names `module` (from /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            command = (entry / "cmdline").read_bytes()
+        except (OSError, ValueError, IndexError):
+            continue
+        if ppid == parent and module in command:
+            found.append(int(entry.name))
+    return found
+
+
 def _wait(url: str, process: subprocess.Popen[bytes], log: Path, seconds: float) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:

@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from pob.sparql import guard
-from tests.conftest import Process, fixture_settings
+from tests.conftest import Process, child_processes, fixture_settings
 from tests.server.test_limits import POINT, slow_query
 
 BUDGET = 20.0
@@ -102,18 +102,7 @@ def test_cheap_queries_do_not_wait_behind_heavy_ones(busy_server: Process) -> No
 
 def _lane_workers(server: Process) -> set[int]:
     """The pids of the server's fast-lane worker processes."""
-    found = set()
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            command = (entry / "cmdline").read_bytes()
-        except (OSError, ValueError, IndexError):
-            continue
-        if parent == server.process.pid and b"pob.store.lane_worker" in command:
-            found.add(int(entry.name))
-    return found
+    return set(child_processes(server.process.pid, b"pob.store.lane_worker"))
 
 
 def test_misjudged_query_moves_to_the_pool(busy_server: Process) -> None:

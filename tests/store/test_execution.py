@@ -18,6 +18,7 @@ from pob.store import make_store
 from pob.store.base import Store, WriteHooks
 from pob.store.errors import EngineUnavailable, QuerySyntaxError, QueryTimeout, ResultTooLarge
 from pob.store.workers import WorkerFailed, WorkerLost, WorkerPool, WorkerTimeout
+from tests.conftest import child_processes
 
 MODULE = "tests.store.sleepy_worker"
 JSON = "application/sparql-results+json"
@@ -196,18 +197,7 @@ def embedded(tmp_path: Path, hooks: WriteHooks | None = None) -> Store:
 
 def query_workers() -> list[int]:
     """The pids of this process's query workers."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            command = (entry / "cmdline").read_bytes()
-        except (OSError, ValueError, IndexError):
-            continue
-        if parent == os.getpid() and b"pob.store.query_worker" in command:
-            found.append(int(entry.name))
-    return found
+    return child_processes(os.getpid(), b"pob.store.query_worker")
 
 
 def test_store_query_past_the_deadline_is_a_query_timeout(tmp_path: Path) -> None:
