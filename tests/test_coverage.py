@@ -15,7 +15,7 @@ from pob.graph.curated import curated
 from pob.graph.namespaces import SCHEMA, prefixes
 from pob.graph.sources import ROOT
 
-REFERENCE = ROOT.parent / "shared" / "reference"
+REFERENCE = ROOT / "tests" / "reference"
 COVERAGE = ROOT / "data" / "coverage"
 GITHUB = re.compile(r"^github\.com/([^/\s]+/[^/\s]+)\s")
 VERSION = re.compile(r"\(version (\d{2})\.(\d{2})\.(\d{4})\)")

@@ -18,7 +18,7 @@ from pob.publish.manifest import DumpManifest
 
 BASE = "https://w3id.org/pob/"
 PUBLIC_URL = "http://pob.example.org"
-REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference" / "dcat-ap-3.0.1"
+REFERENCE = Path(__file__).resolve().parents[1] / "reference" / "dcat-ap-3.0.1"
 
 PREFIXES = """
 @prefix pob: <https://w3id.org/pob/ontology#> .

@@ -1,6 +1,6 @@
 """The W3C SPARQL 1.1 Protocol test manifest, run against /sparql on both stores.
 
-The manifest (../shared/reference/w3c-sparql11-protocol/manifest.ttl) lists HTTP requests
+The manifest (tests/reference/w3c-sparql11-protocol/manifest.ttl) lists HTTP requests
 and the responses they must get. Every entry runs; the ones this read-only endpoint cannot
 pass by design are xfail in KNOWN_GAPS (one place), strict, so a change shows up.
 
@@ -29,7 +29,7 @@ from rdflib.term import Node
 from tests.conftest import ROOT
 from tests.server.conftest import TOKEN, Service
 
-SUITE = ROOT.parent / "shared" / "reference" / "w3c-sparql11-protocol"
+SUITE = ROOT / "tests" / "reference" / "w3c-sparql11-protocol"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 HT = Namespace("http://www.w3.org/2011/http#")
 CNT = Namespace("http://www.w3.org/2011/content#")
