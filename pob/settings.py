@@ -21,6 +21,9 @@ from pob.graph.iri import normalise_base
 from pob.graph.namespaces import CANONICAL_BASE
 from pob.graph.sources import DATA_DIR, ONTOLOGY_DIR, QUERIES_DIR
 
+#: the remote engines whose dialects pob knows (pob/store/dialects.py)
+ENGINES = ("oxigraph", "virtuoso")
+
 
 class SettingsError(ValueError):
     """An environment variable with a value that cannot be used."""
@@ -33,10 +36,17 @@ class Settings:
     data_dir: Path = Path("var/store")
     #: a remote SPARQL 1.1 engine (unset: the embedded store)
     store_url: str | None = None
-    #: the remote's endpoints; default to `oxigraph serve`'s layout under `store_url`
+    #: the remote engine's kind: "oxigraph" or "virtuoso" (unset: "virtuoso" when
+    #: `store_url` ends in /sparql, else "oxigraph"); it picks the endpoint layout and
+    #: the engine's dialect (pob/store/dialects.py)
+    store_engine: str | None = None
+    #: the remote's endpoints; default to the engine's layout under `store_url`
     store_query_url: str | None = None
     store_update_url: str | None = None
     store_gsp_url: str | None = None
+    #: credentials for the remote engine's writes (HTTP digest or basic auth, as it asks)
+    store_user: str | None = None
+    store_password: str | None = field(default=None, repr=False)
     #: bearer token for Graph Store writes (unset: writes are off)
     write_token: str | None = None
     query_timeout: float = 10.0
@@ -82,14 +92,7 @@ class Settings:
         object.__setattr__(self, "data_dir", Path(self.data_dir))
         object.__setattr__(self, "dumps_dir", Path(self.dumps_dir))
         if self.store_url:
-            root = self.store_url.rstrip("/")
-            for name, suffix in (
-                ("store_query_url", "/query"),
-                ("store_update_url", "/update"),
-                ("store_gsp_url", "/store"),
-            ):
-                if not getattr(self, name):
-                    object.__setattr__(self, name, root + suffix)
+            self._remote_layout(self.store_url.rstrip("/"))
         for name in (
             "query_timeout",
             "max_query_bytes",
@@ -116,6 +119,30 @@ class Settings:
             raise SettingsError(f"POB_SUBMIT_TOKEN: {exc}") from exc
         object.__setattr__(self, "submitters", submitters)
 
+    def _remote_layout(self, url: str) -> None:
+        """The engine's kind and its endpoints (those not given) from `store_url`."""
+        engine = self.store_engine or ("virtuoso" if url.endswith("/sparql") else "oxigraph")
+        if engine not in ENGINES:
+            raise SettingsError(
+                f"POB_STORE_ENGINE: {engine!r} is not one of {', '.join(sorted(ENGINES))}"
+            )
+        object.__setattr__(self, "store_engine", engine)
+        if bool(self.store_user) != bool(self.store_password):
+            raise SettingsError(
+                "POB_STORE_USER, POB_STORE_PASSWORD: give both (the engine's credentials) "
+                "or neither"
+            )
+        if engine == "virtuoso":  # /sparql, and the /sparql-auth twins with credentials
+            root, auth = url.removesuffix("/sparql"), "-auth" if self.store_user else ""
+            layout = (url, f"{root}/sparql{auth}", f"{root}/sparql-graph-crud{auth}")
+        else:
+            layout = (url + "/query", url + "/update", url + "/store")
+        for name, value in zip(
+            ("store_query_url", "store_update_url", "store_gsp_url"), layout, strict=True
+        ):
+            if not getattr(self, name):
+                object.__setattr__(self, name, value)
+
     @property
     def embedded(self) -> bool:
         return not self.store_url
@@ -132,6 +159,9 @@ _ENV: dict[str, tuple[str, type]] = {
     "POB_STORE_QUERY_URL": ("store_query_url", str),
     "POB_STORE_UPDATE_URL": ("store_update_url", str),
     "POB_STORE_GSP_URL": ("store_gsp_url", str),
+    "POB_STORE_ENGINE": ("store_engine", str),
+    "POB_STORE_USER": ("store_user", str),
+    "POB_STORE_PASSWORD": ("store_password", str),
     "POB_WRITE_TOKEN": ("write_token", str),
     "POB_QUERY_TIMEOUT": ("query_timeout", float),
     "POB_MAX_QUERY_BYTES": ("max_query_bytes", int),

@@ -1,6 +1,8 @@
 """Shared fixtures: real servers on 127.0.0.1.
 
 * `oxigraph` starts `oxigraph serve` (from the venv) with its own temporary `--location`;
+* `virtuoso` starts Virtuoso open source (`tests/virtuoso/engine.py`) with its own
+  database directory and a generated virtuoso.ini, on free ports of 127.0.0.1;
 * `live_server` starts our service (`python -m tests.serve`) under uvicorn on a free port.
 
 Both are factories: a test (or a narrower fixture) asks for a server with the settings it
@@ -24,6 +26,9 @@ from typing import Any
 
 import httpx
 import pytest
+
+from tests.virtuoso.engine import Virtuoso
+from tests.virtuoso.engine import start as start_virtuoso
 
 ROOT = Path(__file__).resolve().parent.parent
 OXIGRAPH = Path(sys.executable).parent / "oxigraph"
@@ -130,6 +135,22 @@ def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[], 
     for server in started:
         server.process.kill()
         server.process.wait()
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[], Virtuoso]]:
+    """A factory: each call starts a fresh Virtuoso on 127.0.0.1 (`.settings()`: the
+    store_url and credentials pob needs; `.clear()`: every graph but its own removed)."""
+    started: list[Virtuoso] = []
+
+    def start() -> Virtuoso:
+        server = start_virtuoso(tmp_path_factory.mktemp("virtuoso"), buffers=10_000)
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
 
 
 def fixture_settings(data_dir: Path, **overrides: Any) -> dict[str, Any]:

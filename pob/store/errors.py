@@ -66,3 +66,11 @@ class StoreLocked(StoreError):
 
     status = 409
     title = "Store in use"
+
+
+class EngineLimitation(StoreError):
+    """The remote engine cannot do what was asked the way the store contract promises it
+    (e.g. a multi-operation update as one transaction on Virtuoso)."""
+
+    status = 501
+    title = "Not supported by the engine"

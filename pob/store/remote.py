@@ -2,9 +2,12 @@
 
 Queries go to the query endpoint as a form POST with an explicit dataset (so the default
 graph is the union of our graphs whatever the engine's own default is); SELECT results are
-asked for as TSV and CONSTRUCT/DESCRIBE as N-Triples, both one row (triple) per line, so
-they are counted exactly while they stream into the spool and cut off past the row limit;
-pyoxigraph then writes the format the client asked for. Writes of whole graphs use the
+asked for in a format counted exactly while it streams into the spool (TSV, one row a line;
+SPARQL XML for Virtuoso) and CONSTRUCT/DESCRIBE as N-Triples (one triple a line), cut off
+past the row limit; pyoxigraph then writes the format the client asked for. What differs
+between engines (result formats, the engine's own graphs, timeouts, transactions) is the
+engine's dialect (:mod:`pob.store.dialects`); with `store_user` set, writes authenticate
+(HTTP digest or basic, as the engine's challenge asks). Writes of whole graphs use the
 Graph Store protocol: one PUT / POST / DELETE per graph, each atomic in the engine;
 `update` is one request to the engine's SPARQL Update endpoint (one transaction). A build
 PUTs the curated graphs one after the other (meta last, so the recorded hash only changes
@@ -30,6 +33,7 @@ from pob.graph.namespaces import prefixes
 from pob.store import ops, results
 from pob.store.base import Dataset, EngineQuery, Progress, QueryResult, Store, WriteHooks
 from pob.store.bulk import file_ntriples
+from pob.store.dialects import Rows, dialect
 from pob.store.errors import (
     EngineUnavailable,
     QuerySyntaxError,
@@ -47,12 +51,32 @@ class RemoteStore(Store):
         self.query_url: str = settings.store_query_url
         self.update_url: str = settings.store_update_url
         self.gsp_url: str = settings.store_gsp_url
+        self.dialect = dialect(settings)
+        self.auth: httpx.Auth | None = None
         self.client: httpx.AsyncClient | None = None
         self._graphs: tuple[float, frozenset[str]] | None = None
         self._spool = None
 
     async def open(self, workers: bool = True) -> None:
         self.client = httpx.AsyncClient(timeout=httpx.Timeout(self.settings.query_timeout))
+        if self.settings.store_user:
+            self.auth = await self._credentials()
+
+    async def _credentials(self) -> httpx.Auth:
+        """Digest or basic auth, as the engine's update endpoint challenges; a digest
+        challenge is met once here, so that later requests (streamed bodies too) carry
+        the answer from the start."""
+        user, password = self.settings.store_user or "", self.settings.store_password or ""
+        try:
+            challenge = (await self.http.get(self.update_url)).headers.get("WWW-Authenticate")
+        except httpx.HTTPError:
+            challenge = None  # not up yet: digest (the engines we know), met on first use
+        if challenge and challenge.lower().startswith("basic"):
+            return httpx.BasicAuth(user, password)
+        auth = httpx.DigestAuth(user, password)
+        if challenge:
+            await self.http.get(self.update_url, auth=auth)
+        return auth
 
     async def close(self) -> None:
         if self.client is not None:
@@ -80,14 +104,19 @@ class RemoteStore(Store):
     async def query(
         self, query: EngineQuery, dataset: Dataset, media_type: str, max_rows: int | None
     ) -> QueryResult:
-        form = [("query", query.text), *await self._form(dataset)]
+        timeout = self.settings.query_timeout
+        form = [
+            ("query", query.text),
+            *await self._form(dataset),
+            *self.dialect.params(timeout, max_rows),
+        ]
         kind = query.form
-        accept = {"SELECT": formats.TSV, "ASK": media_type}.get(kind, formats.NTRIPLES)
-        lines = None if max_rows is None or kind == "ASK" else max_rows + (kind == "SELECT")
+        select = self.dialect.select_type
+        accept = {"SELECT": select, "ASK": media_type}.get(kind, formats.NTRIPLES)
+        rows = self.dialect.select_rows() if kind == "SELECT" else Rows()
+        limit = None if kind == "ASK" else max_rows
         try:
-            spool = await asyncio.wait_for(
-                self._fetch(form, accept, lines), self.settings.query_timeout
-            )
+            spool = await asyncio.wait_for(self._fetch(form, accept, rows, limit), timeout)
         except TimeoutError:
             raise QueryTimeout(
                 f"the query ran longer than {self.settings.query_timeout:g} s and was stopped"
@@ -97,25 +126,30 @@ class RemoteStore(Store):
         if kind == "ASK":
             return spool.result(media_type)
         if kind == "SELECT":
-            return await asyncio.to_thread(results.convert_tsv, spool, media_type, None)
-        return await asyncio.to_thread(_convert_ntriples, spool, media_type, spool.lines)
+            return await asyncio.to_thread(_convert_results, spool, select, media_type, rows.count)
+        return await asyncio.to_thread(_convert_ntriples, spool, media_type, rows.count)
 
     async def _fetch(
-        self, form: list[tuple[str, str]], accept: str, lines: int | None
+        self, form: list[tuple[str, str]], accept: str, rows: Rows, limit: int | None
     ) -> results.Spool:
-        spool = results.Spool(None, lines)
+        """The engine's answer in a spool, its rows counted (`rows`) and cut off past
+        `limit` (ResultTooLarge)."""
+        spool = results.Spool(None)
         try:
             async with self.http.stream(
                 "POST", self.query_url, data=_multi(form), headers={"Accept": accept}
             ) as response:
                 if response.status_code >= 400:
                     await response.aread()
-                    raise _engine_error(response)
+                    raise self._engine_error(response)
+                self.dialect.check(response)
                 async for chunk in response.aiter_bytes():
-                    try:
-                        spool.write(chunk)
-                    except results.TooManyRows:
-                        raise ResultTooLarge(0) from None
+                    spool.write(rows.feed(chunk))
+                    if limit is not None and rows.count > limit:
+                        raise ResultTooLarge(0)
+                spool.write(rows.flush())
+                if limit is not None and rows.count > limit:
+                    raise ResultTooLarge(0)
         except httpx.TimeoutException:
             spool.drop()
             raise TimeoutError from None
@@ -153,8 +187,12 @@ class RemoteStore(Store):
     async def graphs(self, refresh: bool = False) -> frozenset[str]:
         now = time.monotonic()
         if refresh or self._graphs is None or now - self._graphs[0] > GRAPHS_TTL:
-            rows = await self._select("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
-            found = frozenset(r["g"]["value"] for r in rows if r.get("g", {}).get("type") == "uri")
+            rows = await self._select(self.dialect.graphs_query)
+            found = frozenset(
+                r["g"]["value"]
+                for r in rows
+                if r.get("g", {}).get("type") == "uri" and not self.dialect.hidden(r["g"]["value"])
+            )
             self._graphs = (now, found)
         return self._graphs[1]
 
@@ -162,8 +200,11 @@ class RemoteStore(Store):
         rows = await self._select(
             "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
         )
-        counts = dict.fromkeys(await self.graphs(refresh=True), 0)
-        counts.update({r["g"]["value"]: int(r["n"]["value"]) for r in rows})
+        graphs = await self.graphs(refresh=True)
+        counts = dict.fromkeys(graphs, 0)
+        counts.update(
+            {r["g"]["value"]: int(r["n"]["value"]) for r in rows if r["g"]["value"] in graphs}
+        )
         return counts
 
     async def recorded_hash(self) -> str | None:
@@ -175,11 +216,16 @@ class RemoteStore(Store):
             form = [
                 ("query", "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"),
                 *await self._form(Dataset()),
+                *self.dialect.params(self.settings.query_timeout, None),
             ]
-            spool = await self._fetch(form, formats.NTRIPLES, None)
+            spool = await self._fetch(form, formats.NTRIPLES, Rows(), None)
         else:
             response = await self._call(
-                "GET", self.gsp_url, params={"graph": graph}, headers={"Accept": formats.NTRIPLES}
+                "GET",
+                self.gsp_url,
+                params={"graph": graph},
+                headers={"Accept": formats.NTRIPLES},
+                auth=self.auth or httpx.USE_CLIENT_DEFAULT,
             )
             spool = results.Spool(None)
             spool.write(response.content)
@@ -189,27 +235,42 @@ class RemoteStore(Store):
 
     # -- writes -------------------------------------------------------------------------
 
-    async def _send(self, method: str, graph: str, ntriples: bytes | AsyncIterator[bytes]) -> bool:
+    async def _send(self, method: str, graph: str, ntriples: bytes | _Pieces, empty: bool) -> bool:
         existed = graph in await self.graphs(refresh=True)
+        headers = {"Content-Type": formats.NTRIPLES}
+        if isinstance(ntriples, _Pieces):  # its length: Virtuoso reads no chunked bodies
+            headers["Content-Length"] = str(ntriples.size)
         await self._call(
             method,
             self.gsp_url,
             params={"graph": graph},
             content=ntriples,
-            headers={"Content-Type": formats.NTRIPLES},
+            headers=headers,
+            auth=self.auth,
         )
-        self._graphs = None
+        await self._mark(graph, empty)
         return not existed
 
+    async def _mark(self, graph: str, empty: bool) -> None:
+        """Note or forget an empty graph (engines that keep none: pob.store.dialects)."""
+        self._graphs = None
+        if text := self.dialect.mark(graph, empty):
+            headers = {"Content-Type": "application/sparql-update"}
+            await self._call("POST", self.update_url, content=text, headers=headers, auth=self.auth)
+
     async def put_graph(self, graph: str, ntriples: bytes) -> bool:
-        return await self._send("PUT", graph, ntriples)
+        return await self._send("PUT", graph, ntriples, not ntriples.strip())
 
     async def post_graph(self, graph: str, ntriples: bytes) -> bool:
-        return await self._send("POST", graph, ntriples)
+        return await self._send("POST", graph, ntriples, not ntriples.strip())
 
     async def delete_graph(self, graph: str) -> None:
-        await self._call("DELETE", self.gsp_url, params={"graph": graph})
-        self._graphs = None
+        try:
+            await self._call("DELETE", self.gsp_url, params={"graph": graph}, auth=self.auth)
+        except UnknownGraph:  # no triples: maybe an empty graph the engine cannot keep
+            if graph not in await self.graphs(refresh=True):
+                raise
+        await self._mark(graph, False)
 
     async def update(self, sparql: str) -> None:
         """One request to the engine's SPARQL Update endpoint: one transaction.
@@ -218,18 +279,20 @@ class RemoteStore(Store):
         engine)."""
         if self.hooks is not None:
             await asyncio.to_thread(self.hooks.before)
+        self.dialect.check_update(sparql)
         try:
             response = await self.http.post(
                 self.update_url,
                 content=sparql.encode("utf-8"),
                 headers={"Content-Type": "application/sparql-update"},
+                auth=self.auth or httpx.USE_CLIENT_DEFAULT,
             )
         except httpx.HTTPError as exc:
             raise EngineUnavailable(f"the remote store did not answer: {exc}") from exc
         finally:
             self._graphs = None
         if response.status_code >= 400:
-            raise _engine_error(response, "update")
+            raise self._engine_error(response, "update")
         if self.hooks is not None:
             await asyncio.to_thread(self.hooks.after)
 
@@ -254,9 +317,17 @@ class RemoteStore(Store):
                 count += triples
                 report(None, path.stat().st_size)
             report(f"write {count:,} triples", 0)
+            body = _Pieces(spool, spool.tell())
             spool.seek(0)
-            await self._send("PUT" if replace else "POST", graph, _pieces(spool))
+            await self._send("PUT" if replace else "POST", graph, body, count == 0)
         return (await self.triple_counts()).get(graph, 0)
+
+    def _engine_error(self, response: httpx.Response, what: str = "query") -> Exception:
+        text = response.text.strip()[:2000]
+        if response.status_code == 400:
+            line, column = self.dialect.syntax_position(text)
+            return QuerySyntaxError(f"the engine refused the {what}: {text}", line, column)
+        return EngineUnavailable(f"the remote store answered {response.status_code}: {text}")
 
     async def replace_curated(self, graphs: Mapping[str, bytes]) -> None:
         names = sorted(graphs, key=lambda n: n == "meta")  # meta (the hash) last
@@ -264,10 +335,15 @@ class RemoteStore(Store):
             await self.put_graph(self.graph_iri(name), graphs[name])
 
 
-async def _pieces(handle: IO[bytes], size: int = 1 << 20) -> AsyncIterator[bytes]:
-    """A file's bytes in pieces, for a streamed request body."""
-    while chunk := await asyncio.to_thread(handle.read, size):
-        yield chunk
+class _Pieces:
+    """A file's bytes in pieces, for a streamed request body of a known `size`."""
+
+    def __init__(self, handle: IO[bytes], size: int) -> None:
+        self.handle, self.size = handle, size
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        while chunk := await asyncio.to_thread(self.handle.read, 1 << 20):
+            yield chunk
 
 
 def _multi(form: list[tuple[str, str]]) -> dict[str, list[str]]:
@@ -276,14 +352,6 @@ def _multi(form: list[tuple[str, str]]) -> dict[str, list[str]]:
     for key, value in form:
         out.setdefault(key, []).append(value)
     return out
-
-
-def _engine_error(response: httpx.Response, what: str = "query") -> Exception:
-    text = response.text.strip()[:2000]
-    if response.status_code == 400:
-        error = results.syntax_error(SyntaxError(text))
-        return QuerySyntaxError(f"the engine refused the {what}: {text}", error.line, error.column)
-    return EngineUnavailable(f"the remote store answered {response.status_code}: {text}")
 
 
 def _convert_graph(
@@ -306,6 +374,18 @@ def _convert_graph(
 
 
 _PREFIXED = (formats.TURTLE, formats.TRIG)
+
+
+def _convert_results(spool: results.Spool, source: str, media_type: str, rows: int) -> QueryResult:
+    """SELECT results as the engine wrote them (`source`) → `media_type`."""
+    if media_type == source:
+        return spool.result(media_type, rows)
+    out = results.Spool(None)
+    with spool.reader() as reader:
+        parsed = ox.parse_query_results(reader, results.results_format(source))
+        parsed.serialize(out.io, results.results_format(media_type))
+    spool.drop()
+    return out.result(media_type, rows)
 
 
 def _convert_ntriples(spool: results.Spool, media_type: str, rows: int | None) -> QueryResult:

@@ -1,5 +1,6 @@
 """Store tests run on both implementations: the embedded pyoxigraph store and a remote
-`oxigraph serve` (started by a fixture, emptied before each test).
+engine, `oxigraph serve` and Virtuoso open source (each started once by a fixture, emptied
+before each test).
 
 Each test runs its async body in one event loop with `with_store(settings, body)`: the
 store is made (by `make_store`, with the write `hooks` given), opened (and built from the
@@ -20,6 +21,7 @@ from pob.store import make_store
 from pob.store.base import Store, WriteHooks
 from pob.store.build import build
 from tests.conftest import FIXTURES, OxigraphServer
+from tests.virtuoso.engine import Virtuoso
 
 T = TypeVar("T")
 
@@ -29,14 +31,28 @@ def store_engine(oxigraph: Callable[[], OxigraphServer]) -> OxigraphServer:
     return oxigraph()
 
 
-@pytest.fixture(params=["embedded", pytest.param("remote", marks=pytest.mark.remote)])
-def settings(
-    request: pytest.FixtureRequest, tmp_path: Path, store_engine: OxigraphServer
-) -> Iterator[Settings]:
+@pytest.fixture(scope="session")
+def virtuoso_engine(virtuoso: Callable[[], Virtuoso]) -> Virtuoso:
+    return virtuoso()
+
+
+@pytest.fixture(
+    params=[
+        "embedded",
+        pytest.param("remote", marks=pytest.mark.remote),
+        pytest.param("virtuoso", marks=pytest.mark.remote),
+    ]
+)
+def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Settings]:
     extra: dict[str, Any] = {}
     if request.param == "remote":
-        store_engine.clear()
-        extra["store_url"] = store_engine.url
+        engine: OxigraphServer = request.getfixturevalue("store_engine")
+        engine.clear()
+        extra["store_url"] = engine.url
+    elif request.param == "virtuoso":
+        server: Virtuoso = request.getfixturevalue("virtuoso_engine")
+        server.clear()
+        extra.update(server.settings())
     yield Settings(
         data_dir=tmp_path / "store",
         ontology_dir=FIXTURES / "ontology",

@@ -1,0 +1,202 @@
+"""What differs between the remote engines `RemoteStore` speaks to: one dialect each.
+
+The protocols are the same (SPARQL 1.1 Query, Update, Graph Store); the engines differ in
+what they write and what they keep:
+
+* **Oxigraph** (`oxigraph serve`, and any engine that writes SPARQL 1.1 TSV): SELECT
+  results come as TSV, one row a line, counted while they stream; every graph in the store
+  is ours; a multi-operation update is one transaction.
+* **Virtuoso** (open source 7.2): its TSV is not SPARQL 1.1 TSV (IRIs as quoted strings,
+  `true` as 1), nor are its JSON booleans, so SELECT results are asked for as SPARQL XML
+  and counted by their `<result>` elements; its blank nodes are labelled `nodeID://b123`,
+  which is not a blank node label, so the label is rewritten to `b123` as the bytes
+  arrive. It keeps graphs of its own (`virtrdf#`, `ldp#`, `http://<host>/sparql`, its
+  service description, and `http://<host>/DAV/`): they are left out of `graphs()` and so
+  out of every dataset. `GRAPH ?g { }` finds nothing there, so graphs are listed by their
+  triples; Virtuoso keeps no empty named graph, so pob notes them (`EMPTY_GRAPHS`). Its
+  query timeout (`timeout`, ms) answers 200 with the rows found so far and `X-SQL-State:
+  S1TAT`: that is a timeout here, never a short answer. Its `maxrows` is raised to our
+  limit (its default cuts at 1,048,576 rows silently, and `ResultSetMaxRows` in
+  virtuoso.ini lower still). Its endpoint commits after every operation of an update, also
+  after one that fails (`exec (...); commit work;` in `WS.WS."/!sparql/"`), so an update
+  of more than one operation cannot be one transaction: it is refused
+  (:class:`~pob.store.errors.EngineLimitation`, 501) before anything is sent. Syntax
+  errors name the line ("SPARQL compiler, line 2: …").
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import httpx
+
+from pob.core import formats
+from pob.store.errors import EngineLimitation, QueryTimeout
+
+#: `maxrows` for a query without a row limit (Virtuoso's own default is 1,048,576)
+NO_LIMIT = 2_000_000_000
+
+
+class Rows:
+    """Counts the rows of a result as its bytes arrive and passes the bytes on (a dialect
+    may rewrite them). Bytes are passed on up to the last newline, so that neither the
+    row marker nor a rewritten piece (neither holds a newline) is ever cut in two."""
+
+    def __init__(self, marker: bytes = b"\n", header: int = 0) -> None:
+        self.marker = marker
+        self.count = -header  # the TSV header line is not a row
+        self._tail = b""
+
+    def rewrite(self, data: bytes) -> bytes:
+        return data
+
+    def feed(self, chunk: bytes) -> bytes:
+        data = self._tail + chunk
+        cut = data.rfind(b"\n") + 1
+        self._tail = data[cut:]
+        return self._done(data[:cut])
+
+    def flush(self) -> bytes:
+        data, self._tail = self._tail, b""
+        return self._done(data)
+
+    def _done(self, data: bytes) -> bytes:
+        data = self.rewrite(data)
+        self.count += data.count(self.marker)
+        return data
+
+
+class Dialect:
+    """SPARQL 1.1 as `oxigraph serve` speaks it."""
+
+    name = "oxigraph"
+    #: the SELECT results format asked for (one we can count while it streams)
+    select_type = formats.TSV
+    graphs_query = "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"
+
+    def select_rows(self) -> Rows:
+        return Rows(b"\n", header=1)
+
+    def mark(self, graph: str, empty: bool) -> str | None:
+        """The update that notes (or forgets) an empty graph, for an engine that keeps
+        no empty graphs of its own; None: the engine keeps them."""
+        return None
+
+    def params(self, timeout: float, max_rows: int | None) -> list[tuple[str, str]]:
+        """Extra form fields of a query request."""
+        return []
+
+    def check(self, response: httpx.Response) -> None:
+        """Raise if a successful answer is not a complete result."""
+
+    def hidden(self, graph: str) -> bool:
+        """A graph of the engine's own, not part of our store."""
+        return False
+
+    def check_update(self, sparql: str) -> None:
+        """Raise before sending an update the engine cannot run as one transaction."""
+
+    def syntax_position(self, message: str) -> tuple[int | None, int | None]:
+        found = re.search(r"at (\d+):(\d+)", message)
+        return (int(found.group(1)), int(found.group(2))) if found else (None, None)
+
+
+class VirtuosoRows(Rows):
+    """SPARQL XML results: `<result>` elements counted, `nodeID://` blank nodes relabelled."""
+
+    def __init__(self) -> None:
+        super().__init__(b"<result>")
+
+    def rewrite(self, data: bytes) -> bytes:
+        return data.replace(b"<bnode>nodeID://", b"<bnode>")
+
+
+#: where pob notes the empty graphs of an engine that keeps none (Virtuoso drops a graph
+#: with its last triple): PUT of an empty graph notes it, a write with triples or a
+#: DELETE forgets it; a graph emptied by an update is gone, as in the engine
+EMPTY_GRAPHS = "urn:pob:empty-graphs"
+SD_GRAPH = "http://www.w3.org/ns/sparql-service-description#Graph"
+#: the graphs Virtuoso keeps for itself, and the note above
+_VIRTUOSO_GRAPHS = re.compile(
+    r"urn:pob:empty-graphs"
+    r"|http://www\.openlinksw\.com/schemas/virtrdf#|http://www\.w3\.org/ns/ldp#"
+    r"|https?://[^/]+/(?:sparql|DAV/)"
+)
+#: a `;` between operations: strings, IRIs and comments are skipped whole, braces counted
+_TOKENS = re.compile(
+    rb'"""(?:[^"\\]|\\.|"(?!""))*"""|'
+    rb"'''(?:[^'\\]|\\.|'(?!''))*'''|"
+    rb'"(?:[^"\\\n]|\\.)*"|'
+    rb"'(?:[^'\\\n]|\\.)*'|"
+    rb"<[^<>\"{}|^`\\\s]*>|#[^\n]*|[{};]"
+)
+
+
+def operations(sparql: str) -> int:
+    """How many operations a SPARQL Update has (`;` at brace depth 0, not at the end)."""
+    depth, count, pending = 0, 1, False
+    for match in _TOKENS.finditer(sparql.encode("utf-8")):
+        token = match.group()
+        if token == b"{":
+            depth += 1
+        elif token == b"}":
+            depth -= 1
+        elif token == b";" and depth == 0:
+            pending = True
+            continue
+        elif token.startswith(b"#"):
+            continue
+        if pending:
+            count, pending = count + 1, False
+    if pending and re.search(r"\w", sparql[sparql.rfind(";") + 1 :]):
+        count += 1  # a last operation without braces or IRIs (`CLEAR ALL`)
+    return count
+
+
+class Virtuoso(Dialect):
+    name = "virtuoso"
+    select_type = formats.XML
+    graphs_query = (
+        "SELECT DISTINCT ?g WHERE { { GRAPH ?g { ?s ?p ?o } } UNION "
+        f"{{ GRAPH <{EMPTY_GRAPHS}> {{ ?g a <{SD_GRAPH}> }} }} }}"
+    )
+
+    def select_rows(self) -> Rows:
+        return VirtuosoRows()
+
+    def mark(self, graph: str, empty: bool) -> str | None:
+        verb = "INSERT" if empty else "DELETE"
+        return f"{verb} DATA {{ GRAPH <{EMPTY_GRAPHS}> {{ <{graph}> a <{SD_GRAPH}> }} }}"
+
+    def params(self, timeout: float, max_rows: int | None) -> list[tuple[str, str]]:
+        limit = NO_LIMIT if max_rows is None else max_rows + 1
+        return [("timeout", str(max(1000, int(timeout * 1000)))), ("maxrows", str(limit))]
+
+    def check(self, response: httpx.Response) -> None:
+        if response.headers.get("X-SQL-State") == "S1TAT":
+            raise QueryTimeout(
+                "the query ran past the time limit and was stopped by the engine "
+                f"({response.headers.get('X-SQL-Message', '')[:200].strip()})"
+            )
+
+    def hidden(self, graph: str) -> bool:
+        return _VIRTUOSO_GRAPHS.fullmatch(graph) is not None
+
+    def check_update(self, sparql: str) -> None:
+        found = operations(sparql)
+        if found > 1:
+            raise EngineLimitation(
+                f"the update has {found} operations; Virtuoso commits each operation of an "
+                "update on its own (also after one fails), so only single-operation updates "
+                "are sent to it (one INSERT DATA may write several graphs)"
+            )
+
+    def syntax_position(self, message: str) -> tuple[int | None, int | None]:
+        found = re.search(r"line (\d+)", message)
+        return (int(found.group(1)), None) if found else (None, None)
+
+
+def dialect(settings: Any) -> Dialect:
+    """The dialect of the engine the settings name (`store_engine`)."""
+    return Virtuoso() if settings.store_engine == "virtuoso" else Dialect()
