@@ -20,11 +20,16 @@ deps-js: $(STAMP)
 	  $(BIN)/python -m server.assets; \
 	fi
 
-# Debian's Chromium for the browser tests (installed only when missing).
+# Debian's Chromium for the browser tests and Virtuoso open source for the external-engine
+# tests (each installed only when missing).
 deps-system:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  echo "installing Debian chromium"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@command -v virtuoso-t >/dev/null 2>&1 || { \
+	  echo "installing Debian virtuoso-opensource"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    virtuoso-opensource >/dev/null; }
 
 run: $(STAMP) deps-js
 	$(BIN)/pob serve --host $(HOST) --port $(PORT)

@@ -106,7 +106,7 @@ class RemoteStore(Store):
     ) -> QueryResult:
         timeout = self.settings.query_timeout
         form = [
-            ("query", query.text),
+            ("query", self.dialect.text(query.text)),
             *await self._form(dataset),
             *self.dialect.params(timeout, max_rows),
         ]
@@ -279,7 +279,7 @@ class RemoteStore(Store):
         engine)."""
         if self.hooks is not None:
             await asyncio.to_thread(self.hooks.before)
-        self.dialect.check_update(sparql)
+        sparql = self.dialect.check_update(sparql)
         try:
             response = await self.http.post(
                 self.update_url,
