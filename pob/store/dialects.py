@@ -212,7 +212,7 @@ class Virtuoso(Dialect):
         data = _INSERT_DATA.match(sparql)
         if data is None:
             return sparql
-        return "INSERT" + sparql[data.end() :].rstrip().rstrip(";") + "\nWHERE { }"
+        return "INSERT" + sparql[data.end() :].rstrip().rstrip(";").rstrip() + "\nWHERE { }"
 
     def syntax_position(self, message: str) -> tuple[int | None, int | None]:
         found = re.search(r"line (\d+)", message)

@@ -32,6 +32,7 @@ pytestmark = pytest.mark.remote
 POB = Path(sys.executable).parent / "pob"
 TOKEN = "s3cret-virtuoso"
 BASE = "https://w3id.org/pob/"
+VIRTRDF = "http://www.openlinksw.com/schemas/virtrdf#"
 
 
 @pytest.fixture(scope="module")
@@ -147,9 +148,7 @@ def test_submission_written_in_one_update(service: tuple[httpx.Client, Virtuoso]
     # the union default graph holds it, Virtuoso's own graphs do not show
     count = client.get(
         "/sparql",
-        params={
-            "query": "SELECT (COUNT(*) AS ?n) WHERE { ?s a <http://www.openlinksw.com/schemas/virtrdf#QuadMap> }"
-        },
+        params={"query": f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s a <{VIRTRDF}QuadMap> }}"},
         headers={"Accept": "application/sparql-results+json"},
     ).json()
     assert count["results"]["bindings"][0]["n"]["value"] == "0"
