@@ -73,7 +73,7 @@ async def prepare(
     media_type = choose(checked.form, accept, format_name)
     dataset = resolve_dataset(
         checked,
-        await store.graphs(),
+        () if inference else await store.graphs(),  # only inference=false lists them
         default_uris,
         named_uris,
         inference=inference,
