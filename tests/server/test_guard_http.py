@@ -204,7 +204,14 @@ def test_tokeniser_tricks_fetch_nothing(
         # the graph is in the dataset, empty: GRAPH ?g {} names it
         ("SELECT (COUNT(*) AS ?n) FROM NAMED <{url}> {{ GRAPH ?g {{}} }}", None, 1),
     ],
-    ids=["from-http", "from-named", "from-file", "default-graph-uri", "named-graph-uri", "named-empty"],
+    ids=[
+        "from-http",
+        "from-named",
+        "from-file",
+        "default-graph-uri",
+        "named-graph-uri",
+        "named-empty",
+    ],
 )
 def test_dataset_outside_store_is_empty(
     client: httpx.Client, listener: Listener, template: str, param: str | None, expected: int
