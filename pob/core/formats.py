@@ -11,7 +11,7 @@ module keeps a table of formats.
 
 Two families are offered for query results:
 
-* SPARQL results (SELECT, ASK): JSON, XML, CSV, TSV (CSV/TSV only for SELECT);
+* SPARQL results (SELECT, ASK): JSON, XML, CSV, TSV;
 * RDF (CONSTRUCT, DESCRIBE, Graph Store GET): Turtle, N-Triples, JSON-LD, RDF/XML, TriG,
   N-Quads.
 
