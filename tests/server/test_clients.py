@@ -413,3 +413,31 @@ def test_format_parameters_refused(
     response = get(server, form, *params)
     assert response.status_code == status, response.text
     assert says in json.loads(response.content)["error"]["detail"]
+
+
+#: Apache Jena's default `Accept` headers (`org.apache.jena.riot.WebContent`: what
+#: `QueryExecutionHTTP` / `RDFConnection` send; Jena itself is not run here)
+JENA_ACCEPT = {
+    "SELECT": "application/sparql-results+json,application/sparql-results+xml;q=0.9,"
+    "text/tab-separated-values;q=0.7,text/csv;q=0.5,application/json;q=0.2,"
+    "application/xml;q=0.2,*/*;q=0.1",
+    "ASK": "application/sparql-results+json,application/sparql-results+xml;q=0.9,"
+    "application/json;q=0.2,application/xml;q=0.2,*/*;q=0.1",
+    "CONSTRUCT": "text/turtle,application/n-triples;q=0.9,application/ld+json;q=0.8,"
+    "application/rdf+xml;q=0.7,*/*;q=0.3",
+    "DESCRIBE": "text/turtle,application/n-triples;q=0.9,application/ld+json;q=0.8,"
+    "application/rdf+xml;q=0.7,*/*;q=0.3",
+}
+
+
+@pytest.mark.parametrize("form", list(JENA_ACCEPT))
+def test_jena_accept_headers(server: Service, form: str) -> None:
+    response = server.client.get(
+        "/sparql", params={"query": QUERIES[form]}, headers={"Accept": JENA_ACCEPT[form]}
+    )
+    assert response.status_code == 200, response.text
+    media_type = response.headers["content-type"].split(";")[0]
+    expected = "application/sparql-results+json" if form in RESULT_FORMS else "text/turtle"
+    assert media_type == expected
+    converted = json.loads(response.content) if form in RESULT_FORMS else response.content
+    check(server, form, converted, media_type)
