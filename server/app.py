@@ -31,7 +31,16 @@ from pob.validation.workers import Checker
 from server import errors, ui
 from server.fastpath import SparqlFastPath, wrap
 from server.pages import SecurityHeaders
-from server.routes import datasets, docs_pages, forms, queries, resources, sparql, validate
+from server.routes import (
+    api_docs,
+    datasets,
+    docs_pages,
+    forms,
+    queries,
+    resources,
+    sparql,
+    validate,
+)
 from server.routes import feed as open_data
 from server.routes import store as graph_store
 
@@ -66,6 +75,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         summary="Open linked data about Danish private-public urban partnerships (POB)",
         version=__version__,
         lifespan=lifespan,
+        # FastAPI's pages load Swagger UI / ReDoc from a CDN; /docs is served from here
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.store = the_store
@@ -91,6 +103,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.include_router(resources.router)
     app.include_router(docs_pages.router)
     app.include_router(open_data.router)
+    app.include_router(api_docs.router)
 
     app.mount("/static", StaticFiles(directory=ui.STATIC), name="static")
 

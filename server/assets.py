@@ -22,6 +22,12 @@ ASSETS: dict[str, str] = {
     "yasgui/LICENSE.txt": "@triply/yasgui/build/yasgui.min.js.LICENSE.txt",
     "cytoscape/cytoscape.min.js": "cytoscape/dist/cytoscape.min.js",
     "cytoscape/LICENSE": "cytoscape/LICENSE",
+    # /docs (server/routes/api_docs.py)
+    "swagger-ui/swagger-ui-bundle.js": "swagger-ui-dist/swagger-ui-bundle.js",
+    "swagger-ui/swagger-ui.css": "swagger-ui-dist/swagger-ui.css",
+    "swagger-ui/LICENSE": "swagger-ui-dist/LICENSE",
+    "swagger-ui/NOTICE": "swagger-ui-dist/NOTICE",
+    "swagger-ui/bundle.LICENSE.txt": "swagger-ui-dist/swagger-ui-bundle.js.LICENSE.txt",
 }
 
 
