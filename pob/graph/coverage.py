@@ -54,9 +54,7 @@ def countries(
             out.update(c for c in found if isinstance(c, URIRef))
             if found:
                 break
-            frontier = [
-                o for node in frontier for p in links for o in _objects(graphs, node, p)
-            ]
+            frontier = [o for node in frontier for p in links for o in _objects(graphs, node, p)]
             frontier = [o for o in frontier if o not in seen]
             seen.update(frontier)
     return sorted(out)
