@@ -17,10 +17,11 @@ What the submission states about itself (:func:`dataset_texts`, :func:`describe`
 description are the submitter's words, field by field the first of: the form fields or query
 parameters ``title``/``description`` (one text, no language tag); the ``dct:title``/
 ``dct:description`` of a node the data types ``dcat:Dataset`` (every language given); else
-taken from the data, the labels and descriptions of its main resources (labelled subjects no
-other subject points to, sources left out; partnerships first). Its countries (``dct:spatial``) are those of its
-places (:func:`pob.graph.coverage.countries`, curated places looked up in the reference data).
-The catalog (:mod:`pob.publish.catalog`) describes the submission with these.
+taken from the data, the labels and descriptions of its main resources (the partnerships it
+describes, else the labelled subjects no other subject points to, sources left out). Its
+countries (``dct:spatial``) are those of its places (:func:`pob.graph.coverage.countries`;
+curated places looked up in the reference data). The catalog (:mod:`pob.publish.catalog`)
+describes the submission with these.
 """
 
 from __future__ import annotations
