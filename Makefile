@@ -30,6 +30,9 @@ $(CKAN_STAMP): $(CKAN_REQ)
 	rm -rf $(CKAN_VENV)
 	$(PY) -m venv $(CKAN_VENV)
 	$(CKAN_VENV)/bin/pip install --quiet -r $(CKAN_REQ)
+	@$(CKAN_VENV)/bin/python -c "import magic" 2>/dev/null || { \
+	  echo "installing Debian libmagic1 (python-magic, imported by CKAN)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libmagic1 >/dev/null; }
 	touch $(CKAN_STAMP)
 
 deps-ckan: $(CKAN_STAMP)
