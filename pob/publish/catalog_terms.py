@@ -113,14 +113,6 @@ eufiletype:JSON_LD a dct:IMT ; skos:inScheme eu:file-type ;
 eufiletype:CSV a dct:IMT ; skos:inScheme eu:file-type ;
     rdfs:label "CSV" ; skos:prefLabel "CSV"@en .
 
-<http://www.iana.org/assignments/media-types/text/turtle> a dct:MediaType ;
-    rdfs:label "text/turtle" .
-<http://www.iana.org/assignments/media-types/application/n-triples> a dct:MediaType ;
-    rdfs:label "application/n-triples" .
-<http://www.iana.org/assignments/media-types/application/ld+json> a dct:MediaType ;
-    rdfs:label "application/ld+json" .
-<http://www.iana.org/assignments/media-types/text/csv> a dct:MediaType ;
-    rdfs:label "text/csv" .
 
 # One dct:title, CKAN's for its licence "cc-by": stock CKAN's licence register lists CC BY
 # under the Open Definition URL, so ckanext-dcat finds it by this title (docs/dcat-ap-dk.md).
@@ -139,6 +131,9 @@ pubtype:NonProfitOrganisation a skos:Concept ;
 <https://www.w3.org/TR/sparql11-protocol/> a dct:Standard ; dct:title "SPARQL 1.1 Protocol"@en .
 spdx:checksumAlgorithm_sha256 a spdx:ChecksumAlgorithm .
 """
+#: the media types of the distributions, each labelled with its name (what CKAN shows)
+MEDIA_TYPES = (formats.TURTLE, formats.NTRIPLES, formats.JSONLD, formats.CSV)
+VOCABULARY += "".join(f'<{IANA}{m}> a dct:MediaType ; rdfs:label "{m}" .\n' for m in MEDIA_TYPES)
 
 KEYWORDS = {
     "da": ("privat-offentlige bysamarbejder", "bymidter", "business improvement districts",
