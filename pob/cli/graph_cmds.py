@@ -267,7 +267,7 @@ def export(
     """Export ontology + curated data (optionally with inferred triples) as one graph.
 
     JSON-LD is compacted with the project's context (https://w3id.org/pob/context.jsonld,
-    served at /context.jsonld), so its keys are short names and prefixed IRIs.
+    served at /context.jsonld; written inline), so its keys are short names and prefixed IRIs.
 
     With --all: the dumps the service publishes (Turtle, N-Triples, JSON-LD, the inferred
     triples, CSV tables, manifest.json), rewritten only when the graph changed."""
@@ -278,8 +278,8 @@ def export(
         graph = curated().merged(inference=inference)
     syntax = formats.by_short_name(fmt.value)
     assert syntax is not None and syntax.rdflib_writer is not None  # ttl, nt, jsonld
-    if syntax.media_type == formats.JSONLD:  # compact, with the project's context by IRI
-        text = to_jsonld(graph).decode("utf-8")
+    if syntax.media_type == formats.JSONLD:  # compact, with the project's context inline
+        text = to_jsonld(graph, inline=True).decode("utf-8")
     else:
         text = graph.serialize(format=syntax.rdflib_writer)
     if output:
