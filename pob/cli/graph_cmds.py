@@ -18,6 +18,7 @@ from rich.table import Table
 from pob.cli import app
 from pob.core import formats
 from pob.core.texts import LANGUAGES
+from pob.graph.context import to_jsonld
 from pob.graph.curated import curated, memory_store
 from pob.graph.namespaces import CANONICAL_BASE
 from pob.graph.sources import SUFFIXES, data_graph
@@ -265,6 +266,9 @@ def export(
 ) -> None:
     """Export ontology + curated data (optionally with inferred triples) as one graph.
 
+    JSON-LD is compacted with the project's context (https://w3id.org/pob/context.jsonld,
+    served at /context.jsonld; written inline), so its keys are short names and prefixed IRIs.
+
     With --all: the dumps the service publishes (Turtle, N-Triples, JSON-LD, the inferred
     triples, CSV tables, manifest.json), rewritten only when the graph changed."""
     if everything:
@@ -274,7 +278,10 @@ def export(
         graph = curated().merged(inference=inference)
     syntax = formats.by_short_name(fmt.value)
     assert syntax is not None and syntax.rdflib_writer is not None  # ttl, nt, jsonld
-    text = graph.serialize(format=syntax.rdflib_writer)
+    if syntax.media_type == formats.JSONLD:  # compact, with the project's context inline
+        text = to_jsonld(graph, inline=True).decode("utf-8")
+    else:
+        text = graph.serialize(format=syntax.rdflib_writer)
     if output:
         output.write_text(text, encoding="utf-8")
         err.print(f"{len(graph)} triples written to {output}")

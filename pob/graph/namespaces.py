@@ -8,7 +8,7 @@ single source for Turtle output, SPARQL prologues and the query UI.
 from __future__ import annotations
 
 from rdflib import Graph, Namespace, URIRef
-from rdflib.namespace import DefinedNamespace
+from rdflib.namespace import DefinedNamespace, NamespaceManager
 
 CANONICAL_BASE = "https://w3id.org/pob/"
 
@@ -170,7 +170,9 @@ def prefixes(base: str = CANONICAL_BASE) -> dict[str, str]:
 
 
 def bind_all(graph: Graph, base: str = CANONICAL_BASE) -> Graph:
-    """Bind every project prefix on `graph` (replacing rdflib's defaults)."""
+    """Bind every project prefix on `graph`, and only those: rdflib's own defaults (about 60,
+    such as ``brick`` and ``sosa``) are dropped, so serialisations carry our prefixes."""
+    graph.namespace_manager = NamespaceManager(graph, bind_namespaces="none")
     for prefix, ns in prefixes(base).items():
         graph.bind(prefix, Namespace(ns), override=True, replace=True)
     return graph

@@ -44,6 +44,7 @@ from rdflib import Graph
 from rdflib.namespace import FOAF, RDFS
 
 from pob.core import formats
+from pob.graph.coverage import countries
 from pob.publish.catalog import SubmissionInfo, catalog_graph
 from pob.publish.dumps import (
     INFERRED_PART,
@@ -130,8 +131,17 @@ class Feed:
                 self.submissions,
                 page,
                 self.settings.catalog_page_size,
+                countries=self.countries(),
             ),
         )
+
+    def countries(self) -> list[str]:
+        """The countries of the curated data's places (the curated dataset's dct:spatial)."""
+        data = self.graphs.get(self.settings.graph("data"))
+        if data is None:
+            return []
+        found = self.cached(("countries",), lambda: countries(data, None, self.settings.base))
+        return [str(c) for c in found]
 
 
 def catalog_all(feed: Feed) -> Graph:
@@ -148,6 +158,7 @@ def catalog_all(feed: Feed) -> Graph:
             feed.submissions,
             None,
             len(feed.submissions) + 1,
+            countries=feed.countries(),
         ),
     )
 

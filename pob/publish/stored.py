@@ -104,7 +104,8 @@ def submission_info(
 ) -> SubmissionInfo:
     """Submission `sid` as the triples about its graph IRI in `union` describe it
     (``dct:issued``/``dct:created``/``prov:generatedAtTime``, else `fallback`; ``dct:title``,
-    ``dct:description``, ``dct:creator`` or its name, ``dct:modified``)."""
+    ``dct:description`` per language, ``dct:creator`` or its name, ``dct:modified``,
+    ``dct:spatial``: what :mod:`pob.validation.records` recorded at acceptance)."""
     node = URIRef(settings.graph(SUBMISSION_PREFIX + sid))
 
     def first(*predicates: URIRef) -> object:
@@ -119,13 +120,21 @@ def submission_info(
     if isinstance(creator, URIRef | BNode):  # an agent: its name
         named = union.value(creator, FOAF.name) or union.value(creator, RDFS.label)
         creator = named if named is not None else creator if isinstance(creator, URIRef) else None
-    title, description = first(DCTERMS.title), first(DCTERMS.description)
     return SubmissionInfo(
         id=sid,
         submitted=submitted or fallback,
-        title=str(title) if title is not None else None,
-        description=str(description) if description is not None else None,
+        title=texts_of(union, node, DCTERMS.title),
+        description=texts_of(union, node, DCTERMS.description),
         submitter=str(creator) if creator is not None else None,
         modified=_when(first(DCTERMS.modified)),
-        countries=("DNK",),
+        countries=tuple(sorted(str(c) for c in union.objects(node, DCTERMS.spatial))),
     )
+
+
+def texts_of(graph: Graph, node: URIRef, predicate: URIRef) -> tuple[tuple[str, str], ...]:
+    """The literals of `node` `predicate`, one per language tag ("" for none), sorted."""
+    out: dict[str, str] = {}
+    for o in sorted(graph.objects(node, predicate), key=str):
+        if isinstance(o, Literal):
+            out.setdefault(o.language or "", str(o))
+    return tuple(sorted(out.items()))

@@ -45,7 +45,15 @@ from pob.settings import Settings
 from pob.store.base import Store
 from pob.validation.check import Reference, check
 from pob.validation.content import canonical, ntriples, relabel
-from pob.validation.records import Record, graph_name, record_graph, records_from, without_record
+from pob.validation.records import (
+    Record,
+    describe,
+    graph_name,
+    record_graph,
+    records_from,
+    stated_texts,
+    without_record,
+)
 from pob.validation.report import Check, Inference, Profile
 from pob.validation.shapes import shapes_version
 from pob.validation.upload import Upload, UploadError
@@ -210,11 +218,14 @@ class Submissions:
         submitter: Submitter,
         profile: Profile = "core",
         inference: Inference = "none",
+        fields: dict[str, str] | None = None,
     ) -> tuple[Record, bool, Check | None]:
         """Check and store a dataset: (record, created, check); ``created`` is False (and
         check None) when the same content was accepted before. :class:`Rejected` if it does
-        not conform: then nothing is written."""
+        not conform: then nothing is written. `fields`: the form's ``title`` and
+        ``description`` (:func:`pob.validation.records.describe`)."""
         settings = self.settings
+        stated = stated_texts(fields or {})
         reserved = reserved_subjects(upload.triples, settings.base)
         if reserved:
             raise ReservedIRI(
@@ -242,8 +253,11 @@ class Submissions:
                 format=upload.format.name,
                 profile=profile,
             )
-            provenance = record_graph(record, settings, result)
             data = ntriples(relabel(triples, f"s{sid}x")).decode("utf-8")
+            reference = (await self.reference()).graph("data")
+            parsed = await asyncio.to_thread(Graph().parse, data=data, format="nt")
+            describe(record, parsed, reference, settings.base, stated)
+            provenance = record_graph(record, settings, result)
             prov = provenance.serialize(format="nt", encoding="utf-8").decode("utf-8")
             meta_iri = settings.graph("meta")
             await self.store.update(

@@ -42,6 +42,7 @@ CHOICES = {
     "lang": LANGUAGES,
 }
 DEFAULTS = {"profile": "core", "inference": "none", "lang": "en"}
+TEXT_FIELDS = ("title", "description")  # what a submission says about itself (/api/datasets)
 
 
 router = APIRouter(tags=["Validation"])
@@ -53,6 +54,7 @@ class Submitted:
 
     upload: Upload
     options: dict[str, str]
+    fields: dict[str, str]
 
     @property
     def lang(self) -> str:
@@ -83,7 +85,7 @@ def _options(raw: dict[str, str]) -> dict[str, str]:
 
 async def read_dataset(request: Request, settings: Settings) -> Submitted:
     """The dataset of a request (body or form) and its options; UploadError if refused."""
-    raw = {k: v for k, v in request.query_params.items() if k in CHOICES}
+    raw = {k: v for k, v in request.query_params.items() if k in CHOICES or k in TEXT_FIELDS}
     content_type = request.headers.get("content-type", "")
     body = await read_limited(
         request.stream(), settings.max_upload_bytes, request.headers.get("content-length")
@@ -91,7 +93,7 @@ async def read_dataset(request: Request, settings: Settings) -> Submitted:
     filename = None
     if content_type.lower().startswith("multipart/form-data"):
         parts = parse_form(body, content_type)
-        for key in (*CHOICES, "format"):
+        for key in (*CHOICES, *TEXT_FIELDS, "format"):
             if key in parts:
                 raw[key] = parts[key].data.decode("utf-8", errors="replace")
         file, pasted = parts.get("file"), parts.get("data")
@@ -116,7 +118,7 @@ async def read_dataset(request: Request, settings: Settings) -> Submitted:
         max_triples=settings.max_triples,
         base=settings.base,
     )
-    return Submitted(upload, options)
+    return Submitted(upload, options, {k: raw[k] for k in TEXT_FIELDS if k in raw})
 
 
 def report_type(request: Request) -> str:
