@@ -60,6 +60,10 @@ class Settings:
     public_url: str | None = None
     #: query worker processes (each runs one query at a time)
     workers: int = 2
+    #: MiB the query workers' in-memory replicas of the store may take together (each
+    #: worker holds one; pob/store/replica.py); a store that does not fit is read from
+    #: disk; 0: never
+    replica_memory: int = 1024
     host: str = "127.0.0.1"
     port: int = 8000
     ontology_dir: Path = ONTOLOGY_DIR
@@ -113,6 +117,10 @@ class Settings:
                 raise SettingsError(f"{_variable(name)}: {name} must be positive seconds")
         if self.workers < 1:
             raise SettingsError(f"{_variable('workers')}: workers must be at least 1")
+        if self.replica_memory < 0:
+            raise SettingsError(
+                f"{_variable('replica_memory')}: replica_memory must be 0 (no replica) or more MiB"
+            )
         try:
             submitters = parse_token_list(self.submit_token, "submitter")
         except TokenListError as exc:
@@ -171,6 +179,7 @@ _ENV: dict[str, tuple[str, type]] = {
     "POB_MAX_UPLOAD_BYTES": ("max_upload_bytes", int),
     "POB_PUBLIC_URL": ("public_url", str),
     "POB_WORKERS": ("workers", int),
+    "POB_REPLICA_MEMORY": ("replica_memory", int),
     "POB_QUERIES_DIR": ("queries_dir", Path),
     "POB_DUMPS_DIR": ("dumps_dir", Path),
     "POB_CATALOG_PAGE_SIZE": ("catalog_page_size", int),

@@ -40,12 +40,17 @@ from pob.graph.namespaces import prefixes
 from pob.store import bulk, layout, ops, results
 from pob.store.base import Dataset, EngineQuery, Progress, QueryResult, Store, WriteHooks
 from pob.store.errors import EngineUnavailable, QueryTimeout, StoreError, UnknownGraph
+from pob.store.query_worker import Where
 from pob.store.workers import WorkerFailed, WorkerLost, WorkerPool, WorkerTimeout
 
 T = TypeVar("T")
 
 #: seconds a query may run in the fast lane before it is moved to the pool
 LANE_DEADLINE = 1.0
+
+#: memory an in-memory replica takes per quad, a little above what was measured
+#: (pyoxigraph 0.5.13: 0.5 M quads, ~300 bytes a quad once loaded; docs/performance.md)
+REPLICA_BYTES_PER_QUAD = 400
 
 
 class EmbeddedStore(Store):
@@ -67,6 +72,9 @@ class EmbeddedStore(Store):
         #: this process moves it, always with a new generation
         self._current: tuple[int, Path] | None = None
         self._spool: Path = self.data_dir / "spool"
+        #: the pool's workers answer from in-memory replicas (the store fits the budget)
+        self._replica = False
+        self._planning: asyncio.Task[None] | None = None
 
     # -- life cycle ---------------------------------------------------------------------
 
@@ -87,8 +95,13 @@ class EmbeddedStore(Store):
             )
             self.lane = WorkerPool(1, "pob.store.lane_worker", (str(self._spool),))
             await asyncio.gather(self.pool.start(), self.lane.start())
+            self._plan_replica()
 
     async def close(self) -> None:
+        if self._planning is not None:
+            self._planning.cancel()
+            with contextlib.suppress(BaseException):
+                await self._planning
         if self.lane is not None:
             await self.lane.close()
             self.lane = None
@@ -117,17 +130,42 @@ class EmbeddedStore(Store):
         self._reader = None
         gc.collect()
 
+    def _plan_replica(self) -> None:
+        """After a start or a write: decide whether the store fits `POB_REPLICA_MEMORY`
+        (one replica per pool worker, :data:`REPLICA_BYTES_PER_QUAD`) and, if it does, have
+        every pool worker start its copy now rather than at its next query."""
+        self._replica = False
+        if self.pool is None or self.settings.replica_memory <= 0:
+            return
+        # not cancelled when a newer write comes (a job cancelled in a worker kills it):
+        # a plan for an older generation changes nothing
+        self._planning = asyncio.get_running_loop().create_task(
+            self._start_replicas(self._generation)
+        )
+
+    async def _start_replicas(self, generation: int) -> None:
+        pool = self.pool
+        assert pool is not None
+        with contextlib.suppress(StoreError):  # a failed count: read from disk
+            quads = sum((await self.triple_counts()).values())
+            if generation != self._generation:
+                return
+            self._replica = replica_fits(quads, pool.size, self.settings.replica_memory)
+            if self._replica:  # one job per worker: none answers before all are sent
+                await asyncio.gather(*(self._in_worker("warm") for _ in range(pool.size)))
+
     async def _in_worker(self, kind: str, *args: Any, cheap: bool = False) -> Any:
         if self.pool is None:  # no workers (CLI): run here, without a deadline
             handler: Callable[..., Any] = getattr(ops, _LOCAL[kind])
             return await self._local(lambda store: handler(store, *args, spool_dir=self._spool))
-        where = (str(self.path), self._generation)
+        where = Where(str(self.path), self._generation, self._replica)
         timeout = budget = self.settings.query_timeout
         try:
             if cheap and self.lane is not None and not self.pool.idle:
                 started = time.monotonic()
+                job = (kind, where._replace(replica=False), args)  # the lane reads the disk
                 try:
-                    return await self.lane.run((kind, where, args), budget, LANE_DEADLINE)
+                    return await self.lane.run(job, budget, LANE_DEADLINE)
                 except WorkerTimeout as exc:
                     if exc.queued:
                         raise
@@ -206,6 +244,7 @@ class EmbeddedStore(Store):
             finally:
                 self._graphs = self._counts = None
                 self._generation += 1
+                self._plan_replica()
 
     @contextlib.asynccontextmanager
     async def _drained(self) -> AsyncIterator[None]:
@@ -261,6 +300,7 @@ class EmbeddedStore(Store):
                 layout.remove_stale(self.data_dir)
                 self._graphs = self._counts = None
                 self._generation += 1
+                self._plan_replica()
 
     def _stage(self, version: Path, graphs: Mapping[str, bytes], curated: set[str]) -> None:
         source = ox.Store.read_only(str(self.path))
@@ -312,6 +352,12 @@ class EmbeddedStore(Store):
                     shutil.rmtree(version, ignore_errors=True)
                 self._graphs = self._counts = None
                 self._generation += 1
+                self._plan_replica()
+
+
+def replica_fits(quads: int, workers: int, budget_mib: int) -> bool:
+    """Whether `workers` in-memory replicas of a store of `quads` fit in the budget."""
+    return quads * REPLICA_BYTES_PER_QUAD * workers <= budget_mib * 2**20
 
 
 _LOCAL = {

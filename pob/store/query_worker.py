@@ -1,11 +1,16 @@
 """A query worker process: one read-only handle on the embedded store, one job at a time.
 
-Started by :class:`pob.store.workers.WorkerPool`. A job is ``(kind, (store_path, generation),
-args)``: a new generation after every write makes the worker reopen its handle, and the
-job "close" drops it before a write. The answer is ``("ok", value)`` or an error reply
-(:func:`pob.store.workers.error_reply`: a StoreError such as QuerySyntaxError or
-ResultTooLarge arrives in the server as itself). Results are written into the spool
-directory (or kept in memory when small) by :mod:`pob.store.results`.
+Started by :class:`pob.store.workers.WorkerPool`. A job is ``(kind, where, args)`` with
+``where`` a :class:`Where`: the store version (its directory and the generation, bumped
+after every write, which makes the worker reopen its handle) and whether to answer from an
+in-memory replica (:mod:`pob.store.replica`: copied in the background while the disk
+handle answers; the embedded store asks for it when the store fits `POB_REPLICA_MEMORY`).
+The job "close" drops the handle and the replica before a write; "warm" only opens them;
+"status" says whether the replica is there to answer.
+The answer is ``("ok", value)`` or an error reply (:func:`pob.store.workers.error_reply`:
+a StoreError such as QuerySyntaxError or ResultTooLarge arrives in the server as itself).
+Results are written into the spool directory (or kept in memory when small) by
+:mod:`pob.store.results`.
 """
 
 from __future__ import annotations
@@ -15,12 +20,22 @@ import sys
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pyoxigraph as ox
 
 from pob.store import ops
+from pob.store.replica import Replica
 from pob.store.workers import answer_jobs
+
+
+class Where(NamedTuple):
+    """Which store a job reads: the live version and how."""
+
+    path: str
+    generation: int
+    #: answer from an in-memory copy once it is loaded
+    replica: bool = False
 
 
 def serve(conn: Connection, spool_dir: str) -> None:
@@ -28,24 +43,38 @@ def serve(conn: Connection, spool_dir: str) -> None:
     spool = Path(spool_dir)
     store: ox.Store | None = None
     opened: tuple[str, int] | None = None
+    replica = Replica(spool)
     handlers: dict[str, Callable[..., Any]] = {
         "query": lambda s, *a: ops.run_query(s, *a, spool_dir=spool),
         "graph": lambda s, *a: ops.dump_graph(s, *a, spool_dir=spool),
         "counts": lambda s: ops.triple_counts(s),
+        "warm": lambda s: None,
+        "status": lambda s: False,  # answered from the replica? (below)
     }
 
     def handle(job: Any) -> Any:
         nonlocal store, opened
         kind, where, args = job
         if kind == "close":  # a write is coming: no handle may stay open
+            replica.drop()
             store = opened = None
             gc.collect()
             return None
-        if store is None or where != opened:
+        where = Where(*where)
+        version = (where.path, where.generation)
+        if store is None or version != opened:
+            replica.drop()
             store = None
             gc.collect()
-            store, opened = ox.Store.read_only(where[0]), where
-        return handlers[kind](store, *args)
+            store, opened = ox.Store.read_only(where.path), version
+        reader = store
+        if where.replica:
+            replica.want(version, store)
+            if kind == "status":
+                return replica.get(version) is not None
+            copy = replica.get(version)
+            reader = store if copy is None else copy
+        return handlers[kind](reader, *args)
 
     answer_jobs(conn, handle)
 

@@ -54,6 +54,8 @@ def test_environment_and_overrides() -> None:
         {"POB_BODY_TIMEOUT": "nan"},
         {"POB_BODY_TIMEOUT": "inf"},
         {"POB_SUBMIT_TOKEN": "alice:,bob:b0b"},
+        {"POB_REPLICA_MEMORY": "-1"},
+        {"POB_REPLICA_MEMORY": "lots"},
     ],
     ids=lambda env: next(iter(env)),
 )

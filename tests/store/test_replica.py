@@ -1,0 +1,137 @@
+"""The in-memory read replica (pob/store/replica.py) in a real query worker: it holds the
+same quads as the store on disk, answers once loaded, is dropped before a write and never
+answers with the data of an older version; and the memory budget decides."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+import pytest
+
+from pob.core import formats
+from pob.store.base import Dataset
+from pob.store.embedded import REPLICA_BYTES_PER_QUAD, replica_fits
+from pob.store.query_worker import Where
+from pob.store.replica import Replica
+from pob.store.workers import WorkerPool
+
+EX = "http://example.org/"
+G1, G2 = ox.NamedNode(f"{EX}g1"), ox.NamedNode(f"{EX}g2")
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+
+def make_store(path: Path, triples: int) -> None:
+    store = ox.Store(str(path))
+    store.bulk_extend(
+        ox.Quad(ox.NamedNode(f"{EX}s{i}"), ox.NamedNode(f"{EX}p"), ox.Literal(str(i)), graph)
+        for i in range(triples)
+        for graph in ((G1,) if i % 3 else (G1, G2))  # every third triple in both graphs
+    )
+    store.flush()
+    del store
+
+
+def wait_for(check: Any, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not check():
+        assert time.monotonic() < deadline, "the replica was not loaded in time"
+        time.sleep(0.05)
+
+
+def test_the_copy_holds_every_named_graph(tmp_path: Path) -> None:
+    make_store(tmp_path / "store", 3_000)
+    disk = ox.Store.read_only(str(tmp_path / "store"))
+    replica = Replica(tmp_path)
+    replica.want("v1", disk)
+    wait_for(lambda: replica.get("v1") is not None)
+    copy = replica.get("v1")
+    assert copy is not None and replica.get("v2") is None
+    assert set(copy) == set(disk) and len(copy) == 4_000
+    assert set(copy.named_graphs()) == {G1, G2}
+    replica.drop()
+    assert replica.get("v1") is None
+    assert not list(tmp_path.glob("replica-*"))  # the dumps are gone
+
+
+def in_process(path: Path) -> int:
+    """COUNT on the union default graph, by pyoxigraph on the disk store itself."""
+    store = ox.Store.read_only(str(path))
+    result = store.query(COUNT, use_default_graph_as_union=True)
+    assert isinstance(result, ox.QuerySolutions)
+    value = next(iter(result))["n"]
+    assert isinstance(value, ox.Literal)
+    return int(value.value)
+
+
+def rows(body: bytes) -> int:
+    result = ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
+    assert isinstance(result, ox.QuerySolutions)
+    value = next(iter(result))["n"]
+    assert isinstance(value, ox.Literal)
+    return int(value.value)
+
+
+def test_a_worker_answers_from_the_replica_and_never_from_an_old_version(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "store"
+    make_store(path, 300)
+    before = in_process(path)
+    spool = tmp_path / "spool"
+    spool.mkdir()
+
+    async def body() -> None:
+        pool = WorkerPool(1, "pob.store.query_worker", (str(spool),))
+        await pool.start()
+        try:
+
+            async def ask(where: Where, kind: str = "query") -> Any:
+                args = (COUNT, Dataset(), formats.JSON, None) if kind == "query" else ()
+                return await pool.run((kind, tuple(where), args), timeout=10)
+
+            v1 = Where(str(path), 1, replica=True)
+            assert rows((await ask(v1)).body) == before  # from disk while the copy loads
+            deadline = time.monotonic() + 30
+            while not await ask(v1, "status"):
+                assert time.monotonic() < deadline
+                await asyncio.sleep(0.05)
+            assert rows((await ask(v1)).body) == before  # from the replica
+            assert await ask(v1._replace(replica=False), "status") is False
+            # a write: the worker lets go of its handle and of the replica first
+            await pool.run(("close", None, ()), timeout=10)
+            store = ox.Store(str(path))
+            store.add(
+                ox.Quad(ox.NamedNode(f"{EX}new"), ox.NamedNode(f"{EX}p"), ox.Literal("x"), G2)
+            )
+            store.flush()
+            del store
+            after = in_process(path)
+            assert after == before + 1
+            v2 = v1._replace(generation=2)
+            assert rows((await ask(v2)).body) == after  # at once, not the old copy
+            deadline = time.monotonic() + 30
+            while not await ask(v2, "status"):
+                assert time.monotonic() < deadline
+                await asyncio.sleep(0.05)
+            assert rows((await ask(v2)).body) == after
+        finally:
+            await pool.close()
+
+    asyncio.run(body())
+
+
+@pytest.mark.parametrize(
+    ("quads", "workers", "budget", "fits"),
+    [
+        (1_000_000, 2, 1024, True),
+        (2_000_000, 2, 1024, False),
+        (1_000_000, 3, 1024, False),
+    ],
+)
+def test_the_budget_decides(quads: int, workers: int, budget: int, fits: bool) -> None:
+    assert REPLICA_BYTES_PER_QUAD == 400  # the table assumes it
+    assert replica_fits(quads, workers, budget) is fits
