@@ -52,10 +52,22 @@ class Server:
                 self.process.wait()
 
 
-def start(name: str, command: Sequence[str], endpoint: str, log: Path, wait: float) -> Server:
+def start(
+    name: str,
+    command: Sequence[str],
+    endpoint: str,
+    log: Path,
+    wait: float,
+    env: Mapping[str, str] | None = None,
+) -> Server:
     """Start `command` and wait (at most `wait` s) until `endpoint` answers ASK {}."""
     with log.open("wb") as sink:
-        process = subprocess.Popen(list(command), stdout=sink, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            list(command),
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            env=None if env is None else dict(env),
+        )
     server = Server(name, endpoint, process, log)
     deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
@@ -297,3 +309,33 @@ def point_load(url: str, accept: str, clients: int, duration: float) -> tuple[Th
     for thread in threads:
         thread.join()
     return Throughput(sum(done), sum(errors), time.monotonic() - began), "Python threads"
+
+
+def first_requests(endpoint: str, query: Query, seconds: float) -> list[tuple[float, float]]:
+    """Right after a server starts answering: `query` sent again and again from one
+    keep-alive connection for `seconds`; (seconds since the first, latency) of each."""
+    out: list[tuple[float, float]] = []
+    began = time.perf_counter()
+    with httpx.Client(timeout=120) as http:
+        while time.perf_counter() - began < seconds:
+            sent = time.perf_counter()
+            ask(http, endpoint, query)
+            out.append((sent - began, time.perf_counter() - sent))
+    return out
+
+
+def rounds(
+    names: Sequence[str], count: int, run: Callable[[str, int], Throughput]
+) -> dict[str, list[Throughput]]:
+    """`run(name, round)` for every name, `count` rounds, the order reversed every other
+    round (A B C, C B A, …), so a drifting machine load favours none."""
+    got: dict[str, list[Throughput]] = {name: [] for name in names}
+    for n in range(count):
+        for name in names if n % 2 == 0 else list(reversed(names)):
+            got[name].append(run(name, n))
+    return got
+
+
+def loadavg() -> float:
+    """The 1-minute load average now."""
+    return os.getloadavg()[0]

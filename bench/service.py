@@ -1,19 +1,19 @@
-"""The SPARQL service side by side with `oxigraph serve` and pyoxigraph in-process (issue 3).
+"""The SPARQL service beside what a user would compare it with, in one run (issue 12).
 
-    .venv/bin/python -m bench.service                      # 0.5 M triples, 8 clients, 20 s
+    .venv/bin/python -m bench.service                      # 0.5 M triples, 8 clients
     .venv/bin/python -m bench.service --write              # ... and update docs/performance.md
     .venv/bin/python -m bench.service --triples 5000000    # the 5 M size (see bench/README.md)
 
 One run: generate the data (`bench.generate`, seeded; cached as N-Triples under
-var/bench/data/), load it into (a) our embedded store with `pob load` (after `pob build` of
-the curated graphs), (b) an `oxigraph serve` store with `oxigraph load`, (c) a pyoxigraph
-store with `bulk_load`, timing each load; give (b) and (c) the curated graphs too, so all
-three hold the same quads, and optimise those two as Oxigraph advises after a bulk load.
-Then, with `pob serve` and `oxigraph serve --union-default-graph` running on 127.0.0.1 and
-quiet: the answers to the queries of bench/queries/ are compared, per-query medians are
-taken in-process and over HTTP, the query mix runs from `--clients` threads for
-`--duration` s against each server, the point lookup is driven by Debian's `hey` (or Python
-threads without it), and the servers' memory is sampled throughout.
+var/bench/data/) and load it into every contender of :mod:`bench.contenders` (ours
+embedded with and without its in-memory replicas, ours over `oxigraph serve`, `oxigraph
+serve` on disk and in memory, pyoxigraph in-process on disk and in memory). Each server is
+started alone and timed from its first answer (the first requests after a start); then,
+with all of them running and idle: the answers to both query sets (bench/queries/ and
+bench/queries/second/) are compared, per-query medians are taken (every contender in turn),
+the query mix runs per set from `--clients` threads in rounds (the order reversed every
+round), the point lookup is driven by Debian's `hey`, and every server's memory is sampled
+throughout. Targets are issue 12's.
 """
 
 from __future__ import annotations
@@ -25,11 +25,12 @@ import json
 import os
 import platform
 import shlex
+import statistics
 import subprocess
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from importlib.metadata import version
 from pathlib import Path
@@ -38,6 +39,7 @@ from typing import Any
 import httpx
 import pyoxigraph as ox
 
+from bench import contenders as c
 from bench.doc import write_block
 from bench.generate import generate
 from bench.load import (
@@ -47,27 +49,29 @@ from bench.load import (
     Throughput,
     ask,
     cpu_seconds,
+    first_requests,
     free_port,
+    loadavg,
     medians,
     mix,
     point_load,
+    rounds,
     wait_idle,
 )
-from bench.load import start as start_server
+from bench.service_tables import table
 from pob.graph.sources import ROOT
 from pob.sparql.named import bind, load_queries
-from pob.store import layout
 
-GRAPH = "https://w3id.org/pob/graph/bench"
+GRAPH = c.GRAPH
 WORK = ROOT / "var" / "bench"
 QUERIES = Path(__file__).resolve().parent / "queries"
-OXIGRAPH = Path(sys.executable).parent / "oxigraph"
+SECOND = QUERIES / "second"
+SETS = {"ours": QUERIES, "second": SECOND}
 DOC = ROOT / "docs" / "performance.md"
 HEADING = "## SPARQL service"
 BEGIN, END = "<!-- bench.service: begin -->", "<!-- bench.service: end -->"
 POINT = "point-lookup"
 POB = "https://w3id.org/pob/ontology#"
-TARGETS = {"mix": 0.8, "point": 0.2, "median": 1.5, "rss": 1.2}
 
 
 def data_file(triples: int, seed: int) -> tuple[Path, float | None]:
@@ -79,9 +83,9 @@ def data_file(triples: int, seed: int) -> tuple[Path, float | None]:
     path.parent.mkdir(parents=True, exist_ok=True)
     began = time.perf_counter()
     graph = generate(triples, seed)
-    partial = path.with_suffix(".part")
-    graph.serialize(partial, format="nt", encoding="utf-8")
-    partial.rename(path)
+    partial_ = path.with_suffix(".part")
+    graph.serialize(partial_, format="nt", encoding="utf-8")
+    partial_.rename(path)
     return path, time.perf_counter() - began
 
 
@@ -90,61 +94,14 @@ def lines(path: Path) -> int:
         return sum(1 for line in handle if line.strip() and not line.startswith(b"#"))
 
 
-def run(command: list[str], timeout: float = 3600) -> float:
-    began = time.perf_counter()
-    subprocess.run(command, check=True, timeout=timeout, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - began
-
-
-def load_ours(nt: Path, data_dir: Path) -> float:
-    """`pob build` (untimed), then `pob load` of the data into its own graph (timed)."""
-    pob = [sys.executable, "-m", "pob"]
-    run([*pob, "build", "--data-dir", str(data_dir)])
-    return run([*pob, "load", str(nt), "--graph", GRAPH, "--data-dir", str(data_dir)])
-
-
-def curated_quads(data_dir: Path, out: Path) -> int:
-    """Everything in our store except the benchmark graph, as N-Quads for the others."""
-    current = layout.current(data_dir)
-    assert current is not None
-    store = ox.Store.read_only(str(current))
-    quads = [q for q in store if q.graph_name != ox.NamedNode(GRAPH)]
-    ox.serialize(quads, str(out), ox.RdfFormat.N_QUADS)
-    del store
-    return len(quads)
-
-
-def load_oxigraph(nt: Path, nq: Path, location: Path) -> float:
-    seconds = run(
-        [str(OXIGRAPH), "load", "--location", str(location), "--file", str(nt), "--graph", GRAPH]
-    )
-    run([str(OXIGRAPH), "load", "--location", str(location), "--file", str(nq)])
-    # what Oxigraph advises after a bulk load for a read-heavy workload (untimed)
-    run([str(OXIGRAPH), "optimize", "--location", str(location)])
-    return seconds
-
-
-def load_pyoxigraph(nt: Path, nq: Path, location: Path) -> tuple[ox.Store, float]:
-    store = ox.Store(str(location))
-    began = time.perf_counter()
-    store.bulk_load(path=str(nt), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(GRAPH))
-    seconds = time.perf_counter() - began
-    store.bulk_load(path=str(nq), format=ox.RdfFormat.N_QUADS)
-    store.optimize()
-    return store, seconds
-
-
-def bench_queries(store: ox.Store) -> list[Query]:
-    """The queries of bench/queries/, `$partnership` bound to the first generated one."""
-    first = store.query(
-        f"SELECT ?p WHERE {{ GRAPH <{GRAPH}> {{ ?p a <{POB}LocalPartnership> }} }} "
-        "ORDER BY ?p LIMIT 1"
-    )
+def bench_queries(store: ox.Store, folder: Path) -> list[Query]:
+    """The queries of `folder`, `$partnership` bound to the first generated one."""
+    first = store.query(f"SELECT ?p WHERE {{ ?p a <{POB}LocalPartnership> }} ORDER BY ?p LIMIT 1")
     assert isinstance(first, ox.QuerySolutions)
     partnership = next(iter(first))[0]
     assert isinstance(partnership, ox.NamedNode)
     found = []
-    for named in load_queries(QUERIES).values():
+    for named in load_queries(folder).values():
         values = {"partnership": partnership.value} if named.params else {}
         found.append(Query(named.name, named.form, bind(named, values)))
     return found
@@ -152,7 +109,7 @@ def bench_queries(store: ox.Store) -> list[Query]:
 
 def in_process(store: ox.Store, query: Query) -> bytes:
     """What a server must do: run the query and serialise all of the answer."""
-    result = store.query(query.text, use_default_graph_as_union=True)
+    result = store.query(query.text)
     out = io.BytesIO()
     if isinstance(result, ox.QueryTriples):
         ox.serialize(result, out, ox.RdfFormat.N_TRIPLES)
@@ -177,16 +134,18 @@ class Report:
     args: argparse.Namespace
     triples: int
     curated: int
-    generated_in: float | None
     loads: dict[str, float]
     rows: list[dict[str, Any]]
-    mix: dict[str, Throughput]
-    point: dict[str, Throughput]
+    #: per query set: contender -> the rounds' throughputs
+    mix: dict[str, dict[str, list[Throughput]]]
+    point: dict[str, list[Throughput]]
     point_tool: str
-    #: CPU seconds per point lookup, server process and workers together
     point_cpu: dict[str, float]
     memory: dict[str, Memory]
-    seconds: float
+    #: contender -> (first request's latency, median of the rest of the first seconds)
+    first: dict[str, tuple[float, float]]
+    loads_seen: list[float] = field(default_factory=list)
+    seconds: float = 0.0
 
 
 def machine() -> str:
@@ -206,79 +165,177 @@ def machine() -> str:
     )
 
 
-def _mark(ok: bool) -> str:
-    return "met" if ok else "**not met**"
+def step(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
-def table(report: Report, header: str) -> str:
-    a, out = report.args, []
-    rate = {k: report.triples / s for k, s in report.loads.items()}
-    ours, oxi = report.memory["ours"], report.memory["oxigraph"]
-    log = "" if a.access_log else " --no-access-log"
-    out += [
-        header,
-        "",
-        f"Data: {report.triples:,} generated triples (`bench.generate`, seed {a.seed}) in one "
-        f"graph, plus the {report.curated:,} quads of the curated graphs, in each store.",
-        "",
-        f"| | ours (`pob serve --workers {a.workers}{log}`) | `oxigraph serve` | "
-        "pyoxigraph in-process |",
-        "|---|---:|---:|---:|",
-        f"| load, triples/s | {rate['ours']:,.0f} (`pob load`) | {rate['oxigraph']:,.0f} "
-        f"(`oxigraph load`) | {rate['pyoxigraph']:,.0f} (`bulk_load`) |",
-        f"| query mix, {a.clients} clients, q/s | {report.mix['ours'].rate:.1f} | "
-        f"{report.mix['oxigraph'].rate:.1f} | – |",
-        f"| point lookup, {a.clients} connections, q/s ({report.point_tool}) | "
-        f"{report.point['ours'].rate:,.0f} | {report.point['oxigraph'].rate:,.0f} | – |",
-        f"| CPU per point lookup, µs (server and its workers) | "
-        f"{report.point_cpu['ours'] * 1e6:,.0f} | {report.point_cpu['oxigraph'] * 1e6:,.0f} | – |",
-        f"| most threads in the server process | {ours.threads} | {oxi.threads} | – |",
-        f"| peak RSS, MiB: Σ VmHWM (sampled peak of Σ VmRSS) | {ours.hwm_sum / 1024:,.0f} "
-        f"({ours.peak_sum / 1024:,.0f}): server process {ours.own / 1024:,.0f}, "
-        f"{ours.processes - 1} query workers {(ours.hwm_sum - ours.own) / 1024:,.0f} | "
-        f"{oxi.hwm_sum / 1024:,.0f} ({oxi.peak_sum / 1024:,.0f}) | – |",
-    ]
-    errors = {k: report.mix[k].errors + report.point[k].errors for k in ("ours", "oxigraph")}
-    if any(errors.values()):
-        out += ["", f"Failed requests (mix + point lookup): {errors}."]
-    out += [
-        "",
-        f"Per-query medians of {a.runs} runs after a warm-up, the three taking turns, ms "
-        "(HTTP: GET, one keep-alive connection, SPARQL JSON or N-Triples; in-process: query "
-        "and serialise to the same):",
-        "",
-        "| query | form | answer | pyoxigraph | ours | ours ÷ pyoxigraph | `oxigraph serve` "
-        "| oxigraph ÷ pyoxigraph |",
-        "|---|---|---|---:|---:|---:|---:|---:|",
-    ]
-    for row in report.rows:
-        same = "" if row["same"] else " **(answers differ)**"
-        out.append(
-            f"| {row['name']} | {row['form']} | {row['answer']}{same} | {row['pyoxigraph']:.1f} "
-            f"| {row['ours']:.1f} | {row['ours'] / row['pyoxigraph']:.1f}× | "
-            f"{row['oxigraph']:.1f} | {row['oxigraph'] / row['pyoxigraph']:.1f}× |"
-        )
-    ratios = {r["name"]: r["ours"] / r["pyoxigraph"] for r in report.rows}
-    within = [n for n, x in ratios.items() if x <= TARGETS["median"]]
-    worst = max(ratios, key=lambda n: ratios[n])
-    mix_x = report.mix["ours"].rate / report.mix["oxigraph"].rate
-    point_x = report.point["ours"].rate / report.point["oxigraph"].rate
-    rss_x = ours.hwm_sum / oxi.hwm_sum
-    out += [
-        "",
-        "| target (issue 3) | measured | |",
-        "|---|---|---|",
-        f"| query mix ≥ {TARGETS['mix']}× `oxigraph serve` | {mix_x:.2f}× | "
-        f"{_mark(mix_x >= TARGETS['mix'])} |",
-        f"| point lookup ≥ {TARGETS['point']}× `oxigraph serve` | {point_x:.2f}× | "
-        f"{_mark(point_x >= TARGETS['point'])} |",
-        f"| per-query medians ≤ {TARGETS['median']}× pyoxigraph in-process | "
-        f"{len(within)} of {len(ratios)} queries; worst {worst} {ratios[worst]:.1f}× | "
-        f"{_mark(len(within) == len(ratios))} |",
-        f"| peak RSS ≤ {TARGETS['rss']}× `oxigraph serve` (Σ VmHWM) | {rss_x:.2f}× | "
-        f"{_mark(rss_x <= TARGETS['rss'])} |",
-    ]
-    return "\n".join(out)
+def median_rate(runs: list[Throughput]) -> float:
+    return statistics.median(t.rate for t in runs)
+
+
+def start_all(
+    args: argparse.Namespace, work: Path, nt: Path, curated_nt: Path, report: Report
+) -> tuple[dict[str, Server], dict[str, Memory], list[Server]]:
+    """Every server, one at a time, each timed from its first answer while the others are
+    idle; the memory sampler of each from its start."""
+    servers: dict[str, Server] = {}
+    memory: dict[str, Memory] = {}
+    helpers: list[Server] = []  # the engine behind ours-remote
+    env = {"POB_QUERY_TIMEOUT": "900", "POB_MAX_RESULT_ROWS": "100000000"}
+    point: Query | None = None
+    for name in c.SERVERS:
+        if name == "ours-remote":
+            engine = c.oxigraph_server("engine-for-ours-remote", work / "remote", work)
+            helpers.append(engine)
+            env["BENCH_REMOTE"] = engine.endpoint.removesuffix("/query")
+        step(f"start: {name}")
+        if name.startswith("ours"):
+            server = c.pob_server(name, free_port(), work, args.workers, env)
+        elif name == "oxigraph-disk":
+            server = c.oxigraph_server(name, work / "oxigraph-disk", work)
+        else:
+            server = c.oxigraph_server(name, None, work)
+        servers[name] = server
+        memory[name] = Memory(server.process.pid).__enter__()
+        if name == "oxigraph-mem":
+            step("load: oxigraph-mem over its Graph Store")
+            root = server.endpoint.removesuffix("/query")
+            report.loads[name] = c.post_default(root, [nt, curated_nt])
+        if point is None:
+            point = POINT_QUERY[0]
+        if name != "oxigraph-mem":  # loaded after its start: nothing to time
+            series = first_requests(server.endpoint, point, args.startup_seconds)
+            rest = [latency for _, latency in series[1:]]
+            report.first[name] = (series[0][1], statistics.median(rest) if rest else 0.0)
+        step(f"{name} idle after {wait_idle(server.process.pid, timeout=900):.0f} s")
+    return servers, memory, helpers
+
+
+#: filled by measure(): the point lookup, bound
+POINT_QUERY: list[Query] = []
+
+
+def measure(args: argparse.Namespace) -> Report:
+    began = time.perf_counter()
+    step(f"data: {args.triples:,} triples, seed {args.seed}")
+    nt, _ = data_file(args.triples, args.seed)
+    triples = lines(nt)
+    work = WORK / "service"
+    subprocess.run(["rm", "-rf", str(work)], check=True)
+    work.mkdir(parents=True)
+    loads: dict[str, float] = {}
+    step("load: pob build + pob load")
+    loads["ours"] = c.load_ours(nt, work / "ours")
+    curated = c.curated(work / "ours", work / "curated.nq", work / "curated.nt")
+    c.copy_store(work / "ours", work / "ours-disk")
+    step("load: oxigraph load (default graph; and named graphs for ours-remote)")
+    loads["oxigraph-disk"] = c.load_oxigraph(
+        [(nt, None), (work / "curated.nt", None)], work / "oxigraph-disk"
+    )
+    loads["ours-remote"] = c.load_oxigraph(
+        [(nt, GRAPH), (work / "curated.nq", None)], work / "remote"
+    )
+    step("load: pyoxigraph bulk_load (disk, memory)")
+    stores: dict[str, ox.Store] = {}
+    stores["pyoxigraph-disk"], loads["pyoxigraph-disk"] = c.load_pyoxigraph(
+        nt, work / "curated.nt", work / "pyoxigraph"
+    )
+    stores["pyoxigraph-mem"], loads["pyoxigraph-mem"] = c.load_pyoxigraph(
+        nt, work / "curated.nt", None
+    )
+    sets = {key: bench_queries(stores["pyoxigraph-mem"], folder) for key, folder in SETS.items()}
+    POINT_QUERY[:] = [next(q for q in sets["ours"] if q.name == POINT)]
+    report = Report(args, triples, curated, loads, [], {}, {}, "", {}, {}, {})
+    report.loads_seen.append(loadavg())
+    servers: dict[str, Server] = {}
+    helpers: list[Server] = []
+    try:
+        servers, report.memory, helpers = start_all(args, work, nt, work / "curated.nt", report)
+
+        def settle() -> None:
+            for server in servers.values():
+                wait_idle(server.process.pid, timeout=900)
+
+        for key, queries in sets.items():
+            report.rows += per_query(stores, queries, servers, args.runs, key)
+            report.loads_seen.append(loadavg())
+        names = list(servers)
+        for key, queries in sets.items():
+
+            def run_mix(
+                name: str, n: int, queries: list[Query] = queries, key: str = key
+            ) -> Throughput:
+                settle()
+                step(f"mix ({key} queries): {name}, round {n + 1}")
+                return mix(
+                    servers[name].endpoint, queries, args.clients, args.duration / args.rounds
+                )
+
+            report.mix[key] = rounds(names, args.rounds, run_mix)
+            report.loads_seen.append(loadavg())
+        point = POINT_QUERY[0]
+        tool = [""]
+
+        def run_point(name: str, n: int) -> Throughput:
+            settle()
+            step(f"point lookup: {name}, round {n + 1}")
+            url = str(httpx.URL(servers[name].endpoint, params={"query": point.text}))
+            tree = report.memory[name].tree()
+            before = cpu_seconds(tree)
+            got, tool[0] = point_load(
+                url, point.accept, args.clients, args.point_seconds / args.rounds
+            )
+            report.point_cpu[name] = report.point_cpu.get(name, 0.0) + cpu_seconds(tree) - before
+            return got
+
+        report.point = rounds(names, args.rounds, run_point)
+        report.point_tool = tool[0]
+        for name, runs in report.point.items():
+            report.point_cpu[name] /= max(sum(t.done + t.errors for t in runs), 1)
+        report.loads_seen.append(loadavg())
+        for sampler in report.memory.values():
+            sampler.__exit__()
+    finally:
+        for server in [*servers.values(), *helpers]:
+            server.stop()
+    report.seconds = time.perf_counter() - began
+    return report
+
+
+def per_query(
+    stores: dict[str, ox.Store],
+    queries: list[Query],
+    servers: dict[str, Server],
+    runs: int,
+    key: str,
+) -> list[dict[str, Any]]:
+    rows = []
+    clients = {name: httpx.Client(timeout=900) for name in servers}
+    try:
+        for query in queries:
+            step(f"medians ({key} queries): {query.name}")
+            timers: dict[str, Callable[[], bytes]] = {
+                **{name: partial(in_process, store, query) for name, store in stores.items()},
+                **{
+                    name: partial(ask, clients[name], server.endpoint, query)
+                    for name, server in servers.items()
+                },
+            }
+            answers = {name: answer(query, timer()) for name, timer in timers.items()}
+            row: dict[str, Any] = {
+                "set": key,
+                "name": query.name,
+                "form": query.form,
+                "answer": answers["pyoxigraph-mem"],
+                "differ": sorted(n for n, a in answers.items() if a != answers["pyoxigraph-mem"]),
+            }
+            for name, seconds in medians(runs, timers).items():
+                row[name] = seconds * 1000
+            rows.append(row)
+    finally:
+        for client in clients.values():
+            client.close()
+    return rows
 
 
 def markers(triples: int) -> tuple[str, str]:
@@ -295,183 +352,27 @@ def write_section(body: str, path: Path = DOC, triples: int = 500_000) -> None:
     write_block(body, path, HEADING, begin, end, after=END)
 
 
-def step(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
-
-
-def measure(args: argparse.Namespace) -> Report:
-    began = time.perf_counter()
-    step(f"data: {args.triples:,} triples, seed {args.seed}")
-    nt, generated_in = data_file(args.triples, args.seed)
-    triples = lines(nt)
-    work = WORK / "service"
-    subprocess.run(["rm", "-rf", str(work)], check=True)
-    work.mkdir(parents=True)
-    loads: dict[str, float] = {}
-    step("load: pob build + pob load")
-    loads["ours"] = load_ours(nt, work / "ours")
-    curated = curated_quads(work / "ours", work / "curated.nq")
-    step("load: oxigraph load")
-    loads["oxigraph"] = load_oxigraph(nt, work / "curated.nq", work / "oxigraph")
-    step("load: pyoxigraph bulk_load")
-    store, loads["pyoxigraph"] = load_pyoxigraph(nt, work / "curated.nq", work / "pyoxigraph")
-    queries = bench_queries(store)
-
-    ours_port, oxi_port = free_port(), free_port()
-    # `oxigraph serve` has no query timeout and no result limit; ours (10 s, 100,000 rows
-    # by default) would end the heavy queries at 5 M triples, so both are lifted here
-    os.environ["POB_QUERY_TIMEOUT"] = "900"
-    os.environ["POB_MAX_RESULT_ROWS"] = "100000000"
-    servers: dict[str, Server] = {}
-    memory: dict[str, Memory] = {}
-    try:
-        step("start: pob serve, oxigraph serve")
-        servers["ours"] = start_server(
-            "ours",
-            [
-                sys.executable,
-                "-m",
-                "pob",
-                "serve",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(ours_port),
-                "--data-dir",
-                str(work / "ours"),
-                "--workers",
-                str(args.workers),
-                *([] if args.access_log else ["--no-access-log"]),
-            ],
-            f"http://127.0.0.1:{ours_port}/sparql",
-            work / "ours.log",
-            wait=300,
-        )
-        servers["oxigraph"] = start_server(
-            "oxigraph",
-            [
-                str(OXIGRAPH),
-                "serve",
-                "--location",
-                str(work / "oxigraph"),
-                "--bind",
-                f"127.0.0.1:{oxi_port}",
-                "--union-default-graph",
-            ],
-            f"http://127.0.0.1:{oxi_port}/query",
-            work / "oxigraph.log",
-            wait=120,
-        )
-        for name, server in servers.items():
-            memory[name] = Memory(server.process.pid).__enter__()
-        for name, server in servers.items():
-            waited = wait_idle(server.process.pid)
-            step(f"{name} idle after {waited:.0f} s")
-        rows = per_query(store, queries, servers, args.runs)
-        mixes: dict[str, Throughput] = {}
-        points: dict[str, Throughput] = {}
-        cpu: dict[str, float] = {}  # CPU seconds of each server's processes, point lookups
-        tool = ""
-        point = next(q for q in queries if q.name == POINT)
-
-        # A B B A, each half the time: a machine whose load drifts favours neither
-        def settle() -> None:
-            """Each run starts with both servers idle: a query a client started just before
-            the deadline still runs after it (measured at 5 M triples: it overlapped the
-            next server's run and the point lookups)."""
-            for server in servers.values():
-                wait_idle(server.process.pid, timeout=900)
-
-        for name in ("ours", "oxigraph", "oxigraph", "ours"):
-            settle()
-            step(f"mix: {name}, {args.clients} clients, {args.duration / 2:g} s")
-            got = mix(servers[name].endpoint, queries, args.clients, args.duration / 2)
-            mixes[name] = got if name not in mixes else mixes[name] + got
-        for name in ("ours", "oxigraph", "oxigraph", "ours"):
-            settle()
-            step(f"point lookup: {name}, {args.point_seconds / 2:g} s")
-            url = str(httpx.URL(servers[name].endpoint, params={"query": point.text}))
-            tree = memory[name].tree()
-            before = cpu_seconds(tree)
-            got, tool = point_load(url, point.accept, args.clients, args.point_seconds / 2)
-            cpu[name] = cpu.get(name, 0.0) + cpu_seconds(tree) - before
-            points[name] = got if name not in points else points[name] + got
-        for sampler in memory.values():
-            sampler.__exit__()
-    finally:
-        for server in servers.values():
-            server.stop()
-    return Report(
-        args,
-        triples,
-        curated,
-        generated_in,
-        loads,
-        rows,
-        mixes,
-        points,
-        tool,
-        {k: v / max(points[k].done + points[k].errors, 1) for k, v in cpu.items()},
-        memory,
-        time.perf_counter() - began,
-    )
-
-
-def per_query(
-    store: ox.Store, queries: list[Query], servers: dict[str, Server], runs: int
-) -> list[dict[str, Any]]:
-    rows = []
-    clients = {name: httpx.Client(timeout=120) for name in servers}
-    try:
-        for query in queries:
-            step(f"medians: {query.name}")
-            answers = {"pyoxigraph": answer(query, in_process(store, query))}
-            for name, server in servers.items():
-                answers[name] = answer(query, ask(clients[name], server.endpoint, query))
-            timers: dict[str, Callable[[], object]] = {
-                "pyoxigraph": partial(in_process, store, query),
-                **{
-                    name: partial(ask, clients[name], server.endpoint, query)
-                    for name, server in servers.items()
-                },
-            }
-            row: dict[str, Any] = {
-                "name": query.name,
-                "form": query.form,
-                "answer": answers["pyoxigraph"],
-                "same": len(set(answers.values())) == 1,
-            }
-            for name, seconds in medians(runs, timers).items():
-                row[name] = seconds * 1000
-            rows.append(row)
-    finally:
-        for client in clients.values():
-            client.close()
-    return rows
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else "")
     parser.add_argument("--triples", type=int, default=500_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--duration", type=float, default=20, help="seconds of query mix")
-    parser.add_argument("--point-seconds", type=float, default=10)
+    parser.add_argument("--duration", type=float, default=30, help="seconds of mix per server")
+    parser.add_argument("--point-seconds", type=float, default=12, help="per server")
+    parser.add_argument("--rounds", type=int, default=3, help="turns of the mix and lookups")
     parser.add_argument("--runs", type=int, default=5, help="timed runs per query")
     parser.add_argument("--workers", type=int, default=2, help="our query worker processes")
     parser.add_argument(
-        "--access-log",
-        action="store_true",
-        help="run `pob serve` with its access log (off by default: `oxigraph serve` has none)",
+        "--startup-seconds", type=float, default=8, help="first requests timed after a start"
     )
     parser.add_argument("--write", action="store_true", help="update docs/performance.md")
     args = parser.parse_args(argv)
+    args.replica_budget = int(os.environ.get("POB_REPLICA_MEMORY", "1024"))
     command = "python -m bench.service " + shlex.join(argv if argv is not None else sys.argv[1:])
     header = f"Measured {dt.date.today().isoformat()} with `{command.strip()}` on {machine()}."
     report = measure(args)
     text = table(report, header)
-    made = "" if report.generated_in is None else f"; data generated in {report.generated_in:.0f} s"
-    text += f"\n\nThe run took {report.seconds:.0f} s{made}."
+    text += f"\n\nThe run took {report.seconds:.0f} s."
     print(text)
     if args.write:
         write_section(text, triples=args.triples)
