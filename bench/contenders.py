@@ -35,7 +35,8 @@ from bench.load import Server, free_port
 from bench.load import start as start_server
 from pob.store import layout
 
-GRAPH = "https://w3id.org/pob/graph/bench"
+#: outside {base}graph/, which only the service writes (pob.store.writes)
+GRAPH = "https://w3id.org/pob/benchmark"
 OXIGRAPH = Path(sys.executable).parent / "oxigraph"
 #: the HTTP servers, in the order they take turns
 SERVERS = ("ours", "ours-disk", "ours-remote", "oxigraph-disk", "oxigraph-mem")

@@ -245,7 +245,12 @@ async def feed_lifespan(
 
     async def build() -> None:
         try:
-            await refresh_feed(app, settings)
+            # the first queries after a start come first: the build (~3 s of this process's
+            # CPU) waits for a 1 s gap in them, 30 s at most, unless a feed request needs it
+            # sooner (docs/performance.md: beside it, point lookups were 4-10x slower)
+            store = _store_of(app)
+            await store.quiet(idle=1.0, limit=30.0)
+            await current_feed(store, settings)
         except Exception:  # the next request tries again
             log.exception("building the open-data feed failed")
 

@@ -163,6 +163,13 @@ class Store(ABC):
         (still stopped at the query timeout)."""
         return await self.query(TrustedQuery(text, form.upper()), Dataset(), media_type, None)
 
+    async def quiet(self, idle: float = 0.5, limit: float = 30.0) -> None:
+        """Return once no client query has started for `idle` seconds, or after `limit`
+        seconds at most: work in the background (the open-data feed after a start) waits
+        for a gap in the queries instead of competing with them. A store that does not
+        follow its queries returns at once."""
+        return None
+
     async def select(self, text: str) -> list[dict[str, Any]]:
         """The bindings (SPARQL JSON results) of one of the library's own SELECT queries."""
         result = await self.trusted_query(text, "SELECT", formats.JSON)

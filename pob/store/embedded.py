@@ -29,7 +29,6 @@ import contextlib
 import gc
 import shutil
 import time
-import traceback
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -38,19 +37,24 @@ import pyoxigraph as ox
 
 from pob.graph.namespaces import prefixes
 from pob.store import bulk, layout, ops, results
-from pob.store.base import Dataset, EngineQuery, Progress, QueryResult, Store, WriteHooks
+from pob.store.base import (
+    Dataset,
+    EngineQuery,
+    Progress,
+    QueryResult,
+    Store,
+    TrustedQuery,
+    WriteHooks,
+)
 from pob.store.errors import EngineUnavailable, QueryTimeout, StoreError, UnknownGraph
 from pob.store.query_worker import Where
+from pob.store.replica import replica_fits
 from pob.store.workers import WorkerFailed, WorkerLost, WorkerPool, WorkerTimeout
 
 T = TypeVar("T")
 
 #: seconds a query may run in the fast lane before it is moved to the pool
 LANE_DEADLINE = 1.0
-
-#: memory an in-memory replica takes per quad, a little above what was measured
-#: (pyoxigraph 0.5.13: 0.5 M quads, ~300 bytes a quad once loaded; docs/performance.md)
-REPLICA_BYTES_PER_QUAD = 400
 
 
 class EmbeddedStore(Store):
@@ -75,6 +79,9 @@ class EmbeddedStore(Store):
         #: the pool's workers answer from in-memory replicas (the store fits the budget)
         self._replica = False
         self._planning: asyncio.Task[None] | None = None
+        #: when the last client query started, and how many run (for :meth:`quiet`)
+        self._last_query = 0.0
+        self._queries = 0
 
     # -- life cycle ---------------------------------------------------------------------
 
@@ -86,16 +93,17 @@ class EmbeddedStore(Store):
         self._spool = layout.spool_dir(self.data_dir)
         if layout.current(self.data_dir) is None:
             version = layout.new_version(self.data_dir)
-            await asyncio.to_thread(_close_after, ox.Store(str(version)))
+            await asyncio.to_thread(layout.close_after, ox.Store(str(version)))
             layout.swap(self.data_dir, version)
         self._current = None
+        self._last_query = time.monotonic()  # quiet(): a start is not a gap in the queries
         if workers:
             self.pool = WorkerPool(
                 self.settings.workers, "pob.store.query_worker", (str(self._spool),)
             )
             self.lane = WorkerPool(1, "pob.store.lane_worker", (str(self._spool),))
             await asyncio.gather(self.pool.start(), self.lane.start())
-            self._plan_replica()
+            self._warm()
 
     async def close(self) -> None:
         if self._planning is not None:
@@ -130,29 +138,39 @@ class EmbeddedStore(Store):
         self._reader = None
         gc.collect()
 
-    def _plan_replica(self) -> None:
-        """After a start or a write: decide whether the store fits `POB_REPLICA_MEMORY`
-        (one replica per pool worker, :data:`REPLICA_BYTES_PER_QUAD`) and, if it does, have
-        every pool worker start its copy now rather than at its next query."""
+    def _warm(self) -> None:
+        """After a start or a write, in the background: every worker opens the store now
+        (not on its first query: ~10 ms), and if the store fits `POB_REPLICA_MEMORY` (one
+        replica per pool worker, :data:`REPLICA_BYTES_PER_QUAD`) the pool's workers start
+        their in-memory copies."""
         self._replica = False
-        if self.pool is None or self.settings.replica_memory <= 0:
+        if self.pool is None:
             return
         # not cancelled when a newer write comes (a job cancelled in a worker kills it):
-        # a plan for an older generation changes nothing
-        self._planning = asyncio.get_running_loop().create_task(
-            self._start_replicas(self._generation)
-        )
+        # the warming of an older generation changes nothing
+        self._planning = asyncio.get_running_loop().create_task(self._warm_up(self._generation))
 
-    async def _start_replicas(self, generation: int) -> None:
-        pool = self.pool
+    async def _warm_up(self, generation: int) -> None:
+        pool, lane = self.pool, self.lane
         assert pool is not None
-        with contextlib.suppress(StoreError):  # a failed count: read from disk
-            quads = sum((await self.triple_counts()).values())
-            if generation != self._generation:
+        with contextlib.suppress(StoreError):  # then the first queries open the store
+            if lane is not None:
+                where = Where(str(self.path), self._generation)
+                await lane.run(("warm", where, ()), self.settings.query_timeout)
+            if self.settings.replica_memory > 0:
+                quads = await self._in_worker("size")
+                fits = replica_fits(quads, pool.size, self.settings.replica_memory)
+                self._replica = fits and generation == self._generation
+            # one job per worker: none answers before all are sent
+            await asyncio.gather(*(self._in_worker("warm") for _ in range(pool.size)))
+
+    async def quiet(self, idle: float = 0.5, limit: float = 30.0) -> None:
+        deadline = time.monotonic() + limit
+        while time.monotonic() < deadline:
+            gap = time.monotonic() - self._last_query
+            if self._queries == 0 and gap >= idle:
                 return
-            self._replica = replica_fits(quads, pool.size, self.settings.replica_memory)
-            if self._replica:  # one job per worker: none answers before all are sent
-                await asyncio.gather(*(self._in_worker("warm") for _ in range(pool.size)))
+            await asyncio.sleep(max(idle - gap, 0.05))
 
     async def _in_worker(self, kind: str, *args: Any, cheap: bool = False) -> Any:
         if self.pool is None:  # no workers (CLI): run here, without a deadline
@@ -193,15 +211,23 @@ class EmbeddedStore(Store):
     async def query(
         self, query: EngineQuery, dataset: Dataset, media_type: str, max_rows: int | None
     ) -> QueryResult:
-        result: QueryResult = await self._in_worker(
-            "query",
-            query.text,
-            dataset,
-            media_type,
-            max_rows,
-            query.base_iri,
-            cheap=getattr(query, "cheap", False),
-        )
+        client = not isinstance(query, TrustedQuery)
+        if client:
+            self._queries += 1
+            self._last_query = time.monotonic()
+        try:
+            result: QueryResult = await self._in_worker(
+                "query",
+                query.text,
+                dataset,
+                media_type,
+                max_rows,
+                query.base_iri,
+                cheap=getattr(query, "cheap", False),
+            )
+        finally:
+            if client:
+                self._queries -= 1
         return result
 
     async def _local(self, action: Callable[[ox.Store], T]) -> T:
@@ -244,7 +270,7 @@ class EmbeddedStore(Store):
             finally:
                 self._graphs = self._counts = None
                 self._generation += 1
-                self._plan_replica()
+                self._warm()
 
     @contextlib.asynccontextmanager
     async def _drained(self) -> AsyncIterator[None]:
@@ -257,7 +283,7 @@ class EmbeddedStore(Store):
 
     async def _write(self, action: Callable[[ox.Store], T]) -> T:
         async with self._writing():
-            return await asyncio.to_thread(_with_store, self.path, action)
+            return await asyncio.to_thread(layout.with_store, self.path, action)
 
     async def update(self, sparql: str) -> None:
         """One pyoxigraph update: one transaction. QuerySyntaxError if the engine cannot
@@ -300,7 +326,7 @@ class EmbeddedStore(Store):
                 layout.remove_stale(self.data_dir)
                 self._graphs = self._counts = None
                 self._generation += 1
-                self._plan_replica()
+                self._warm()
 
     def _stage(self, version: Path, graphs: Mapping[str, bytes], curated: set[str]) -> None:
         source = ox.Store.read_only(str(self.path))
@@ -352,12 +378,7 @@ class EmbeddedStore(Store):
                     shutil.rmtree(version, ignore_errors=True)
                 self._graphs = self._counts = None
                 self._generation += 1
-                self._plan_replica()
-
-
-def replica_fits(quads: int, workers: int, budget_mib: int) -> bool:
-    """Whether `workers` in-memory replicas of a store of `quads` fit in the budget."""
-    return quads * REPLICA_BYTES_PER_QUAD * workers <= budget_mib * 2**20
+                self._warm()
 
 
 _LOCAL = {
@@ -372,28 +393,3 @@ def load_graph(store: ox.Store, graph: str, ntriples: bytes) -> None:
     name = ox.NamedNode(graph)
     store.add_graph(name)
     store.load(ntriples, ox.RdfFormat.N_TRIPLES, to_graph=name)
-
-
-def _with_store(path: Path, action: Callable[[ox.Store], T]) -> T:
-    """`action` on the store opened read-write; closed again before this returns or raises.
-
-    An exception's traceback holds the frames that saw the handle (the action's among
-    them); they are cleared, or the read-write handle would outlive the write while the
-    next reader opens the store (RocksDB then reports missing files as corruption)."""
-    store = ox.Store(str(path))
-    try:
-        result = action(store)
-        store.flush()
-        return result
-    except BaseException as exc:
-        traceback.clear_frames(exc.__traceback__)
-        raise
-    finally:
-        del store
-        gc.collect()
-
-
-def _close_after(store: ox.Store) -> None:
-    store.flush()
-    del store
-    gc.collect()

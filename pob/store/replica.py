@@ -34,6 +34,15 @@ import pyoxigraph as ox
 #: the lowest CPU priority, for the thread that copies the store
 NICE = 19
 
+#: memory a replica takes per quad, above what was measured (pyoxigraph 0.5.13, 0.5 M
+#: quads: about 510 bytes a quad at the peak of the copy; docs/performance.md)
+REPLICA_BYTES_PER_QUAD = 600
+
+
+def replica_fits(quads: int, workers: int, budget_mib: int) -> bool:
+    """Whether `workers` in-memory replicas of a store of `quads` fit in the budget."""
+    return quads * REPLICA_BYTES_PER_QUAD * workers <= budget_mib * 2**20
+
 
 class Replica:
     """The in-memory copy of one store version (`key`), made by a background thread."""

@@ -5,6 +5,7 @@ answers with the data of an older version; and the memory budget decides."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from pathlib import Path
 from typing import Any
@@ -14,9 +15,8 @@ import pytest
 
 from pob.core import formats
 from pob.store.base import Dataset
-from pob.store.embedded import REPLICA_BYTES_PER_QUAD, replica_fits
 from pob.store.query_worker import Where
-from pob.store.replica import Replica
+from pob.store.replica import REPLICA_BYTES_PER_QUAD, Replica, replica_fits
 from pob.store.workers import WorkerPool
 
 EX = "http://example.org/"
@@ -127,11 +127,58 @@ def test_a_worker_answers_from_the_replica_and_never_from_an_old_version(
 @pytest.mark.parametrize(
     ("quads", "workers", "budget", "fits"),
     [
-        (1_000_000, 2, 1024, True),
-        (2_000_000, 2, 1024, False),
-        (1_000_000, 3, 1024, False),
+        (800_000, 2, 1024, True),
+        (1_000_000, 2, 1024, False),
+        (600_000, 3, 1024, False),
+        (0, 2, 1, True),
     ],
 )
 def test_the_budget_decides(quads: int, workers: int, budget: int, fits: bool) -> None:
-    assert REPLICA_BYTES_PER_QUAD == 400  # the table assumes it
+    assert REPLICA_BYTES_PER_QUAD == 600  # the table assumes it
     assert replica_fits(quads, workers, budget) is fits
+
+
+def test_background_work_waits_for_a_gap_in_the_queries(tmp_path: Path) -> None:
+    """`quiet()` (the feed's start-up build waits on it) returns only once client queries
+    have paused for `idle` seconds, or at `limit` while they go on."""
+    from pob.settings import Settings
+    from pob.sparql import protocol as sparql
+    from pob.store.embedded import EmbeddedStore
+
+    settings = Settings(data_dir=tmp_path / "store", workers=1, query_timeout=5.0)
+
+    async def body() -> None:
+        store = EmbeddedStore(settings)
+        await store.open()
+        try:
+            prepared = await sparql.prepare(store, settings, "ASK {}")
+            ended: list[float] = []
+
+            async def stream(seconds: float) -> None:
+                until = time.monotonic() + seconds
+                while time.monotonic() < until:
+                    await sparql.execute(store, settings, prepared)
+                    await asyncio.sleep(0.02)
+                ended.append(time.monotonic())
+
+            task = asyncio.create_task(stream(1.5))
+            await asyncio.sleep(0.1)
+            await store.quiet(idle=1.0, limit=60)
+            assert ended, "quiet() returned while the queries went on"
+            assert time.monotonic() - ended[0] >= 0.9
+            task = asyncio.create_task(stream(20))
+            await asyncio.sleep(0.1)
+            began = time.monotonic()
+            await store.quiet(idle=1.0, limit=1.0)  # the queries go on: the limit ends it
+            assert time.monotonic() - began < 10 and not task.done()
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+            await store.trusted_query("ASK {}", "ASK", formats.JSON)  # not a client's
+            began = time.monotonic()
+            await store.quiet(idle=0.0, limit=60)
+            assert time.monotonic() - began < 10
+        finally:
+            await store.close()
+
+    asyncio.run(body())
