@@ -81,7 +81,8 @@ def spool_dir(data_dir: Path) -> Path:
     """The directory for result files, emptied."""
     path = data_dir / "spool"
     path.mkdir(parents=True, exist_ok=True)
-    for leftover in path.glob("result-*"):
+    # results, and the dumps of a replica's copy (pob/store/replica.py) a killed worker left
+    for leftover in [*path.glob("result-*"), *path.glob("replica-*")]:
         with contextlib.suppress(OSError):
             leftover.unlink()
     return path
