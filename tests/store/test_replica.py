@@ -182,3 +182,15 @@ def test_background_work_waits_for_a_gap_in_the_queries(tmp_path: Path) -> None:
             await store.close()
 
     asyncio.run(body())
+
+
+def test_a_killed_workers_dumps_are_removed_at_start(tmp_path: Path) -> None:
+    from pob.store import layout
+
+    spool = tmp_path / "spool"
+    spool.mkdir()
+    (spool / "replica-abc").write_bytes(b"<a> <b> <c> .\n")
+    (spool / "result-abc").write_bytes(b"x")
+    (spool / "other").write_bytes(b"kept")
+    assert layout.spool_dir(tmp_path) == spool
+    assert sorted(p.name for p in spool.iterdir()) == ["other"]
