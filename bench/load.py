@@ -41,6 +41,8 @@ class Server:
     endpoint: str
     process: subprocess.Popen[bytes]
     log: Path
+    #: the environment it was started with (None: this process's)
+    env: Mapping[str, str] | None = None
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -68,7 +70,7 @@ def start(
             stderr=subprocess.STDOUT,
             env=None if env is None else dict(env),
         )
-    server = Server(name, endpoint, process, log)
+    server = Server(name, endpoint, process, log, env)
     deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -138,6 +140,7 @@ class Memory:
     #: the most threads the process itself had at one sample
     threads: int = 0
     _stop: threading.Event = field(default_factory=threading.Event)
+    _paused: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
 
     def tree(self) -> list[int]:
@@ -148,7 +151,18 @@ class Memory:
             todo.extend(tree.get(pid, []))
         return found
 
+    def pause(self, paused: bool) -> None:
+        """Stop sampling for a while (the per-process peaks, VmHWM, are kept by the kernel
+        anyway): the samplers' walks through /proc hold the bench process's GIL, which
+        would slow the in-process timings."""
+        if paused:
+            self._paused.set()
+        else:
+            self._paused.clear()
+
     def sample(self) -> None:
+        if self._paused.is_set():
+            return
         pids = self.tree()
         self.peak_sum = max(self.peak_sum, sum(_status_kib(p, "VmRSS") for p in pids))
         for pid in pids:
@@ -169,6 +183,7 @@ class Memory:
         self._stop.set()
         if self._thread is not None:
             self._thread.join()
+        self._paused.clear()
         self.sample()
 
     @property

@@ -35,8 +35,9 @@ import pyoxigraph as ox
 NICE = 19
 
 #: memory a replica takes per quad, above what was measured (pyoxigraph 0.5.13, 0.5 M
-#: quads: about 510 bytes a quad at the peak of the copy; docs/performance.md)
-REPLICA_BYTES_PER_QUAD = 600
+#: quads: a worker grew by ~490 bytes a quad with its copy at rest, ~800 at its peak under
+#: the benchmark's query mix; docs/performance.md)
+REPLICA_BYTES_PER_QUAD = 1000
 
 
 def replica_fits(quads: int, workers: int, budget_mib: int) -> bool:

@@ -127,14 +127,14 @@ def test_a_worker_answers_from_the_replica_and_never_from_an_old_version(
 @pytest.mark.parametrize(
     ("quads", "workers", "budget", "fits"),
     [
-        (800_000, 2, 1024, True),
-        (1_000_000, 2, 1024, False),
-        (600_000, 3, 1024, False),
+        (500_000, 2, 1024, True),
+        (600_000, 2, 1024, False),
+        (400_000, 3, 1024, False),
         (0, 2, 1, True),
     ],
 )
 def test_the_budget_decides(quads: int, workers: int, budget: int, fits: bool) -> None:
-    assert REPLICA_BYTES_PER_QUAD == 600  # the table assumes it
+    assert REPLICA_BYTES_PER_QUAD == 1000  # the table assumes it
     assert replica_fits(quads, workers, budget) is fits
 
 
