@@ -81,11 +81,11 @@ RECORD: dict[str, Any] = {
         "submitter": {"type": "string"},
         "submitted": {"type": "string"},
         "sha256": {"type": "string"},
-        "shapesVersion": {"type": ["string", "null"]},
+        "shapesVersion": {"type": "string"},
         "triples": {"type": "integer"},
-        "format": {"type": ["string", "null"]},
-        "profile": {"type": ["string", "null"]},
-        "warnings": {"type": "integer"},
+        "format": {"type": "string"},
+        "profile": {"type": "string"},
+        "warnings": {"type": "array", "items": {"type": "object"}},
         "href": {"type": "string"},
     },
 }
@@ -227,6 +227,8 @@ class Declared:
     json: dict[int, str] = field(default_factory=dict)
     #: query parameters the route reads itself (FastAPI does not see them)
     parameters: tuple[dict[str, Any], ...] = ()
+    #: an example value of a path parameter FastAPI declares (one the curated data holds)
+    examples: dict[str, str] = field(default_factory=dict)
 
 
 #: the Graph Store's graph: `?graph=<IRI>` or `?default` (exactly one)
@@ -292,13 +294,18 @@ ROUTES: dict[str, Declared] = {
     "get_dataset": Declared({200: (JSON, *RDF)}, (404, 406), json={200: "Record"}),
     "delete_dataset": Declared({204: ()}, (401, 403, 404), auth=True),
     "validate_form": Declared({200: (formats.HTML,)}, (400,)),
-    "resource": Declared({200: DOCUMENT, 304: ()}, (400, 404, 406, 503), html_refusals=(404,)),
+    "resource": Declared(
+        {200: DOCUMENT, 304: ()},
+        (400, 404, 406, 503),
+        html_refusals=(404,),
+        examples={"kind": "municipality", "key": "varde"},
+    ),
     "ontology": Declared({200: DOCUMENT, 304: ()}, (400, 406)),
     "shapes": Declared({200: DOCUMENT, 304: ()}, (400, 406)),
     "catalog": Declared({200: DOCUMENT, 304: ()}, (400, 404, 406, 503), html_refusals=(404,)),
     "catalog_entry": Declared({200: DOCUMENT, 304: ()}, (400, 404, 406, 503), html_refusals=(404,)),
     "void": Declared({200: DOCUMENT, 304: ()}, (400, 406, 503)),
-    "dump": Declared({200: (ANY,), 304: ()}, (404,)),
+    "dump": Declared({200: (ANY,), 304: ()}, (404,), examples={"path": "pob.ttl"}),
 }
 
 

@@ -92,6 +92,9 @@ def _declare(operation: dict[str, Any], method: str, route: declared.Declared) -
     operation.pop("requestBody", None)  # FastAPI's guess (or openapi_extra's, for every method)
     if route.body is not None and method in ("post", "put"):
         operation["requestBody"] = route.body
+    for parameter in operation.get("parameters", []):
+        if parameter["name"] in route.examples:
+            parameter["example"] = route.examples[parameter["name"]]
     if route.parameters:
         known = {p["name"] for p in operation.get("parameters", [])}
         extra = [p for p in route.parameters if p["name"] not in known]
