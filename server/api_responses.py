@@ -161,7 +161,7 @@ DATASET_EXAMPLES: dict[str, str] = {
         '   "@type": "http://www.w3.org/2001/XMLSchema#anyURI"}}\n'
     ),
     formats.RDFXML: (
-        '<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"\n'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"\n'
         '  xmlns:dct="http://purl.org/dc/terms/" xmlns:schema="https://schema.org/">\n'
         f'<rdf:Description rdf:about="{_IRI}">\n'
         '  <rdf:type rdf:resource="https://w3id.org/pob/ontology#Source"/>\n'

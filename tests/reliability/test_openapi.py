@@ -87,3 +87,48 @@ def test_the_service_answers_as_its_openapi_description_says(
     assert operations >= 30  # the routes are all there
     assert f"Tested: {operations}\n" in output, summary  # every operation was exercised
     assert service.alive
+
+
+def test_the_description_names_each_operation_once_and_shows_every_body(service: Process) -> None:
+    description = httpx.get(f"{service.url}/openapi.json").raise_for_status().json()
+    operations = [
+        (method, path, operation)
+        for path, methods in description["paths"].items()
+        for method, operation in methods.items()
+    ]
+    ids = [operation["operationId"] for _, _, operation in operations]
+    assert len(ids) == len(set(ids)) == len(operations) >= 30
+    heads = [(p, o) for m, p, o in operations if m == "head"]
+    assert heads and all(o["operationId"].endswith("_head") for _, o in heads)
+    assert "HTTPValidationError" not in description["components"]["schemas"]
+    bodies = [(m, p, o["requestBody"]) for m, p, o in operations if "requestBody" in o]
+    assert {(m, p) for m, p, _ in bodies} == {
+        ("post", "/sparql"),
+        ("put", "/store"),
+        ("post", "/store"),
+        ("post", "/api/validate"),
+        ("post", "/api/datasets"),
+    }
+    for method, path, body in bodies:
+        for media_type, content in body["content"].items():
+            assert "example" in content, (method, path, media_type)
+    for method, path, operation in operations:
+        assert "408" in operation["responses"], (method, path)
+
+
+def test_every_example_dataset_is_one_the_service_accepts(service: Process) -> None:
+    """The examples of the upload bodies are the same three triples in each syntax, and
+    they conform."""
+    description = httpx.get(f"{service.url}/openapi.json").raise_for_status().json()
+    content = description["paths"]["/api/validate"]["post"]["requestBody"]["content"]
+    examples = {m: c["example"] for m, c in content.items() if not m.startswith("multipart/")}
+    assert len(examples) == 6
+    for media_type, example in examples.items():
+        response = httpx.post(
+            f"{service.url}/api/validate",
+            content=example.encode(),
+            headers={"Content-Type": media_type},
+            timeout=60,
+        )
+        assert response.status_code == 200, (media_type, response.text[:300])
+        assert response.json()["conforms"] is True, media_type
