@@ -28,7 +28,7 @@ from pob.store.base import Store
 from pob.store.build import BuildReport, build
 from pob.validation.submissions import Submissions
 from pob.validation.workers import Checker
-from server import errors, ui
+from server import errors, openapi, ui
 from server.fastpath import SparqlFastPath, wrap
 from server.pages import SecurityHeaders
 from server.routes import (
@@ -104,6 +104,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.include_router(docs_pages.router)
     app.include_router(open_data.router)
     app.include_router(api_docs.router)
+
+    openapi.install(app)  # one operationId per method, every answer and body declared
 
     app.mount("/static", StaticFiles(directory=ui.STATIC), name="static")
 
