@@ -260,7 +260,7 @@ def export(
         False, "--all", help="Build every dump file with its manifest (the open-data feed)"
     ),
     out_dir: Path | None = typer.Option(
-        None, "--out", help="Folder for --all (default: POB_DUMPS_DIR, var/dumps)"
+        None, "--out", help="Folder for --all (default: POB_DUMPS_DIR, else dumps/ in POB_DATA_DIR)"
     ),
 ) -> None:
     """Export ontology + curated data (optionally with inferred triples) as one graph.
@@ -289,7 +289,7 @@ def _export_all(out_dir: Path | None) -> None:
     from pob.store.build import curated_graphs
 
     settings = from_env()  # the same graphs and URL as the service: it reuses these files
-    target = out_dir or settings.dumps_dir
+    target = out_dir or settings.dumps_path
     with progress(f"building the dumps in {target}"):
         manifest = build_dumps(target, settings.base, feed_url(settings), curated_graphs(settings))
     table = Table("file", "bytes", "items", "sha256")

@@ -30,6 +30,7 @@ from pob.graph.namespaces import prefixes
 from pob.store import ops, results
 from pob.store.base import Dataset, EngineQuery, Progress, QueryResult, Store, WriteHooks
 from pob.store.bulk import file_ntriples
+from pob.store.canonical import canonical_result
 from pob.store.errors import (
     EngineUnavailable,
     QuerySyntaxError,
@@ -84,14 +85,12 @@ class RemoteStore(Store):
         kind = query.form
         accept = {"SELECT": formats.TSV, "ASK": media_type}.get(kind, formats.NTRIPLES)
         lines = None if max_rows is None or kind == "ASK" else max_rows + (kind == "SELECT")
+        background = getattr(query, "background", False)  # the feed's work: its own deadline
+        timeout = self.settings.feed_timeout if background else self.settings.query_timeout
         try:
-            spool = await asyncio.wait_for(
-                self._fetch(form, accept, lines), self.settings.query_timeout
-            )
+            spool = await asyncio.wait_for(self._fetch(form, accept, lines, timeout), timeout)
         except TimeoutError:
-            raise QueryTimeout(
-                f"the query ran longer than {self.settings.query_timeout:g} s and was stopped"
-            ) from None
+            raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped") from None
         except ResultTooLarge:
             raise ResultTooLarge(max_rows or 0) from None
         if kind == "ASK":
@@ -101,12 +100,17 @@ class RemoteStore(Store):
         return await asyncio.to_thread(_convert_ntriples, spool, media_type, spool.lines)
 
     async def _fetch(
-        self, form: list[tuple[str, str]], accept: str, lines: int | None
+        self,
+        form: list[tuple[str, str]],
+        accept: str,
+        lines: int | None,
+        timeout: float | None = None,
     ) -> results.Spool:
         spool = results.Spool(None, lines)
+        waits = httpx.Timeout(timeout) if timeout is not None else httpx.USE_CLIENT_DEFAULT
         try:
             async with self.http.stream(
-                "POST", self.query_url, data=_multi(form), headers={"Accept": accept}
+                "POST", self.query_url, data=_multi(form), headers={"Accept": accept}, timeout=waits
             ) as response:
                 if response.status_code >= 400:
                     await response.aread()
@@ -186,6 +190,16 @@ class RemoteStore(Store):
         return await asyncio.to_thread(
             _convert_graph, spool, media_type, graph, prefixes(self.settings.base)
         )
+
+    async def canonical_graph(self, graph: str, media_type: str) -> QueryResult:
+        if graph not in await self.graphs(refresh=True):
+            raise UnknownGraph(f"graph <{graph}> is not in this store")
+        result = await self.background_query(
+            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}",
+            "CONSTRUCT",
+            formats.NTRIPLES,
+        )
+        return await asyncio.to_thread(canonical_result, result, media_type, self.settings.base)
 
     # -- writes -------------------------------------------------------------------------
 
