@@ -147,12 +147,14 @@ def measure(triples: int, args: argparse.Namespace) -> tuple[float, list[Page]]:
     command = [python, "-m", "pob", "serve", "--host", "127.0.0.1", "--port",
                str(port), "--data-dir", str(data_dir), "--no-access-log"]  # fmt: skip
     listed = pages(triples, args.seed)
-    saved = dict(os.environ)
+    saved, here = dict(os.environ), Path.cwd()
     os.environ.clear()
     os.environ.update(env)
+    os.chdir(args.code or here)  # `python -m pob` imports from the working directory first
     try:
         server: Server = start_server("pob", command, f"{url}/sparql", work / "serve.log", 600)
     finally:
+        os.chdir(here)
         os.environ.clear()
         os.environ.update(saved)
     try:
