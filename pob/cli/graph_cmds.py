@@ -274,7 +274,9 @@ def export(
         graph = curated().merged(inference=inference)
     syntax = formats.by_short_name(fmt.value)
     assert syntax is not None and syntax.rdflib_writer is not None  # ttl, nt, jsonld
-    text = graph.serialize(format=syntax.rdflib_writer)
+    from pob.publish.stable import stable_bytes  # byte-stable: the same SHA-256 every run
+
+    text = stable_bytes(graph, syntax, CANONICAL_BASE).decode("utf-8")
     if output:
         output.write_text(text, encoding="utf-8")
         err.print(f"{len(graph)} triples written to {output}")

@@ -61,7 +61,7 @@ from pob.publish.manifest import (
     load_manifest,
     normalise_public_url,
 )
-from pob.publish.stable import stable_bytes
+from pob.publish.stable import canonical, stable_bytes
 from pob.publish.tables import write_tables
 
 CURATED = "curated"
@@ -326,7 +326,7 @@ def _build(
         inferred = _union([curated_parts[INFERRED_PART]], base)
         for syntax in (TURTLE, NTRIPLES):
             writer.rdf("pob-inferred", inferred, CURATED, "inferred", syntax, base)
-    for table, data, rows in write_tables(main, base):
+    for table, data, rows in write_tables(canonical(main), base):  # stable blank nodes
         writer.write(
             f"csv/{table}.csv",
             data,
