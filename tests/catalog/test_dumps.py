@@ -317,9 +317,14 @@ def test_stable_serialisation_is_the_same_in_another_process() -> None:
         format="turtle"
     )
     runs = {
-        subprocess.run([sys.executable, "-c", code], input=data, text=True, check=True,
-                       capture_output=True, env={**os.environ, "PYTHONHASHSEED": str(seed)},
-                       ).stdout  # fmt: skip
+        subprocess.run(
+            [sys.executable, "-c", code],
+            input=data,
+            text=True,
+            check=True,
+            capture_output=True,
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+        ).stdout
         for seed in (1, 2)
     }
     assert len(runs) == 1 and len(next(iter(runs)).split()) == 3
