@@ -67,8 +67,12 @@ class Settings:
     queries_dir: Path = QUERIES_DIR
     #: build (or check the hash and reuse) the curated graphs when the service starts
     build_on_start: bool = True
-    #: the open-data dumps (`pob export --all`; rebuilt by the service when the graph changes)
-    dumps_dir: Path = Path("var/dumps")
+    #: the open-data dumps (`pob export --all`; rebuilt by the service when the graph
+    #: changes); unset: `{data_dir}/dumps`, so every instance has its own (see `dumps_path`)
+    dumps_dir: Path | None = None
+    #: seconds one piece of the feed's background work (one graph's dump or statistics)
+    #: may run; it is not under `query_timeout`, which is the public queries' deadline
+    feed_timeout: float = 3600.0
     #: datasets per page of /catalog
     catalog_page_size: int = 50
     #: bearer token(s) for POST /api/datasets: "token" or "name:token,name:token" (unset: off)
@@ -86,11 +90,16 @@ class Settings:
     body_timeout: float = 60.0
     #: token -> submitter name, parsed from `submit_token` when the settings are made
     submitters: dict[str, str] = field(init=False, repr=False, compare=False)
+    #: where the dumps are: `dumps_dir`, else `{data_dir}/dumps`, made absolute
+    dumps_path: Path = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "base", normalise_base(self.base))
         object.__setattr__(self, "data_dir", Path(self.data_dir))
-        object.__setattr__(self, "dumps_dir", Path(self.dumps_dir))
+        if self.dumps_dir is not None:
+            object.__setattr__(self, "dumps_dir", Path(self.dumps_dir))
+        dumps = self.dumps_dir if self.dumps_dir is not None else self.data_dir / "dumps"
+        object.__setattr__(self, "dumps_path", dumps.absolute())
         if self.store_url:
             self._remote_layout(self.store_url.rstrip("/"))
         for name in (
@@ -108,7 +117,8 @@ class Settings:
                 raise SettingsError(f"{_variable(name)}: {name} must be positive")
         if self.upload_queue < 0:
             raise SettingsError(f"{_variable('upload_queue')}: upload_queue must not be negative")
-        for name in ("header_timeout", "body_timeout"):  # timers: NaN and inf refused too
+        # timers: NaN and inf refused too
+        for name in ("header_timeout", "body_timeout", "feed_timeout"):
             if not 0 < getattr(self, name) < math.inf:
                 raise SettingsError(f"{_variable(name)}: {name} must be positive seconds")
         if self.workers < 1:
@@ -181,6 +191,7 @@ _ENV: dict[str, tuple[str, type]] = {
     "POB_UPLOAD_QUEUE": ("upload_queue", int),
     "POB_HEADER_TIMEOUT": ("header_timeout", float),
     "POB_BODY_TIMEOUT": ("body_timeout", float),
+    "POB_FEED_TIMEOUT": ("feed_timeout", float),
 }
 
 

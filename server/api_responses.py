@@ -306,6 +306,7 @@ ROUTES: dict[str, Declared] = {
     "catalog_entry": Declared({200: DOCUMENT, 304: ()}, (400, 404, 406, 503), html_refusals=(404,)),
     "void": Declared({200: DOCUMENT, 304: ()}, (400, 406, 503)),
     "dump": Declared({200: (ANY,), 304: ()}, (404,), examples={"path": "pob.ttl"}),
+    "dumps": Declared({200: (JSON,)}),
     "context": Declared({200: (formats.JSONLD,), 304: ()}),
 }
 
@@ -332,6 +333,7 @@ OPERATIONS: dict[str, str] = {
     "/catalog/{rest}": "catalog_entry",
     "/.well-known/void": "void",
     "/dumps/{path}": "dump",
+    "/dumps": "dumps",
     "/context.jsonld": "context",
 }
 

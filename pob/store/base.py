@@ -108,6 +108,10 @@ class TrustedQuery:
     base_iri: str | None = None
     #: run in the embedded store's fast lane first (docs/architecture.md)
     cheap: bool = False
+    #: background work (the feed's dumps and statistics): not under the public query
+    #: timeout but `settings.feed_timeout`, and in the embedded store in a worker of its
+    #: own, so it never takes a worker from the public queries
+    background: bool = False
 
 
 class WriteHooks(Protocol):
@@ -168,6 +172,24 @@ class Store(ABC):
         result = await self.trusted_query(text, "SELECT", formats.JSON)
         rows: list[dict[str, Any]] = json.loads(result.read())["results"]["bindings"]
         return rows
+
+    async def background_query(self, text: str, form: str, media_type: str) -> QueryResult:
+        """One of the library's own queries as background work (:attr:`TrustedQuery.background`):
+        stopped at `settings.feed_timeout`, never at the public query timeout."""
+        query = TrustedQuery(text, form.upper(), background=True)
+        return await self.query(query, Dataset(), media_type, None)
+
+    async def background_select(self, text: str) -> list[dict[str, Any]]:
+        """:meth:`select` as background work."""
+        result = await self.background_query(text, "SELECT", formats.JSON)
+        rows: list[dict[str, Any]] = json.loads(result.read())["results"]["bindings"]
+        return rows
+
+    @abstractmethod
+    async def canonical_graph(self, graph: str, media_type: str) -> QueryResult:
+        """Graph `graph` (Turtle or N-Triples) as background work, byte-stable: blank
+        nodes labelled canonically, triples sorted (:mod:`pob.store.canonical`), so the
+        same triples give the same bytes in any store. UnknownGraph if it is not there."""
 
     @abstractmethod
     async def graphs(self, refresh: bool = False) -> frozenset[str]:

@@ -19,7 +19,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from pob.store import ops
+from pob.store import canonical, ops
 from pob.store.workers import answer_jobs
 
 
@@ -32,6 +32,7 @@ def serve(conn: Connection, spool_dir: str) -> None:
         "query": lambda s, *a: ops.run_query(s, *a, spool_dir=spool),
         "graph": lambda s, *a: ops.dump_graph(s, *a, spool_dir=spool),
         "counts": lambda s: ops.triple_counts(s),
+        "canonical": lambda s, *a: canonical.dump_canonical(s, *a, spool_dir=spool),
     }
 
     def handle(job: Any) -> Any:

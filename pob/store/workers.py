@@ -138,6 +138,8 @@ class WorkerPool:
         self._quiet.set()
         self._spawning: set[asyncio.Task[None]] = set()
         self._closed = True
+        #: workers running a job (what :meth:`abort` stops)
+        self._busy: dict[int, _Worker] = {}
 
     async def start(self) -> None:
         self._closed = False
@@ -226,6 +228,7 @@ class WorkerPool:
             channel.waiter = None
 
     async def _ask(self, worker: _Worker, job: Any, deadline: float, timeout: float) -> Any:
+        self._busy[id(worker)] = worker
         try:
             reply = await self._exchange(worker, job, deadline)
         except TimeoutError:
@@ -239,16 +242,28 @@ class WorkerPool:
         except BaseException:
             await self._discard(worker)
             raise
+        finally:
+            self._busy.pop(id(worker), None)
         self._idle.put_nowait(worker)
         return unwrap(reply)
+
+    async def abort(self) -> None:
+        """Stop the jobs running now: their workers are killed (and replaced), and each
+        caller gets :class:`WorkerLost`. For work that can be done again later (the feed's
+        background work, before a write), never for a client's query."""
+        for worker in list(self._busy.values()):
+            if worker.process.poll() is None:
+                worker.process.kill()
+        await asyncio.sleep(0)
 
     async def _discard(self, worker: _Worker) -> None:
         await _kill(worker)
         self._replace()
 
     @contextlib.asynccontextmanager
-    async def exclusive(self, quiesce: Any = None) -> AsyncIterator[None]:
-        """No job runs inside this block, and jobs let in before it finish first.
+    async def exclusive(self, quiesce: Any = None, abort: bool = False) -> AsyncIterator[None]:
+        """No job runs inside this block, and jobs let in before it finish first (with
+        `abort`: are stopped, see :meth:`abort`).
 
         With `quiesce`, every worker answers that job first (the embedded store's "close
         your store handle") and is kept; without it, the workers are stopped and fresh
@@ -258,6 +273,8 @@ class WorkerPool:
         kept: list[_Worker] = []
         try:
             await asyncio.sleep(0)  # callers already let in register themselves
+            if abort:
+                await self.abort()
             await self._quiet.wait()  # every job ends by its deadline
             for task in list(self._spawning):
                 with contextlib.suppress(BaseException):
