@@ -44,6 +44,11 @@ BAD: dict[str, tuple[str, str]] = {
         " org:organization ps:a ; org:role role:medlem .",
         "https://w3id.org/pob/id/membership/a--b--medlem",
     ),
+    "municipality-without-kommunekode-violation": (
+        'mun:z a pob:Municipality ; rdfs:label "Z Kommune"@da ; dct:source src:s ;'
+        " pob:country <https://w3id.org/pob/id/country/danmark> .",
+        "https://w3id.org/pob/id/municipality/z",
+    ),
     "uncited-source-violation": (
         'src:unused a pob:Source ; dct:title "U" ;'
         ' schema:url "https://example.org/u"^^xsd:anyURI .',
