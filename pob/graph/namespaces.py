@@ -43,6 +43,8 @@ class POB(DefinedNamespace):
     Event: URIRef
     Grant: URIRef
     Source: URIRef
+    Involvement: URIRef
+    Claim: URIRef
     # object properties
     municipality: URIRef
     region: URIRef
@@ -71,6 +73,9 @@ class POB(DefinedNamespace):
     supervisedBy: URIRef
     commissionedBy: URIRef
     inputFrom: URIRef
+    holder: URIRef
+    heldIn: URIRef
+    claimProperty: URIRef
     # datatype properties
     kommunekode: URIRef
     isoCode: URIRef
@@ -95,6 +100,7 @@ class POB(DefinedNamespace):
     amount: URIRef
     currency: URIRef
     isPublic: URIRef
+    annualAmount: URIRef
 
 
 ORG = Namespace("http://www.w3.org/ns/org#")
