@@ -36,6 +36,7 @@ INSTANCE_TYPES = frozenset(
         "source",
         "grant",
         "place",
+        "claim",
     ]
 )
 SCHEMES = frozenset(

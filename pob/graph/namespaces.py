@@ -134,6 +134,7 @@ INSTANCE_PATHS: dict[str, str] = {
     "src": "id/source/",
     "grant": "id/grant/",
     "place": "id/place/",
+    "claim": "id/claim/",
     "scheme": "id/scheme/",
     "challenge": "id/challenge/",
     "measure": "id/measure-type/",
