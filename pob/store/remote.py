@@ -211,17 +211,32 @@ class RemoteStore(Store):
         await self._call("DELETE", self.gsp_url, params={"graph": graph})
         self._graphs = None
 
+    async def insert(self, graphs: Mapping[str, bytes]) -> None:
+        """One SPARQL Update ``INSERT DATA`` (one transaction), streamed to the engine piece
+        by piece rather than built as one string."""
+
+        async def pieces() -> AsyncIterator[bytes]:
+            yield b"INSERT DATA {\n"
+            for piece in ops.graph_blocks(graphs, b"GRAPH "):
+                yield piece
+            yield b"}\n"
+
+        await self._update(pieces())
+
     async def update(self, sparql: str) -> None:
         """One request to the engine's SPARQL Update endpoint: one transaction.
         QuerySyntaxError if the engine refuses it (400); EngineUnavailable if it fails
         otherwise (the engine's answer does not tell a failed operation from a failed
         engine)."""
+        await self._update(sparql.encode("utf-8"))
+
+    async def _update(self, body: bytes | AsyncIterator[bytes]) -> None:
         if self.hooks is not None:
             await asyncio.to_thread(self.hooks.before)
         try:
             response = await self.http.post(
                 self.update_url,
-                content=sparql.encode("utf-8"),
+                content=body,
                 headers={"Content-Type": "application/sparql-update"},
             )
         except httpx.HTTPError as exc:

@@ -65,7 +65,12 @@ class WorkerTimeout(WorkerError):
 
 
 class WorkerLost(WorkerError):
-    """The worker process died (or its socket closed) while running the job."""
+    """The worker process died (or its socket closed) while running the job; `returncode`
+    is how it ended (negative: the signal), None if that is not known."""
+
+    def __init__(self, message: str, returncode: int | None = None) -> None:
+        self.returncode = returncode
+        super().__init__(message)
 
 
 class WorkerFailed(WorkerError):
@@ -232,15 +237,19 @@ class WorkerPool:
             await self._discard(worker)
             raise WorkerTimeout(timeout) from None
         except (EOFError, OSError):
+            code = await asyncio.to_thread(_exit_status, worker)
             await self._discard(worker)
             raise WorkerLost(
-                "the worker stopped while running the job; it has been replaced"
+                "the worker stopped while running the job; it has been replaced", code
             ) from None
         except BaseException:
             await self._discard(worker)
             raise
-        self._idle.put_nowait(worker)
-        return unwrap(reply)
+        if len(reply) > 2 and reply[2] == RETIRE:  # it exits after this answer
+            await self._discard(worker)
+        else:
+            self._idle.put_nowait(worker)
+        return unwrap(reply[:2])
 
     async def _discard(self, worker: _Worker) -> None:
         await _kill(worker)
@@ -304,6 +313,17 @@ def _wait(worker: _Worker) -> None:
         worker.process.wait(timeout=2)
 
 
+def _exit_status(worker: _Worker) -> int | None:
+    """How a worker whose socket closed ended (it is given a second to finish exiting)."""
+    try:
+        return worker.process.wait(timeout=1)
+    except subprocess.TimeoutExpired:
+        return None
+
+
+#: the third member of an answer whose worker exits after sending it (`answer_jobs`)
+RETIRE = "retire"
+
 #: how a worker reports an error, as plain data: ("error", ("problem", (module, class
 #: name, args, attributes))) for a Problem, ("error", ("failed", "TypeName: message"))
 #: for anything else
@@ -351,11 +371,15 @@ def _rebuild(module: str, name: str, args: tuple[Any, ...], state: dict[str, Any
     return problem
 
 
-def answer_jobs(conn: Connection, handle: Callable[[Any], Any]) -> None:
+def answer_jobs(
+    conn: Connection, handle: Callable[[Any], Any], retire: Callable[[], bool] | None = None
+) -> None:
     """The worker side of a :class:`WorkerPool` (``pob.store.query_worker``,
     ``pob.validation.workers``): answer each job with ``("ok", handle(job))`` or an error
     reply (:func:`error_reply`) until the socket closes or a None job arrives. Ctrl-C is
-    the server's to handle; SIGTERM ends the worker."""
+    the server's to handle; SIGTERM ends the worker. When `retire` says so after a job, the
+    answer carries :data:`RETIRE` and the worker ends: the pool replaces it (the validation
+    workers retire after a job that left them much bigger than they started)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     while True:
@@ -369,7 +393,12 @@ def answer_jobs(conn: Connection, handle: Callable[[Any], Any]) -> None:
             reply: Any = ("ok", handle(job))
         except Exception as exc:  # reported to the parent, which raises it again
             reply = error_reply(exc)
+        leaving = retire is not None and retire()
+        if leaving:
+            reply = (*reply, RETIRE)
         try:
             conn.send(reply)
         except (BrokenPipeError, OSError):
+            return
+        if leaving:
             return
