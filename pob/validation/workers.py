@@ -11,9 +11,12 @@ upload.
   started, and the request gets :class:`ValidationTimeout` (503).
 * **Memory.** Each worker limits its own address space (``RLIMIT_AS``) to
   ``POB_VALIDATION_MEMORY`` MiB as it starts. A job that needs more fails inside the
-  worker: Python raises MemoryError (the worker then exits with :data:`MEMORY_EXIT`), the
-  Rust parser's allocator aborts (SIGABRT), or a thread cannot start; either way the worker
-  is replaced and the request gets :class:`OutOfMemory` (413, naming the variable).
+  worker: Python raises MemoryError, or another error while the worker's address space has
+  reached 90 % of the limit (a thread that cannot start, C code failing without an
+  exception), and the worker exits with :data:`MEMORY_EXIT`; or the Rust parser's
+  allocator aborts (SIGABRT). Either way the worker is replaced and the request gets
+  :class:`OutOfMemory` (413, naming the variable). A SIGABRT is read as exhaustion: it is
+  what a failed allocation in pyoxigraph ends in.
   A worker whose address space grew by more than a quarter of the limit during a job
   retires after answering it (:func:`pob.store.workers.answer_jobs`), so the next job
   starts with the whole budget.
@@ -105,11 +108,11 @@ class Checker:
             self._started = False
 
 
-def address_space() -> int:
-    """This process's address space (VmSize), in bytes."""
+def address_space(key: str = "VmSize") -> int:
+    """This process's address space (VmSize; VmPeak: the most it was), in bytes."""
     with open("/proc/self/status", encoding="ascii") as status:
         for line in status:
-            if line.startswith("VmSize:"):
+            if line.startswith(key + ":"):
                 return int(line.split()[1]) * 1024
     return 0
 
@@ -148,8 +151,10 @@ def serve(conn: Connection, memory: int | None = None) -> None:
             return run(kind, reference if kind in NEEDS_REFERENCE else None, arguments)
         except MemoryError:
             _out_of_memory()
-        except RuntimeError as exc:  # "can't start new thread": no address space left
-            if "thread" in str(exc):
+        except Exception:
+            # at the limit, C code fails in other ways too ("can't start new thread",
+            # SystemError "error return without exception set"): out of memory as well
+            if memory and address_space("VmPeak") > memory * MIB * 0.9:
                 _out_of_memory()
             raise
 
