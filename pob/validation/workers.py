@@ -11,9 +11,10 @@ upload.
   started, and the request gets :class:`ValidationTimeout` (503).
 * **Memory.** Each worker limits its own address space (``RLIMIT_AS``) to
   ``POB_VALIDATION_MEMORY`` MiB as it starts. A job that needs more fails inside the
-  worker: Python raises MemoryError, or another error while the worker's address space has
-  reached 90 % of the limit (a thread that cannot start, C code failing without an
-  exception), and the worker exits with :data:`MEMORY_EXIT`; or the Rust parser's
+  worker: Python raises MemoryError, or another error that is how exhaustion shows
+  (:func:`_exhausted`: a thread that cannot start, C code failing without an exception, a
+  panic on a failed allocation, any failure after the address space reached 75 % of the
+  limit), and the worker exits with :data:`MEMORY_EXIT`; or the Rust parser's
   allocator aborts (SIGABRT). Either way the worker is replaced and the request gets
   :class:`OutOfMemory` (413, naming the variable). A SIGABRT is read as exhaustion: it is
   what a failed allocation in pyoxigraph ends in.
@@ -38,6 +39,7 @@ import sys
 from multiprocessing.connection import Connection
 from typing import Any
 
+from pob.core.problems import Problem
 from pob.store.errors import EngineUnavailable, StoreError
 from pob.store.workers import WorkerFailed, WorkerLost, WorkerPool, WorkerTimeout, answer_jobs
 from pob.validation.check import Reference
@@ -126,6 +128,16 @@ def limit_memory(mib: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
 
 
+def _exhausted(exc: BaseException, memory: int) -> bool:
+    """Whether an error is how running out of address space showed: at the limit, C and
+    Rust code fail in other ways than MemoryError too ("can't start new thread", SystemError
+    "error return without exception set", a panic on a failed allocation)."""
+    text = f"{type(exc).__name__} {exc}".lower()
+    if isinstance(exc, SystemError) or any(w in text for w in ("alloc", "memory", "thread")):
+        return True
+    return address_space("VmPeak") > memory * MIB * 0.75
+
+
 def _out_of_memory() -> None:
     os._exit(MEMORY_EXIT)  # no reply: the pool sees the exit status and replaces us
 
@@ -151,10 +163,10 @@ def serve(conn: Connection, memory: int | None = None) -> None:
             return run(kind, reference if kind in NEEDS_REFERENCE else None, arguments)
         except MemoryError:
             _out_of_memory()
-        except Exception:
-            # at the limit, C code fails in other ways too ("can't start new thread",
-            # SystemError "error return without exception set"): out of memory as well
-            if memory and address_space("VmPeak") > memory * MIB * 0.9:
+        except Problem:
+            raise
+        except BaseException as exc:
+            if memory and _exhausted(exc, memory):
                 _out_of_memory()
             raise
 
