@@ -146,11 +146,15 @@ def measure(args: argparse.Namespace) -> dict[str, object]:
         for thread in threads:
             thread.start()
         began = time.monotonic()
+        headers = {
+            "Content-Type": "text/turtle",
+            "Authorization": f"Bearer {TOKEN}",
+            "Accept": "application/json",
+        }
         response = httpx.post(
             f"{url}/api/datasets",
             content=data.read_bytes(),
-            headers={"Content-Type": "text/turtle", "Authorization": f"Bearer {TOKEN}",
-                     "Accept": "application/json"},  # fmt: skip
+            headers=headers,
             timeout=args.timeout + 600,
         )
         took = time.monotonic() - began
@@ -198,7 +202,7 @@ Turtle) to `POST /api/datasets` on `pob serve --workers 2`, `POB_VALIDATION_MEMO
 | server | VmHWM (peak) | {row["server_hwm"]:.0f} |
 | server | VmRSS after (idle again) | {row["server_rss_after"]:.0f} |
 | validation worker | VmHWM (peak resident) | {row["validation_hwm"]:.0f} |
-| validation worker | VmPeak (peak address space, what `RLIMIT_AS` bounds) | {row["validation_vmpeak"]:.0f} |
+| validation worker | VmPeak (peak address space: `RLIMIT_AS`) | {row["validation_vmpeak"]:.0f} |
 | query worker | VmHWM (largest) | {row["query_hwm"]:.0f} |
 
 `ASK {{}}` meanwhile: {row["asks"]} asked, the slowest answered in {row["ask_max"]:.2f} s,

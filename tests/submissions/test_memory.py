@@ -20,7 +20,7 @@ import pytest
 
 from pob.settings import Settings, SettingsError, from_env
 from tests.conftest import Process, child_processes, fixture_settings
-from tests.submissions.conftest import SUBMIT_TOKEN, TOKENS, Service, sources_dataset
+from tests.submissions.conftest import SUBMIT_TOKEN, Service, sources_dataset
 
 #: a validation worker's address space here (MiB): a small dataset fits, a big one not
 LOW = 400
