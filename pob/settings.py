@@ -24,6 +24,9 @@ from pob.graph.sources import DATA_DIR, ONTOLOGY_DIR, QUERIES_DIR
 #: the remote engines whose dialects pob knows (pob/store/dialects.py)
 ENGINES = ("oxigraph", "virtuoso")
 
+#: the least POB_VALIDATION_MEMORY (MiB) accepted: below it a worker cannot start
+MIN_VALIDATION_MEMORY = 256
+
 
 class SettingsError(ValueError):
     """An environment variable with a value that cannot be used."""
@@ -80,6 +83,9 @@ class Settings:
     #: most triples one submission may have; validation time limit (s) for /api/validate
     max_triples: int = 500_000
     validation_timeout: float = 60.0
+    #: the address space (MiB, RLIMIT_AS) of each validation worker, which reads, parses
+    #: and checks uploads; a job that needs more is refused with 413 (docs/security.md)
+    validation_memory: int = 2048
     #: uploads read, parsed and checked at once (/api/validate, /api/datasets, /store
     #: writes), and how many more may wait for a turn; past that: 503 with Retry-After
     max_parallel_uploads: int = 2
@@ -121,6 +127,12 @@ class Settings:
         for name in ("header_timeout", "body_timeout", "feed_timeout"):
             if not 0 < getattr(self, name) < math.inf:
                 raise SettingsError(f"{_variable(name)}: {name} must be positive seconds")
+        if self.validation_memory < MIN_VALIDATION_MEMORY:
+            raise SettingsError(
+                f"{_variable('validation_memory')}: validation_memory must be at least "
+                f"{MIN_VALIDATION_MEMORY} (MiB; a validation worker needs about 300 to start "
+                "and check a small dataset)"
+            )
         if self.workers < 1:
             raise SettingsError(f"{_variable('workers')}: workers must be at least 1")
         try:
@@ -187,6 +199,7 @@ _ENV: dict[str, tuple[str, type]] = {
     "POB_SUBMIT_TOKEN": ("submit_token", str),
     "POB_MAX_TRIPLES": ("max_triples", int),
     "POB_VALIDATION_TIMEOUT": ("validation_timeout", float),
+    "POB_VALIDATION_MEMORY": ("validation_memory", int),
     "POB_MAX_PARALLEL_UPLOADS": ("max_parallel_uploads", int),
     "POB_UPLOAD_QUEUE": ("upload_queue", int),
     "POB_HEADER_TIMEOUT": ("header_timeout", float),

@@ -58,7 +58,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await the_store.open()
         # checks and submissions; the validation workers start on the first check
-        checker = Checker(min(2, settings.workers), settings.validation_timeout)
+        checker = Checker(
+            min(2, settings.workers), settings.validation_timeout, settings.validation_memory
+        )
         app.state.submissions = Submissions(the_store, settings, checker)
         try:
             built = await _build(the_store, settings) if settings.build_on_start else None

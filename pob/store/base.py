@@ -225,6 +225,15 @@ class Store(ABC):
         fails; nothing is written either way."""
 
     @abstractmethod
+    async def insert(self, graphs: Mapping[str, bytes]) -> None:
+        """Add N-Triples (from our own serialiser) to named graphs, all of them in one
+        transaction: everything or nothing, also across a crash (a submission's graph and
+        its provenance). The hooks are called as for :meth:`update`. Cheaper than an
+        INSERT DATA :meth:`update` of the same triples: the data is streamed to the engine,
+        never copied into one SPARQL string (docs/performance.md, "Memory of a
+        submission"). StoreError if the engine refuses it; nothing is written then."""
+
+    @abstractmethod
     async def load_files(
         self,
         graph: str,

@@ -290,6 +290,24 @@ class EmbeddedStore(Store):
 
         await self._write(action)
 
+    async def insert(self, graphs: Mapping[str, bytes]) -> None:
+        """pyoxigraph's transactional ``load`` of the graphs as one TriG stream: it holds
+        the transaction, not a parsed SPARQL Update as well (measured at 0.5 M triples:
+        peak 0.85 GiB instead of 1.5 GiB, and the memory is given back)."""
+        hooks = self.hooks
+
+        def action(store: ox.Store) -> None:
+            if hooks is not None:
+                hooks.before()
+            try:
+                ops.insert_graphs(store, graphs)
+            except (SyntaxError, RuntimeError, OSError, ValueError) as exc:
+                raise StoreError(f"the write failed: {exc}") from None
+            if hooks is not None:
+                hooks.after()
+
+        await self._write(action)
+
     async def put_graph(self, graph: str, ntriples: bytes) -> bool:
         return await self._write(lambda s: ops.write_graph(s, graph, ntriples, replace=True))
 

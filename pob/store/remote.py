@@ -289,18 +289,34 @@ class RemoteStore(Store):
                 raise
         await self._mark(graph, False)
 
+    async def insert(self, graphs: Mapping[str, bytes]) -> None:
+        """One SPARQL Update ``INSERT DATA`` (one transaction), streamed to the engine piece
+        by piece rather than built as one string."""
+
+        before, after = self.dialect.insert_frame()
+
+        async def pieces() -> AsyncIterator[bytes]:
+            yield before
+            for piece in ops.graph_blocks(graphs, b"GRAPH "):
+                yield piece
+            yield after
+
+        await self._update(pieces())
+
     async def update(self, sparql: str) -> None:
         """One request to the engine's SPARQL Update endpoint: one transaction.
         QuerySyntaxError if the engine refuses it (400); EngineUnavailable if it fails
         otherwise (the engine's answer does not tell a failed operation from a failed
         engine)."""
+        await self._update(self.dialect.check_update(sparql).encode("utf-8"))
+
+    async def _update(self, body: bytes | AsyncIterator[bytes]) -> None:
         if self.hooks is not None:
             await asyncio.to_thread(self.hooks.before)
-        sparql = self.dialect.check_update(sparql)
         try:
             response = await self.http.post(
                 self.update_url,
-                content=sparql.encode("utf-8"),
+                content=body,
                 headers={"Content-Type": "application/sparql-update"},
                 auth=self.auth or httpx.USE_CLIENT_DEFAULT,
             )

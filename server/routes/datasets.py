@@ -59,7 +59,7 @@ async def post_dataset(
         async with submissions.uploads.slot():  # 503 Busy at once if too many uploads
             submitted = await read_dataset(request, settings)
             record, created, check = await submissions.submit(
-                submitted.upload,
+                submitted.body,
                 submitter,
                 submitted.profile,
                 submitted.inference,
