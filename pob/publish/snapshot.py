@@ -235,9 +235,18 @@ async def feed_lifespan(
                     await running
 
 
-def status(store: Store, settings: Settings, feed: Feed) -> dict[str, Any]:
-    """What ``/dumps`` says about the feed: its files, what is missing and why."""
+def feed_changed(app_or_store: Any, settings: Settings) -> None:
+    """The store was written (a submission accepted or withdrawn): bring the snapshot up to
+    it now, in the background; pages go on serving the last good one meanwhile."""
+    store = _store_of(app_or_store)
+    _kick(store, settings, _state(store, settings), now=True)
+
+
+async def status(store: Store, settings: Settings, feed: Feed) -> dict[str, Any]:
+    """What ``/dumps`` says about the feed: its files, what is missing and why; `current`
+    is true once the snapshot is of the store as it is now and nothing is missing."""
     state = _state(store, settings)
+    version = await version_of(store)
     manifest = feed.manifest
     return {
         "modified": manifest.modified if manifest is not None else None,
@@ -257,7 +266,7 @@ def status(store: Store, settings: Settings, feed: Feed) -> dict[str, Any]:
             for iri, name, reason in feed.missing
         ],
         "error": feed.dumps_error or state.error,
-        "current": feed.version == (state.feed.version if state.feed else None),
+        "current": feed.version == version and not feed.missing,
     }
 
 

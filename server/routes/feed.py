@@ -179,7 +179,7 @@ async def dumps(store: StoreDep, settings: SettingsDep) -> JSONResponse:
     failed, a graph not yet counted for VoID, with the reason); `current` is false while
     the snapshot is older than the store."""
     feed = await current_feed(store, settings)
-    return JSONResponse(status(store, settings, feed), headers={"Cache-Control": "no-cache"})
+    return JSONResponse(await status(store, settings, feed), headers={"Cache-Control": "no-cache"})
 
 
 @router.api_route("/dumps/{path:path}", methods=["GET", "HEAD"], summary="A dump file")

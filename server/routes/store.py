@@ -20,6 +20,7 @@ from fastapi.responses import Response
 
 from pob.core import formats
 from pob.core.tokens import bearer_name
+from pob.publish.snapshot import feed_changed
 from pob.settings import Settings
 from pob.store.base import Store
 from pob.store.writes import check_client_write
@@ -91,6 +92,7 @@ async def _write(
         )
         body = Body(data, request.headers.get("content-type"))
         created = await submissions.write_graph(body, graph, replace=replace)
+    feed_changed(store, settings)
     return Response(status_code=201 if created else 204)
 
 
@@ -125,4 +127,5 @@ async def delete_graph(request: Request, store: StoreDep, settings: SettingsDep)
     """Remove a named graph (404 if there is none). Needs the write token."""
     graph = await _writable(request, store, settings)
     await store.delete_graph(graph)
+    feed_changed(store, settings)
     return Response(status_code=204)
