@@ -31,7 +31,16 @@ from pob.validation.workers import Checker
 from server import errors, ui
 from server.fastpath import SparqlFastPath, wrap
 from server.pages import SecurityHeaders
-from server.routes import datasets, docs_pages, forms, queries, resources, sparql, validate
+from server.routes import (
+    datasets,
+    docs_pages,
+    forms,
+    portal,
+    queries,
+    resources,
+    sparql,
+    validate,
+)
 from server.routes import feed as open_data
 from server.routes import store as graph_store
 
@@ -91,11 +100,12 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.include_router(resources.router)
     app.include_router(docs_pages.router)
     app.include_router(open_data.router)
+    app.include_router(portal.router)
 
     app.mount("/static", StaticFiles(directory=ui.STATIC), name="static")
 
-    @app.get("/", include_in_schema=False)
-    async def root(request: Request) -> Response:
+    @app.get("/query", include_in_schema=False)
+    async def query_ui(request: Request) -> Response:
         """The query UI (server/ui.py); also at GET /sparql for browsers."""
         return ui.query_page(request, sparql.endpoint_url(request, settings.public_url))
 
