@@ -6,7 +6,11 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint fmt deps-system deps-js clean bench
+CKAN_VENV := .venv-ckan
+CKAN_REQ := tests/catalog/ckan/requirements.txt
+CKAN_STAMP := $(CKAN_VENV)/.installed
+
+.PHONY: run test lint fmt deps-system deps-js deps-ckan clean bench
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -19,6 +23,19 @@ deps-js: $(STAMP)
 	  if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then npm ci --no-audit --no-fund --silent; fi; \
 	  $(BIN)/python -m server.assets; \
 	fi
+
+# CKAN's own DCAT parser (ckanext-dcat) for tests/catalog/test_ckan_parser.py, in its own
+# environment; rebuilt only when its requirements file changes.
+$(CKAN_STAMP): $(CKAN_REQ)
+	rm -rf $(CKAN_VENV)
+	$(PY) -m venv $(CKAN_VENV)
+	$(CKAN_VENV)/bin/pip install --quiet -r $(CKAN_REQ)
+	@$(CKAN_VENV)/bin/python -c "import magic" 2>/dev/null || { \
+	  echo "installing Debian libmagic1 (python-magic, imported by CKAN)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libmagic1 >/dev/null; }
+	touch $(CKAN_STAMP)
+
+deps-ckan: $(CKAN_STAMP)
 
 # Debian's Chromium for the browser tests and Virtuoso open source for the external-engine
 # tests (each installed only when missing).
@@ -46,11 +63,11 @@ fmt: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/python -m pob.graph.turtlefmt --write
 
-test: $(STAMP) deps-js deps-system lint
+test: $(STAMP) deps-js deps-system deps-ckan lint
 	$(BIN)/pytest --cov --cov-report=term
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.service
 
 clean:
-	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache var
+	rm -rf $(VENV) $(CKAN_VENV) node_modules .pytest_cache .mypy_cache .ruff_cache var

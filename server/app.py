@@ -28,10 +28,11 @@ from pob.store.base import Store
 from pob.store.build import BuildReport, build
 from pob.validation.submissions import Submissions
 from pob.validation.workers import Checker
-from server import errors, ui
+from server import errors, openapi, ui
 from server.fastpath import SparqlFastPath, wrap
 from server.pages import SecurityHeaders
 from server.routes import (
+    api_docs,
     datasets,
     docs_pages,
     forms,
@@ -58,7 +59,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await the_store.open()
         # checks and submissions; the validation workers start on the first check
-        checker = Checker(min(2, settings.workers), settings.validation_timeout)
+        checker = Checker(
+            min(2, settings.workers), settings.validation_timeout, settings.validation_memory
+        )
         app.state.submissions = Submissions(the_store, settings, checker)
         try:
             built = await _build(the_store, settings) if settings.build_on_start else None
@@ -75,6 +78,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         summary="Open linked data about Danish private-public urban partnerships (POB)",
         version=__version__,
         lifespan=lifespan,
+        # FastAPI's pages load Swagger UI / ReDoc from a CDN; /docs is served from here
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.store = the_store
@@ -101,6 +107,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.include_router(docs_pages.router)
     app.include_router(open_data.router)
     app.include_router(portal.router)
+    app.include_router(api_docs.router)
+
+    openapi.install(app)  # one operationId per method, every answer and body declared
 
     app.mount("/static", StaticFiles(directory=ui.STATIC), name="static")
 

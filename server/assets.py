@@ -32,6 +32,12 @@ ASSETS: dict[str, str] = {
     "chartjs/chart.umd.min.js": "chart.js/dist/chart.umd.min.js",
     "chartjs/LICENSE.md": "chart.js/LICENSE.md",
     "world-atlas/LICENSE": "world-atlas/LICENSE",
+    # /docs (server/routes/api_docs.py)
+    "swagger-ui/swagger-ui-bundle.js": "swagger-ui-dist/swagger-ui-bundle.js",
+    "swagger-ui/swagger-ui.css": "swagger-ui-dist/swagger-ui.css",
+    "swagger-ui/LICENSE": "swagger-ui-dist/LICENSE",
+    "swagger-ui/NOTICE": "swagger-ui-dist/NOTICE",
+    "swagger-ui/bundle.LICENSE.txt": "swagger-ui-dist/swagger-ui-bundle.js.LICENSE.txt",
 }
 #: derived files: target under vendor/ -> (source under node_modules/, how to make it)
 #: the outline of Denmark and its neighbours, cut from Natural Earth's 1:50m countries

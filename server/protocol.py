@@ -19,6 +19,8 @@ from server.errors import HTTPProblem
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
 UPDATE = "application/sparql-update"
+#: the parameters clients name the result format with (SPARQLWrapper sends all three)
+FORMAT_PARAMETERS = ("format", "output", "results")
 
 
 @dataclass
@@ -68,7 +70,9 @@ class QueryRequest:
     default_uris: list[str]
     named_uris: list[str]
     inference: bool
-    format_name: str | None
+    #: every value of `format`, `output` and `results`, in that order
+    #: (:func:`pob.sparql.protocol.from_parameters` chooses)
+    format_names: list[str]
 
 
 async def read_body(request: Request, limit: int) -> bytes:
@@ -133,7 +137,7 @@ async def parse(request: Request, settings: Settings) -> QueryRequest:
         default_uris=params.texts("default-graph-uri"),
         named_uris=params.texts("named-graph-uri"),
         inference=inference != "false",
-        format_name=params.one("format"),
+        format_names=[v for name in FORMAT_PARAMETERS for v in params.texts(name)],
     )
 
 

@@ -3,7 +3,7 @@
 Both ways a query reaches the service answer it with :func:`answer`: the FastAPI route
 (:mod:`server.routes.sparql`) and the lean ASGI path in front of the app
 (:mod:`server.fastpath`). It reads the request (:func:`server.protocol.parse`: query,
-default-graph-uri, named-graph-uri, format, inference), decodes and checks the query
+default-graph-uri, named-graph-uri, format/output/results, inference), decodes and checks the query
 (:mod:`pob.sparql.guard`), prepares and runs it (:mod:`pob.sparql.protocol`) and gives the
 :class:`~server.responses.Answer`: the result, or the error answer of :mod:`server.errors`.
 """
@@ -42,7 +42,7 @@ async def answer(request: Request, store: Store, settings: Settings) -> Answer |
             settings,
             text,
             accept=accept,
-            format_name=parsed.format_name,
+            format_names=parsed.format_names,
             default_uris=parsed.default_uris,
             named_uris=parsed.named_uris,
             inference=parsed.inference,

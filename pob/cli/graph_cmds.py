@@ -260,10 +260,13 @@ def export(
         False, "--all", help="Build every dump file with its manifest (the open-data feed)"
     ),
     out_dir: Path | None = typer.Option(
-        None, "--out", help="Folder for --all (default: POB_DUMPS_DIR, var/dumps)"
+        None, "--out", help="Folder for --all (default: POB_DUMPS_DIR, else dumps/ in POB_DATA_DIR)"
     ),
 ) -> None:
     """Export ontology + curated data (optionally with inferred triples) as one graph.
+
+    JSON-LD is compacted with the project's context (https://w3id.org/pob/context.jsonld,
+    served at /context.jsonld; written inline), so its keys are short names and prefixed IRIs.
 
     With --all: the dumps the service publishes (Turtle, N-Triples, JSON-LD, the inferred
     triples, CSV tables, manifest.json), rewritten only when the graph changed."""
@@ -274,7 +277,9 @@ def export(
         graph = curated().merged(inference=inference)
     syntax = formats.by_short_name(fmt.value)
     assert syntax is not None and syntax.rdflib_writer is not None  # ttl, nt, jsonld
-    text = graph.serialize(format=syntax.rdflib_writer)
+    from pob.publish.stable import stable_bytes  # byte-stable: the same SHA-256 every run
+
+    text = stable_bytes(graph, syntax, CANONICAL_BASE).decode("utf-8")
     if output:
         output.write_text(text, encoding="utf-8")
         err.print(f"{len(graph)} triples written to {output}")
@@ -289,7 +294,7 @@ def _export_all(out_dir: Path | None) -> None:
     from pob.store.build import curated_graphs
 
     settings = from_env()  # the same graphs and URL as the service: it reuses these files
-    target = out_dir or settings.dumps_dir
+    target = out_dir or settings.dumps_path
     with progress(f"building the dumps in {target}"):
         manifest = build_dumps(target, settings.base, feed_url(settings), curated_graphs(settings))
     table = Table("file", "bytes", "items", "sha256")

@@ -11,7 +11,7 @@ module keeps a table of formats.
 
 Two families are offered for query results:
 
-* SPARQL results (SELECT, ASK): JSON, XML, CSV, TSV (CSV/TSV only for SELECT);
+* SPARQL results (SELECT, ASK): JSON, XML, CSV, TSV;
 * RDF (CONSTRUCT, DESCRIBE, Graph Store GET): Turtle, N-Triples, JSON-LD, RDF/XML, TriG,
   N-Quads.
 
@@ -40,7 +40,8 @@ class Syntax:
     suffixes: tuple[str, ...] = ()
     #: other media types clients send or ask for (answered with `media_type`)
     aliases: tuple[str, ...] = ()
-    #: names for `format=` and the CLI
+    #: names for `format=` and the CLI; unique within a family (RDF or results), so `xml` is
+    #: RDF/XML for CONSTRUCT and SPARQL XML for SELECT
     short_names: tuple[str, ...] = ()
     rdf: ox.RdfFormat | None = None
     results: ox.QueryResultsFormat | None = None
@@ -79,7 +80,7 @@ TURTLE_SYNTAX = _rdf(
     ox.RdfFormat.TURTLE,
     suffixes=(".ttl", ".turtle"),
     aliases=("application/x-turtle", "text/n3"),
-    short_names=("turtle", "ttl"),
+    short_names=("turtle", "ttl", "n3"),  # N3 clients read Turtle (an N3 subset)
     rdflib_parser="turtle",
     rdflib_writer="turtle",
     eu_file_type="RDF_TURTLE",
@@ -89,7 +90,7 @@ NTRIPLES_SYNTAX = _rdf(
     ox.RdfFormat.N_TRIPLES,
     suffixes=(".nt", ".ntriples"),
     aliases=("text/plain",),
-    short_names=("nt", "ntriples"),
+    short_names=("nt", "ntriples", "n-triples"),
     rdflib_parser="nt",
     rdflib_writer="nt",
     eu_file_type="RDF_N_TRIPLES",
@@ -98,7 +99,7 @@ NTRIPLES_SYNTAX = _rdf(
 JSONLD_SYNTAX = _rdf(
     ox.RdfFormat.JSON_LD,
     suffixes=(".jsonld", ".json"),
-    short_names=("jsonld", "json-ld"),
+    short_names=("jsonld", "json-ld", "json"),
     rdflib_parser="json-ld",
     rdflib_writer="json-ld",
     eu_file_type="JSON_LD",
@@ -108,7 +109,7 @@ RDFXML_SYNTAX = _rdf(
     ox.RdfFormat.RDF_XML,
     suffixes=(".rdf", ".owl", ".xml"),
     aliases=("application/xml+rdf",),
-    short_names=("rdfxml", "rdf"),
+    short_names=("rdfxml", "rdf", "rdf+xml", "xml"),
     rdflib_parser="xml",
     rdflib_writer="xml",
     eu_file_type="RDF_XML",
@@ -128,7 +129,7 @@ NQUADS_SYNTAX = _rdf(
     ox.RdfFormat.N_QUADS,
     suffixes=(".nq",),
     aliases=("text/x-nquads",),
-    short_names=("nq", "nquads"),
+    short_names=("nq", "nquads", "n-quads"),
     rdflib_parser="nquads",
     rdflib_writer="nquads",
     eu_file_type="RDF_N_QUADS",
@@ -202,7 +203,8 @@ NQUADS = NQUADS_SYNTAX.media_type
 HTML = HTML_SYNTAX.media_type
 
 SELECT_TYPES: tuple[str, ...] = (JSON, XML, CSV, TSV)
-ASK_TYPES: tuple[str, ...] = (JSON, XML)
+#: CSV/TSV too (SPARQL 1.1 Protocol §2.1.6; Oxigraph writes a bare `true`/`false`)
+ASK_TYPES: tuple[str, ...] = SELECT_TYPES
 RDF_TYPES: tuple[str, ...] = tuple(s.media_type for s in RDF_SYNTAXES)
 #: formats able to say which graph a triple is in (as query results: TriG, N-Quads)
 DATASET_TYPES = frozenset({TRIG, NQUADS})
@@ -215,7 +217,7 @@ _BY_SUFFIX = {suffix: s for s in SYNTAXES for suffix in s.suffixes}
 
 #: other names clients use for the types above -> the type we answer with
 ALIASES: dict[str, str] = {alias: s.media_type for s in SYNTAXES for alias in s.aliases}
-#: short names for `format=` (and the CLI)
+#: short names for the CLI and uploads (a name in both families: the results syntax)
 SHORT_NAMES: dict[str, str] = {n: s.media_type for s in SYNTAXES for n in s.short_names}
 
 
@@ -356,24 +358,20 @@ def offered_for(form: str) -> tuple[str, ...]:
 
 
 def from_short_name(name: str, offered: Sequence[str]) -> str:
-    """`format=json` etc. -> a media type that `offered` contains."""
-    media_type = SHORT_NAMES.get(name.strip().lower()) or ALIASES.get(name.strip().lower())
-    if media_type is None and name in offered:
-        media_type = name
-    if media_type is None or media_type not in offered:
-        raise UnknownFormat(
-            f"format {name!r} is not offered here; use one of "
-            + ", ".join(sorted(k for k, v in SHORT_NAMES.items() if v in offered))
-        )
-    return media_type
-
-
-def choose(form: str, accept: str | None, short_name: str | None = None) -> str:
-    """The media type of a query result: `format=` wins over `Accept`."""
-    offered = offered_for(form)
-    if short_name:
-        return from_short_name(short_name, offered)
-    return negotiate(accept, offered)
+    """`format=json` etc. -> the media type among `offered` that the name means there
+    (`xml`: SPARQL XML among results, RDF/XML among RDF types); a media type, or a list of
+    them as in `Accept`, is negotiated (NotAcceptable). UnknownFormat for other names."""
+    key = name.strip().lower()
+    if "/" in key:
+        return negotiate(key, offered)
+    for media_type in offered:
+        if key in _BY_TYPE[media_type].short_names:
+            return media_type
+    known = "not offered for this result" if key in SHORT_NAMES else "not a format name"
+    raise UnknownFormat(
+        f"format {name!r} is {known}; use one of "
+        + ", ".join(sorted(n for t in offered for n in _BY_TYPE[t].short_names))
+    )
 
 
 def error_type(accept: str | None) -> str:

@@ -8,7 +8,7 @@ single source for Turtle output, SPARQL prologues and the query UI.
 from __future__ import annotations
 
 from rdflib import Graph, Namespace, URIRef
-from rdflib.namespace import DefinedNamespace
+from rdflib.namespace import DefinedNamespace, NamespaceManager
 
 CANONICAL_BASE = "https://w3id.org/pob/"
 
@@ -43,6 +43,8 @@ class POB(DefinedNamespace):
     Event: URIRef
     Grant: URIRef
     Source: URIRef
+    Involvement: URIRef
+    Claim: URIRef
     # object properties
     municipality: URIRef
     region: URIRef
@@ -71,6 +73,9 @@ class POB(DefinedNamespace):
     supervisedBy: URIRef
     commissionedBy: URIRef
     inputFrom: URIRef
+    holder: URIRef
+    heldIn: URIRef
+    claimProperty: URIRef
     # datatype properties
     kommunekode: URIRef
     isoCode: URIRef
@@ -95,6 +100,7 @@ class POB(DefinedNamespace):
     amount: URIRef
     currency: URIRef
     isPublic: URIRef
+    annualAmount: URIRef
 
 
 ORG = Namespace("http://www.w3.org/ns/org#")
@@ -128,6 +134,7 @@ INSTANCE_PATHS: dict[str, str] = {
     "src": "id/source/",
     "grant": "id/grant/",
     "place": "id/place/",
+    "claim": "id/claim/",
     "scheme": "id/scheme/",
     "challenge": "id/challenge/",
     "measure": "id/measure-type/",
@@ -170,7 +177,9 @@ def prefixes(base: str = CANONICAL_BASE) -> dict[str, str]:
 
 
 def bind_all(graph: Graph, base: str = CANONICAL_BASE) -> Graph:
-    """Bind every project prefix on `graph` (replacing rdflib's defaults)."""
+    """Bind every project prefix on `graph`, and only those: rdflib's own defaults (about 60,
+    such as ``brick`` and ``sosa``) are dropped, so serialisations carry our prefixes."""
+    graph.namespace_manager = NamespaceManager(graph, bind_namespaces="none")
     for prefix, ns in prefixes(base).items():
         graph.bind(prefix, Namespace(ns), override=True, replace=True)
     return graph

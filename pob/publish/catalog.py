@@ -16,7 +16,6 @@ docs/dcat-ap-dk.md explains the choices.
 from __future__ import annotations
 
 import hashlib
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -35,11 +34,11 @@ from pob.publish.catalog_terms import (
     CATALOG_TITLE,
     CC_BY_4,
     COUNTRIES,
+    COUNTRY_CODES,
     CURATED_DESCRIPTION,
     CURATED_PROVENANCE,
     CURATED_TITLE,
     DCATAP,
-    DENMARK,
     EU,
     GRAPH_STORE_TEXTS,
     IANA,
@@ -52,11 +51,25 @@ from pob.publish.catalog_terms import (
     THEMES,
     VCARD,
     VOCABULARY,
+    bilingual,
     distribution_texts,
-    submission_texts,
+    submission_fallback,
+    submission_provenance,
 )
 from pob.publish.dumps import CURATED, SUBMISSION_ID_RE, SUBMISSION_PREFIX
 from pob.publish.manifest import DumpFile, DumpManifest, normalise_public_url
+from pob.publish.paging import PageLinks, PageNotFound, add_paging, page_links
+
+__all__ = [
+    "PageLinks",
+    "PageNotFound",
+    "Publisher",
+    "SubmissionInfo",
+    "catalog_graph",
+    "page_links",
+]
+#: language -> text, "" for a text without a language tag
+Texts = tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True)
@@ -74,46 +87,11 @@ class SubmissionInfo:
 
     id: str
     submitted: datetime
-    title: str | None = None
-    description: str | None = None
+    title: Texts = ()  # ((language or "", text), …): what it states, or taken from its data
+    description: Texts = ()
     submitter: str | None = None
     modified: datetime | None = None
-    countries: tuple[str, ...] = ()  # EU country codes it covers (DNK, SWE, NOR)
-
-
-class PageNotFound(ValueError):
-    """A catalog page number outside 1..last."""
-
-
-@dataclass(frozen=True)
-class PageLinks:
-    """Where a catalog page sits among the pages (ckanext-dcat's pagination info)."""
-
-    public_url: str
-    page: int
-    last: int
-    total: int
-    page_size: int
-
-    def url(self, page: int) -> str:
-        return f"{self.public_url}/catalog?page={page}"
-
-    @property
-    def next(self) -> str | None:
-        return self.url(self.page + 1) if self.page < self.last else None
-
-    @property
-    def previous(self) -> str | None:
-        return self.url(self.page - 1) if self.page > 1 else None
-
-
-def page_links(total: int, page: int, page_size: int, public_url: str) -> PageLinks:
-    if page_size < 1:
-        raise ValueError("page_size must be at least 1")
-    last = max(1, math.ceil(total / page_size))
-    if not 1 <= page <= last:
-        raise PageNotFound(f"page {page} is not in 1..{last}")
-    return PageLinks(normalise_public_url(public_url), page, last, total, page_size)
+    countries: tuple[str, ...] = ()  # the countries (pob:Country IRIs) of its places
 
 
 def _utc(value: str | datetime) -> datetime:
@@ -171,6 +149,26 @@ class _Builder:
     def text(self, s: URIRef | BNode, p: URIRef, da: str, en: str) -> None:
         self.add(s, p, Literal(da, lang="da"), Literal(en, lang="en"))
 
+    def texts(self, s: URIRef, p: URIRef, texts: Texts) -> None:
+        for lang, text in texts:
+            self.add(s, p, Literal(text, lang=lang or None))
+
+    def spatial(self, s: URIRef, countries: Sequence[str]) -> None:
+        """dct:spatial: the EU country of each country IRI (one the table lacks is left out)."""
+        for country in countries:
+            code = COUNTRY_CODES.get(country.rstrip("/").rsplit("/", 1)[-1])
+            if code is not None:
+                self.add(s, DCTERMS.spatial, COUNTRIES[code])
+
+    def provenance(self, d: URIRef, key: str, da: str, en: str) -> None:
+        """dct:provenance: one label naming both languages (CKAN reads a single value) and a
+        description in each."""
+        node = BNode(_bnode_id("provenance", key))
+        self.add(d, DCTERMS.provenance, node)
+        self.add(node, RDF.type, DCTERMS.ProvenanceStatement)
+        self.add(node, RDFS.label, Literal(bilingual(da, en)))
+        self.text(node, DCTERMS.description, da, en)
+
     def _agent(self, publisher: Publisher) -> None:
         self.add(self.publisher, RDF.type, FOAF.Agent)
         self.add(self.publisher, FOAF.name, Literal(publisher.name))
@@ -202,7 +200,6 @@ class _Builder:
         self.add(c, DCTERMS.modified, modified)
         self.add(c, FOAF.homepage, self.homepage)
         self.add(c, DCAT.themeTaxonomy, URIRef(EU + "data-theme"))
-        self.add(c, DCTERMS.spatial, DENMARK)
         self.add(c, DCAT.service, self.service)
 
     def describe_service(self, datasets: list[URIRef]) -> None:
@@ -303,37 +300,28 @@ def _bnode_id(kind: str, key: str) -> str:
     return f"{kind}{hashlib.sha256(key.encode()).hexdigest()[:16]}"
 
 
-def _describe_curated(b: _Builder, d: URIRef) -> None:
+def _describe_curated(b: _Builder, d: URIRef, countries: Sequence[str]) -> None:
     b.text(d, DCTERMS.title, *CURATED_TITLE)
     b.text(d, DCTERMS.description, *CURATED_DESCRIPTION)
-    b.add(d, DCTERMS.spatial, DENMARK)
-    provenance = BNode(_bnode_id("provenance", CURATED))
-    b.add(d, DCTERMS.provenance, provenance)
-    b.add(provenance, RDF.type, DCTERMS.ProvenanceStatement)
-    b.text(provenance, RDFS.label, *CURATED_PROVENANCE)
+    b.spatial(d, countries)
+    b.provenance(d, CURATED, *CURATED_PROVENANCE)
 
 
 def _describe_submission(b: _Builder, d: URIRef, s: SubmissionInfo) -> None:
+    """Its own title and description (the submitter's, or taken from its data), the countries
+    of its places, its graph IRI as a stable alternate identifier (an IRI, which ckanext-dcat
+    reads as the value), and who submitted it when."""
     graph = graph_iri(f"submission/{s.id}", b.base)
+    da, en = submission_fallback(s.id)
+    b.texts(d, DCTERMS.title, s.title or (("da", da), ("en", en)))
     day = s.submitted.date().isoformat()
-    title, description = submission_texts(s.id, s.title, s.description, day, str(graph))
-    b.text(d, DCTERMS.title, *title)
-    b.text(d, DCTERMS.description, *description)
-    for code in s.countries:
-        if code not in COUNTRIES:
-            raise ValueError(f"submission {s.id}: unsupported country code {code!r}")
-        b.add(d, DCTERMS.spatial, COUNTRIES[code])
-    identifier = BNode(_bnode_id("identifier", s.id))
-    b.add(d, ADMS.identifier, identifier)
-    b.add(identifier, RDF.type, ADMS.Identifier)
-    b.add(identifier, SKOS.notation, Literal(str(graph), datatype=XSD.anyURI))
-    if s.submitter:
-        provenance = BNode(_bnode_id("provenance", s.id))
-        b.add(d, DCTERMS.provenance, provenance)
-        b.add(provenance, RDF.type, DCTERMS.ProvenanceStatement)
-        b.text(
-            provenance, RDFS.label, f"Indsendt af {s.submitter}.", f"Submitted by {s.submitter}."
-        )
+    prov_da, prov_en = submission_provenance(s.submitter, day, str(graph))
+    b.texts(d, DCTERMS.description, s.description or (("da", prov_da), ("en", prov_en)))
+    b.spatial(d, s.countries)
+    b.add(d, ADMS.identifier, graph)
+    b.add(graph, RDF.type, ADMS.Identifier)
+    b.add(graph, SKOS.notation, Literal(str(graph), datatype=XSD.anyURI))
+    b.provenance(d, s.id, prov_da, prov_en)
     b.graph_store_distribution(d, str(graph))
 
 
@@ -346,8 +334,10 @@ def catalog_graph(
     page_size: int = 50,
     *,
     publisher: Publisher | None = None,
+    countries: Sequence[str] = (),
 ) -> Graph:
-    """The DCAT catalog (one page of it when there are more than `page_size` datasets)."""
+    """The DCAT catalog (one page of it when there are more than `page_size` datasets).
+    `countries`: of the curated data (:func:`pob.graph.coverage.countries`), IRIs."""
     b = _Builder(manifest, base, public_url, publisher or Publisher())
     for s in submissions:
         if not SUBMISSION_ID_RE.match(s.id):
@@ -363,8 +353,9 @@ def catalog_graph(
         links = page_links(len(entries), 1 if page is None else page, page_size, b.url)
         start = (links.page - 1) * page_size
         shown = entries[start : start + page_size]
-        _paging(b.g, links)
+        add_paging(b.g, links)
     b.describe_catalog(modified)
+    b.spatial(b.catalog, countries)
     iris: list[URIRef] = []
     for name, info in shown:
         d = b.dataset_iri(name)
@@ -373,35 +364,10 @@ def catalog_graph(
             b.describe_dataset(
                 d, name, _xsd_datetime(manifest.issued), _xsd_datetime(manifest.modified)
             )
-            _describe_curated(b, d)
+            _describe_curated(b, d, countries)
         else:
             stamp = _xsd_datetime(info.modified or info.submitted)
             b.describe_dataset(d, name, _xsd_datetime(info.submitted), stamp)
             _describe_submission(b, d, info)
     b.describe_service(iris)
     return b.finish()
-
-
-def _paging(g: Graph, links: PageLinks) -> None:
-    """hydra:PagedCollection as ckanext-dcat writes it (processors.py `_add_pagination_triples`).
-
-    ckanext-dcat writes the deprecated ``hydra:firstPage``/``lastPage``/``nextPage``/
-    ``previousPage`` and the current ``hydra:first``/``last``/``next``/``previous`` with the
-    page URLs as plain literals; its harvester reads ``hydra:next`` first, then
-    ``hydra:nextPage``, with ``str()``. We write the deprecated four as literals (exactly what
-    older harvesters saw) and the current four as IRIs (their range in Hydra), which both read.
-    """
-    node = URIRef(links.url(links.page))
-    g.add((node, RDF.type, HYDRA.PagedCollection))
-    g.add((node, HYDRA.totalItems, Literal(links.total)))
-    g.add((node, HYDRA.itemsPerPage, Literal(links.page_size)))
-    pairs = (
-        (links.url(1), HYDRA.firstPage, HYDRA.first),
-        (links.url(links.last), HYDRA.lastPage, HYDRA.last),
-        (links.next, HYDRA.nextPage, HYDRA.next),
-        (links.previous, HYDRA.previousPage, HYDRA.previous),
-    )
-    for url, old, new in pairs:
-        if url is not None:
-            g.add((node, old, Literal(url)))
-            g.add((node, new, URIRef(url)))

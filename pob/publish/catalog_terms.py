@@ -25,8 +25,12 @@ CC_BY_4 = URIRef("https://creativecommons.org/licenses/by/4.0/")
 SPARQL_PROTOCOL = URIRef("https://www.w3.org/TR/sparql11-protocol/")
 THEMES = (URIRef(EU + "data-theme/GOVE"), URIRef(EU + "data-theme/REGI"))
 LANGUAGES = (URIRef(EU + "language/DAN"), URIRef(EU + "language/ENG"))
-DENMARK = URIRef(EU + "country/DNK")
-COUNTRIES = {code: URIRef(EU + "country/" + code) for code in ("DNK", "SWE", "NOR")}
+#: the EU country code of each country the data name (``{base}id/country/<key>``)
+COUNTRY_CODES = {
+    "danmark": "DNK", "sverige": "SWE", "norge": "NOR", "tyskland": "DEU",
+    "nederlandene": "NLD", "spanien": "ESP", "storbritannien": "GBR",
+}  # fmt: skip
+COUNTRIES = {code: URIRef(EU + "country/" + code) for code in COUNTRY_CODES.values()}
 PUBLISHER_TYPE = URIRef("http://purl.org/adms/publishertype/NonProfitOrganisation")
 
 #: What the catalog says about the external IRIs it uses (labels from the EU authority lists).
@@ -36,6 +40,7 @@ VOCABULARY = """
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 @prefix spdx: <http://spdx.org/rdf/terms#> .
 @prefix geo: <http://www.opengis.net/ont/geosparql#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix eu: <http://publications.europa.eu/resource/authority/> .
 @prefix eutheme: <http://publications.europa.eu/resource/authority/data-theme/> .
 @prefix eulang: <http://publications.europa.eu/resource/authority/language/> .
@@ -71,6 +76,22 @@ eucountry:NOR a dct:Location, skos:Concept ; skos:inScheme eu:country ;
     skos:prefLabel "Norway"@en, "Norge"@da ;
     dcat:bbox "POLYGON((4.5 57.9,31.2 57.9,31.2 71.2,4.5 71.2,4.5 57.9))"^^geo:wktLiteral ;
     dcat:centroid "POINT(12.0 64.5)"^^geo:wktLiteral .
+eucountry:DEU a dct:Location, skos:Concept ; skos:inScheme eu:country ;
+    skos:prefLabel "Germany"@en, "Tyskland"@da ;
+    dcat:bbox "POLYGON((5.9 47.3,15.0 47.3,15.0 55.1,5.9 55.1,5.9 47.3))"^^geo:wktLiteral ;
+    dcat:centroid "POINT(10.4 51.2)"^^geo:wktLiteral .
+eucountry:NLD a dct:Location, skos:Concept ; skos:inScheme eu:country ;
+    skos:prefLabel "Netherlands"@en, "Nederlandene"@da ;
+    dcat:bbox "POLYGON((3.4 50.8,7.2 50.8,7.2 53.5,3.4 53.5,3.4 50.8))"^^geo:wktLiteral ;
+    dcat:centroid "POINT(5.3 52.1)"^^geo:wktLiteral .
+eucountry:ESP a dct:Location, skos:Concept ; skos:inScheme eu:country ;
+    skos:prefLabel "Spain"@en, "Spanien"@da ;
+    dcat:bbox "POLYGON((-9.3 36.0,3.3 36.0,3.3 43.8,-9.3 43.8,-9.3 36.0))"^^geo:wktLiteral ;
+    dcat:centroid "POINT(-3.7 40.2)"^^geo:wktLiteral .
+eucountry:GBR a dct:Location, skos:Concept ; skos:inScheme eu:country ;
+    skos:prefLabel "United Kingdom"@en, "Storbritannien"@da ;
+    dcat:bbox "POLYGON((-8.2 49.9,1.8 49.9,1.8 60.9,-8.2 60.9,-8.2 49.9))"^^geo:wktLiteral ;
+    dcat:centroid "POINT(-2.0 54.0)"^^geo:wktLiteral .
 
 eufreq:IRREG a dct:Frequency, skos:Concept ; skos:inScheme eu:frequency ;
     skos:prefLabel "irregular"@en, "uregelmæssig"@da .
@@ -79,22 +100,27 @@ euaccess:PUBLIC a dct:RightsStatement, skos:Concept ; skos:inScheme eu:access-ri
 euavail:STABLE a skos:Concept ; skos:inScheme eu:planned-availability ;
     skos:prefLabel "stable"@en, "stabil"@da .
 
-eufiletype:RDF_TURTLE a dct:MediaTypeOrExtent, skos:Concept ; skos:inScheme eu:file-type ;
-    skos:prefLabel "RDF Turtle"@en .
-eufiletype:RDF_N_TRIPLES a dct:MediaTypeOrExtent, skos:Concept ; skos:inScheme eu:file-type ;
-    skos:prefLabel "RDF N-Triples"@en .
-eufiletype:JSON_LD a dct:MediaTypeOrExtent, skos:Concept ; skos:inScheme eu:file-type ;
-    skos:prefLabel "JSON-LD"@en .
-eufiletype:CSV a dct:MediaTypeOrExtent, skos:Concept ; skos:inScheme eu:file-type ;
-    skos:prefLabel "CSV"@en .
+# CKAN's DCAT parser reads a format's label only from a dct:format typed dct:IMT (DCAT-AP 1's
+# form), and a media type's name from the rdfs:label of the dcat:mediaType IRI (IANA's name).
+dct:IMT rdfs:subClassOf dct:MediaType .
+dct:MediaType rdfs:subClassOf dct:MediaTypeOrExtent .
+eufiletype:RDF_TURTLE a dct:IMT ; skos:inScheme eu:file-type ;
+    rdfs:label "Turtle" ; skos:prefLabel "RDF Turtle"@en .
+eufiletype:RDF_N_TRIPLES a dct:IMT ; skos:inScheme eu:file-type ;
+    rdfs:label "N-Triples" ; skos:prefLabel "RDF N-Triples"@en .
+eufiletype:JSON_LD a dct:IMT ; skos:inScheme eu:file-type ;
+    rdfs:label "JSON-LD" ; skos:prefLabel "JSON-LD"@en .
+eufiletype:CSV a dct:IMT ; skos:inScheme eu:file-type ;
+    rdfs:label "CSV" ; skos:prefLabel "CSV"@en .
 
-<http://www.iana.org/assignments/media-types/text/turtle> a dct:MediaType .
-<http://www.iana.org/assignments/media-types/application/n-triples> a dct:MediaType .
-<http://www.iana.org/assignments/media-types/application/ld+json> a dct:MediaType .
-<http://www.iana.org/assignments/media-types/text/csv> a dct:MediaType .
 
+# One dct:title, CKAN's for its licence "cc-by": stock CKAN's licence register lists CC BY
+# under the Open Definition URL, so ckanext-dcat finds it by this title (docs/dcat-ap-dk.md).
 <https://creativecommons.org/licenses/by/4.0/> a dct:LicenseDocument ;
-    dct:title "Creative Commons Attribution 4.0 International (CC BY 4.0)"@en ;
+    dct:title "Creative Commons Attribution" ;
+    dct:identifier "CC-BY-4.0" ;
+    dct:description "Creative Commons Attribution 4.0 International (CC BY 4.0)"@en,
+        "Creative Commons Navngivelse 4.0 International (CC BY 4.0)"@da ;
     dct:type lictype:Attribution .
 lictype:Attribution a skos:Concept ; skos:inScheme <http://purl.org/adms/licencetype/1.0> ;
     skos:prefLabel "Attribution"@en .
@@ -105,6 +131,9 @@ pubtype:NonProfitOrganisation a skos:Concept ;
 <https://www.w3.org/TR/sparql11-protocol/> a dct:Standard ; dct:title "SPARQL 1.1 Protocol"@en .
 spdx:checksumAlgorithm_sha256 a spdx:ChecksumAlgorithm .
 """
+#: the media types of the distributions, each labelled with its name (what CKAN shows)
+MEDIA_TYPES = (formats.TURTLE, formats.NTRIPLES, formats.JSONLD, formats.CSV)
+VOCABULARY += "".join(f'<{IANA}{m}> a dct:MediaType ; rdfs:label "{m}" .\n' for m in MEDIA_TYPES)
 
 KEYWORDS = {
     "da": ("privat-offentlige bysamarbejder", "bymidter", "business improvement districts",
@@ -177,21 +206,26 @@ GRAPH_STORE_TEXTS = (
 )  # fmt: skip
 
 
-def submission_texts(
-    sid: str, title: str | None, description: str | None, day: str, graph: str
-) -> tuple[tuple[str, str], tuple[str, str]]:
-    """((title da, title en), (description da, description en)) of a submission."""
-    named = f": {title}" if title else f" {sid}"
-    lead = description + "\n\n" if description else ""
+def submission_fallback(sid: str) -> tuple[str, str]:
+    """(da, en) title of a submission that states none and has no labelled resources."""
+    return f"Indsendt datasæt {sid}", f"Submitted dataset {sid}"
+
+
+def submission_provenance(submitter: str | None, day: str, graph: str) -> tuple[str, str]:
+    """(da, en): who submitted a dataset, when, and where it is held."""
+    by_da, by_en = (f" af {submitter}", f" by {submitter}") if submitter else ("", "")
     return (
-        (f"Indsendt datasæt{named}", f"Submitted dataset{named}"),
-        (
-            lead + f"Indsendt {day} og godkendt mod POB-vidensgrafens SHACL-former; ligger i den "
-            f"navngivne graf <{graph}>.",
-            lead + f"Submitted on {day} and accepted against the POB Knowledge Graph's SHACL "
-            f"shapes; held in the named graph <{graph}>.",
-        ),
+        f"Indsendt{by_da} {day} og godkendt mod POB-vidensgrafens SHACL-former; ligger i den "
+        f"navngivne graf <{graph}>.",
+        f"Submitted{by_en} on {day} and accepted against the POB Knowledge Graph's SHACL "
+        f"shapes; held in the named graph <{graph}>.",
     )
+
+
+def bilingual(da: str, en: str) -> str:
+    """One text in both languages, each named: for readers that take a single value of a
+    property whatever its language tag (CKAN's provenance field)."""
+    return f"Dansk: {da}\nEnglish: {en}"
 
 
 def distribution_texts(f: DumpFile) -> tuple[tuple[str, str], tuple[str, str]]:

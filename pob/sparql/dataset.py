@@ -1,5 +1,4 @@
-"""The RDF dataset of a client's query: the SPARQL 1.1 Protocol's precedence rules,
-checked against the graphs the store holds."""
+"""The RDF dataset of a client's query: the SPARQL 1.1 Protocol's precedence rules."""
 
 from __future__ import annotations
 
@@ -17,30 +16,26 @@ def resolve_dataset(
     inference: bool = True,
     inferred: str | None = None,
 ) -> Dataset:
-    """The dataset a request asks for; every graph it names must be in the store.
+    """The dataset a request asks for.
 
     Precedence (SPARQL 1.1 Protocol §2.1.4): the protocol's `default-graph-uri` /
     `named-graph-uri` over the query's FROM / FROM NAMED over the service default (the union
     of all graphs). `inference=false` sets the default graph to every graph but `inferred`.
+
+    A graph named that the store does not hold is an empty graph (what Oxigraph does, and
+    what the W3C protocol tests expect): nothing is ever fetched, and the service
+    description says so (it does not claim `sd:DereferencesURIs`).
     """
-    known = set(graphs)
     default, named = tuple(default_uris), tuple(named_uris)
     if not inference and (default or named or query.has_dataset):
         raise GuardError(
             "inference=false chooses the default graph itself; it cannot be combined with "
             "default-graph-uri, named-graph-uri, FROM or FROM NAMED (name the graphs instead)"
         )
-    asked = (default + named) if (default or named) else query.from_graphs + query.from_named
-    for iri in asked:
-        if iri not in known:
-            raise GuardError(
-                f"graph <{iri}> is not in this store; this endpoint reads only its own graphs "
-                "(the service description at GET /sparql lists them)"
-            )
     if default or named:
         return Dataset(default=default, named=named)
     if query.has_dataset:
         return Dataset(from_query=True)
     if not inference:
-        return Dataset(default=tuple(sorted(g for g in known if g != inferred)))
+        return Dataset(default=tuple(sorted(g for g in graphs if g != inferred)))
     return Dataset()

@@ -2,7 +2,7 @@
 
 Order: size (413) → UTF-8 (400) → tokens → nesting depth and operator count (400) →
 query form (Update refused) → no `SERVICE`, no `LOAD` → `FROM`/`FROM NAMED` collected for
-the dataset check (:func:`pob.sparql.dataset.resolve_dataset`). Syntax errors are left to
+the dataset's precedence (:func:`pob.sparql.dataset.resolve_dataset`). Syntax errors are left to
 the engine's own parser (in a query worker process, or the remote engine; see
 ``docs/architecture.md``).
 

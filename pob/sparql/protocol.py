@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from pob.core import formats
@@ -24,17 +24,46 @@ from pob.store.errors import QuerySyntaxError
 _BIG = 8 * 1024
 
 
-@functools.lru_cache(maxsize=256)
-def _choose_cached(form: str, accept: str | None, format_name: str | None) -> str:
-    return formats.choose(form, accept, format_name)
+def from_parameters(values: Sequence[str], offered: Sequence[str]) -> str | None:
+    """The media type the format parameters name, None when they name none.
+
+    `values` are every value of `format`, then `output`, then `results` (the names
+    SPARQLWrapper, Virtuoso, Joseki/Fuseki and 4store clients use), each in request order;
+    empty ones are ignored. Clients repeat them (SPARQLWrapper sends `format=tsv` and
+    `format=text/tab-separated-values`, under all three names), so the **first** value that
+    names a format offered for this query form decides, whatever the others say; values
+    are short names (:func:`pob.core.formats.from_short_name`: `xml` is SPARQL XML for
+    SELECT/ASK and RDF/XML for CONSTRUCT/DESCRIBE) or media types. When none fits, the
+    first value's refusal stands: UnknownFormat (400) or NotAcceptable (406)."""
+    refusal: Exception | None = None
+    for value in values:
+        if not value.strip():
+            continue
+        try:
+            return formats.from_short_name(value, offered)
+        except (formats.UnknownFormat, formats.NotAcceptable) as exc:
+            refusal = refusal or exc
+    if refusal is not None:
+        raise refusal
+    return None
 
 
-def choose(form: str, accept: str | None, format_name: str | None) -> str:
-    """:func:`pob.core.formats.choose`, remembered for the few `Accept` headers clients send
-    (negotiation was ~15 % of this layer's CPU for a point lookup); long ones not kept."""
-    if accept is not None and len(accept) > 512:
-        return formats.choose(form, accept, format_name)
-    return _choose_cached(form, accept, format_name)
+def _choose(form: str, accept: str | None, names: tuple[str, ...]) -> str:
+    offered = formats.offered_for(form)
+    return from_parameters(names, offered) or formats.negotiate(accept, offered)
+
+
+_choose_cached = functools.lru_cache(maxsize=256)(_choose)
+
+
+def choose(form: str, accept: str | None, names: Sequence[str] = ()) -> str:
+    """The media type of a query result: the format parameters (:func:`from_parameters`)
+    win over `Accept`. Remembered for the few requests clients repeat (negotiation was
+    ~15 % of this layer's CPU for a point lookup); long ones not kept."""
+    key = tuple(names)
+    if (accept is not None and len(accept) > 512) or sum(map(len, key)) > 512:
+        return _choose(form, accept, key)
+    return _choose_cached(form, accept, key)
 
 
 @dataclass(frozen=True)
@@ -59,6 +88,7 @@ async def prepare(
     *,
     accept: str | None = None,
     format_name: str | None = None,
+    format_names: Sequence[str] = (),
     default_uris: Iterable[str] = (),
     named_uris: Iterable[str] = (),
     inference: bool = True,
@@ -66,14 +96,16 @@ async def prepare(
 ) -> Prepared:
     """Check a query and decide what to run: GuardError, NotAcceptable, UnknownFormat.
 
-    `base_iri` is the base of relative IRIs in the query (the endpoint's address)."""
+    `format_names` are the values of the format parameters (:func:`from_parameters`);
+    `format_name` is one such value (the named-query API's `format=`). `base_iri` is the
+    base of relative IRIs in the query (the endpoint's address)."""
     if len(text.encode("utf-8")) > settings.max_query_bytes:
         guard.decode(text.encode("utf-8"), settings.max_query_bytes)
     checked = await check(text, settings, base_iri)
-    media_type = choose(checked.form, accept, format_name)
+    media_type = choose(checked.form, accept, (format_name,) if format_name else format_names)
     dataset = resolve_dataset(
         checked,
-        await store.graphs(),
+        () if inference else await store.graphs(),  # only inference=false lists them
         default_uris,
         named_uris,
         inference=inference,

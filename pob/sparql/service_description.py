@@ -60,8 +60,24 @@ def service_description(
             Literal(
                 "Read-only. The default graph is the union of all named graphs, including "
                 "the OWL 2 RL inferred graph; inference=false (or default-graph-uri) leaves "
-                "it out. SERVICE, LOAD and SPARQL Update are refused.",
+                "it out. A graph named in default-graph-uri, named-graph-uri, FROM or FROM "
+                "NAMED that this store does not hold is an empty graph: nothing is ever "
+                "fetched. SERVICE, LOAD and SPARQL Update are refused.",
                 lang="en",
+            ),
+        )
+    )
+    graph.add(
+        (
+            service,
+            RDFS.comment,
+            Literal(
+                "Kun læsning. Standardgrafen er foreningen af alle navngivne grafer, også den "
+                "udledte OWL 2 RL-graf; inference=false (eller default-graph-uri) udelader "
+                "den. En graf, der nævnes i default-graph-uri, named-graph-uri, FROM eller "
+                "FROM NAMED, og som lageret ikke har, er en tom graf: intet hentes nogensinde. "
+                "SERVICE, LOAD og SPARQL Update afvises.",
+                lang="da",
             ),
         )
     )

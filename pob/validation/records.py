@@ -5,12 +5,23 @@ Provenance (PROV-O, SPDX, VoID, DCMI, SHACL) of a submission graph ``G`` in the 
     G a prov:Entity, void:Dataset ; dct:identifier "id" ; dct:issued t ; prov:generatedAtTime t ;
       dct:creator A ; prov:wasAttributedTo A ; void:triples n ; dct:format "Turtle" ;
       dct:conformsTo <{base}shapes> ;
+      dct:title "…"@da, "…"@en ; dct:description "…"@da, "…"@en ; dct:spatial <{base}id/country/…> ;
       spdx:checksum [ spdx:algorithm spdx:checksumAlgorithm_sha256 ; spdx:checksumValue h ] ;
       prov:wasGeneratedBy [ a prov:Activity ; prov:wasAssociatedWith A ; prov:endedAtTime t ;
           prov:used [ dct:isVersionOf <{base}shapes> ; dct:hasVersion "sha256 of the shapes" ] ] .
     A a prov:Agent, foaf:Agent ; foaf:name "submitter name" .
     [] a sh:ValidationReport ; sh:conforms true ; prov:wasDerivedFrom G ;
       dct:conformsTo "core" ; sh:result …   # the warnings and infos that remained
+
+What the submission states about itself (:func:`dataset_texts`, :func:`describe`): its title and
+description are the submitter's words, field by field the first of: the form fields or query
+parameters ``title``/``description`` (one text, no language tag); the ``dct:title``/
+``dct:description`` of a node the data types ``dcat:Dataset`` (every language given); else
+taken from the data, the labels and descriptions of its main resources (the partnerships it
+describes, else the labelled subjects no other subject points to, sources left out). Its
+countries (``dct:spatial``) are those of its places (:func:`pob.graph.coverage.countries`;
+curated places looked up in the reference data). The catalog (:mod:`pob.publish.catalog`)
+describes the submission with these.
 """
 
 from __future__ import annotations
@@ -20,12 +31,29 @@ from datetime import UTC, datetime
 from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, SH, XSD
+from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
+from pob.core.problems import Problem
+from pob.graph.coverage import countries as countries_of
+from pob.graph.iri import term
 from pob.graph.namespaces import SPDX, VOID, bind_all
 from pob.settings import Settings
 from pob.validation.report import Check
+
+#: language -> text ("" for a text without a language tag)
+Texts = dict[str, str]
+#: the longest title and description a form may give (characters)
+MAX_TITLE, MAX_DESCRIPTION = 300, 5000
+#: at most this many labels of main resources make a title taken from the data
+TITLE_LABELS = 3
+#: what a dataset is mainly about, when it says nothing about itself
+MAIN_TYPES = ("Partnership", "LocalPartnership", "NationalInitiative")
+
+
+class BadText(Problem):
+    status = 400
+    title = "Bad title or description"
 
 
 @dataclass
@@ -42,6 +70,9 @@ class Record:
     format: str = ""
     profile: str = "core"
     warnings: list[dict[str, str]] = field(default_factory=list)
+    title: Texts = field(default_factory=dict)
+    description: Texts = field(default_factory=dict)
+    countries: list[str] = field(default_factory=list)  # pob:Country IRIs
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -55,6 +86,9 @@ class Record:
             "format": self.format,
             "profile": self.profile,
             "warnings": self.warnings,
+            "title": self.title,
+            "description": self.description,
+            "countries": self.countries,
         }
 
 
@@ -102,6 +136,14 @@ def record_graph(record: Record, settings: Settings, check_: Check) -> Graph:
         (report, DCTERMS.conformsTo, Literal(record.profile)),
     ):
         g.add(triple)
+    for predicate, texts in (
+        (DCTERMS.title, record.title),
+        (DCTERMS.description, record.description),
+    ):
+        for lang, text in sorted(texts.items()):
+            g.add((node, predicate, Literal(text, lang=lang or None)))
+    for country in record.countries:
+        g.add((node, DCTERMS.spatial, URIRef(country)))
     for result in check_.report.results:  # what remained: warnings and infos
         item = BNode()
         g.add((report, SH.result, item))
@@ -161,8 +203,87 @@ def records_from(meta: Graph, settings: Settings) -> dict[str, Record]:
             format=str(meta.value(node, DCTERMS["format"]) or ""),
             profile=str(meta.value(report, DCTERMS.conformsTo) or "core") if report else "core",
             warnings=sorted(warnings, key=lambda w: (w["focusNode"], w["sourceShape"])),
+            title=_texts(meta, node, DCTERMS.title),
+            description=_texts(meta, node, DCTERMS.description),
+            countries=sorted(str(c) for c in meta.objects(node, DCTERMS.spatial)),
         )
     return out
+
+
+def _texts(g: Graph, node: Node, predicate: URIRef) -> Texts:
+    """The literals of `node` `predicate`, one per language (the smallest if there are more)."""
+    out: Texts = {}
+    for o in sorted(g.objects(node, predicate), key=str):
+        if isinstance(o, Literal):
+            out.setdefault(o.language or "", str(o))
+    return out
+
+
+def stated_texts(fields: dict[str, str]) -> tuple[Texts, Texts]:
+    """The title and description a form (or query) gave, checked: (title, description)."""
+    out: list[Texts] = []
+    for name, limit in (("title", MAX_TITLE), ("description", MAX_DESCRIPTION)):
+        text = " ".join(fields.get(name, "").split()) if name == "title" else fields.get(name, "")
+        text = text.strip()
+        if len(text) > limit:
+            raise BadText(f"parameter {name!r} has {len(text)} characters; at most {limit}")
+        if any(ord(c) < 32 and c not in "\n\t\r" for c in text):
+            raise BadText(f"parameter {name!r} contains control characters")
+        out.append({"": text} if text else {})
+    return out[0], out[1]
+
+
+def _main_resources(data: Graph, base: str) -> list[Node]:
+    """What a dataset is mainly about, sorted: the partnerships it describes; if none, its
+    labelled subjects that no other subject points to (sources and dataset nodes left out)."""
+    kinds = [term(name, base) for name in MAIN_TYPES]
+    found = {s for kind in kinds for s in data.subjects(RDF.type, kind)}
+    if not found:
+        pointed = {o for s, _, o in data if o != s}
+        left_out = (term("Source", base), DCAT.Dataset)
+        found = {
+            s
+            for s in data.subjects(RDFS.label, None)
+            if s not in pointed and not any((s, RDF.type, t) in data for t in left_out)
+        }
+    return sorted(found, key=str)
+
+
+def dataset_texts(data: Graph, base: str, title: Texts, description: Texts) -> tuple[Texts, Texts]:
+    """(title, description) of a submission: what the form stated, else the ``dcat:Dataset``
+    node's, else taken from the labels and descriptions of its main resources."""
+    nodes = sorted(data.subjects(RDF.type, DCAT.Dataset), key=str)
+    roots = _main_resources(data, base)
+    if not title:
+        title = next((t for n in nodes if (t := _texts(data, n, DCTERMS.title))), {})
+    if not title:
+        labels: dict[str, list[str]] = {}
+        for root in roots:
+            for lang, text in _texts(data, root, RDFS.label).items():
+                labels.setdefault(lang, []).append(text)
+        title = {
+            lang: ", ".join(texts[:TITLE_LABELS]) + (" …" if len(texts) > TITLE_LABELS else "")
+            for lang, texts in labels.items()
+        }
+    if not description:
+        description = next((t for n in nodes if (t := _texts(data, n, DCTERMS.description))), {})
+    if not description:
+        parts: dict[str, list[str]] = {}
+        for root in roots:
+            for lang, text in _texts(data, root, DCTERMS.description).items():
+                parts.setdefault(lang, []).append(text)
+        description = {lang: "\n\n".join(texts) for lang, texts in parts.items()}
+    return title, description
+
+
+def describe(
+    record: Record, data: Graph, reference: Graph | None, base: str, stated: tuple[Texts, Texts]
+) -> None:
+    """Fill in what `record`'s submission `data` states about itself (title, description,
+    countries; see the module docstring); `stated` is :func:`stated_texts` of the form."""
+    title, description = stated
+    record.title, record.description = dataset_texts(data, base, title, description)
+    record.countries = [str(c) for c in countries_of(data, reference, base)]
 
 
 def _local(node: Node | None) -> str:

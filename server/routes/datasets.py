@@ -48,14 +48,22 @@ async def post_dataset(
 ) -> Response:
     """Validate and, if it conforms, store a dataset (needs the submit token). Options as for
     /api/validate (`profile`, `inference`, `lang`); the report of a rejected dataset comes in
-    the format `Accept` asks for."""
+    the format `Accept` asks for. `title` and `description` (form fields or query parameters,
+    at most 300 and 5,000 characters) name the dataset in the catalog; without them the
+    `dct:title`/`dct:description` of a `dcat:Dataset` node in the data, else the labels and
+    descriptions of its main resources. The countries it covers are those of its
+    municipalities and places."""
     submitter = submissions.identify(request.headers.get("authorization"))
     media_type = report_type(request)
     try:
         async with submissions.uploads.slot():  # 503 Busy at once if too many uploads
             submitted = await read_dataset(request, settings)
             record, created, check = await submissions.submit(
-                submitted.upload, submitter, submitted.profile, submitted.inference
+                submitted.body,
+                submitter,
+                submitted.profile,
+                submitted.inference,
+                fields=submitted.fields,
             )
     except Rejected as rejected:
         return report_response(

@@ -2,12 +2,14 @@
 
 The IRI is ``{base}id/{type}/{key}`` for the configured base, whatever address the service
 runs at (with the canonical base the w3id.org redirect brings clients here). Direct content
-negotiation, no 303: see server/README.md.
+negotiation, no 303: see server/README.md. Their JSON-LD is compacted with the project's
+context, which ``/context.jsonld`` serves (``{base}context.jsonld``, :mod:`pob.graph.context`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from typing import Any
 from urllib.parse import quote
 
@@ -15,6 +17,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from pob.core import formats
+from pob.graph.context import context_bytes, to_jsonld
 from pob.graph.labels import Link
 from pob.publish.resources import (
     GraphView,
@@ -52,10 +55,12 @@ def alternates(path: str, offered: tuple[str, ...] = DOCUMENT_TYPES) -> list[dic
 
 async def view_for(store: Store, feed: Feed, iri: str) -> GraphView:
     """The feed's view, plus what the graphs it does not hold say about `iri` (if anything):
-    submissions and loaded graphs are read per resource, never held."""
-    if not feed.stored:
+    submissions and loaded graphs are read per resource, never held; the store's list of
+    graphs now (not the snapshot's), so a page follows a write at once."""
+    stored = sorted(await store.graphs() - store.curated)
+    if not stored:
         return feed.view
-    extra = await fetch_resource(store, iri, feed.stored)
+    extra = await fetch_resource(store, iri, stored)
     if len(extra) == 0:
         return feed.view
     return await asyncio.to_thread(with_triples, feed.view, extra)
@@ -139,7 +144,11 @@ def describe_response(
             network=network_link(feed, lang),
         )
     inference = request.query_params.get("inference", "true").lower() != "false"
-    body = serialise(resource_graph(view, iri, inference), choice.media_type)
+    graph = resource_graph(view, iri, inference)
+    if choice.media_type == formats.JSONLD:  # compact, with the project's context by IRI
+        body = to_jsonld(graph, feed.settings.base)
+    else:
+        body = serialise(graph, choice.media_type)
     headers["Content-Length"] = str(len(body))
     return Response(
         b"" if request.method == "HEAD" else body,
@@ -171,3 +180,26 @@ async def resource(
     else:
         stem, suffix = key, None
     return describe_response(request, feed, view, iri, f"/id/{kind}/{stem}", suffix)
+
+
+@router.api_route(
+    "/context.jsonld",
+    methods=["GET", "HEAD"],
+    summary="The project's JSON-LD context",
+    response_class=Response,
+)
+async def context(request: Request, settings: SettingsDep) -> Response:
+    """The JSON-LD context that `{base}context.jsonld` names: every project prefix and short
+    terms (`label`, `description`, `source`, `municipality` …); the JSON-LD of resources and
+    `pob export --format jsonld` use it, and uploads may name it."""
+    body = context_bytes(settings.base)
+    etag = '"' + hashlib.sha256(body).hexdigest() + '"'
+    headers = {"ETag": etag, "Cache-Control": "public, max-age=3600"}
+    if request.headers.get("if-none-match") == etag:
+        return Response(status_code=304, headers=headers)
+    headers["Content-Length"] = str(len(body))
+    return Response(
+        b"" if request.method == "HEAD" else body,
+        media_type=formats.JSONLD,
+        headers=headers,
+    )

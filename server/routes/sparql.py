@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from pob.core import formats
+from pob.sparql import protocol as sparql_protocol
 from pob.sparql import service_description as description
 from server import protocol, query_core, ui
 from server.deps import SettingsDep, StoreDep
@@ -48,10 +49,23 @@ _PARAMETERS: list[dict[str, Any]] = [
     {
         "name": "format",
         "in": "query",
-        "description": "Overrides Accept: json, xml, csv, tsv, turtle, nt, jsonld, rdfxml, "
-        "trig, nq.",
-        "schema": {"type": "string"},
+        "description": "Overrides Accept. SELECT/ASK: json, xml, csv, tsv. CONSTRUCT/DESCRIBE: "
+        "turtle (ttl, n3), nt, json-ld (jsonld, json), rdfxml (rdf, rdf+xml, xml), trig, nq. "
+        "A media type works too. Repeatable, and `output` / `results` are read the same way "
+        "after it: the first value offered for the query form decides.",
+        "schema": {"type": "array", "items": {"type": "string"}},
+        "explode": True,
     },
+    *(
+        {
+            "name": name,
+            "in": "query",
+            "description": "The same as `format` (the name some clients use); `format` first.",
+            "schema": {"type": "array", "items": {"type": "string"}},
+            "explode": True,
+        }
+        for name in ("output", "results")
+    ),
 ]
 _BODY = {
     "required": False,
@@ -77,19 +91,19 @@ async def sparql_endpoint(request: Request, store: StoreDep, settings: SettingsD
     got = await query_core.answer(request, store, settings)
     if isinstance(got, Answer):
         return got.response()
-    return await _describe(request, store, settings, request.method == "HEAD", got.format_name)
+    return await _describe(request, store, settings, request.method == "HEAD", got.format_names)
 
 
 async def _describe(
-    request: Request, store: Any, settings: Any, head: bool, format_name: str | None = None
+    request: Request, store: Any, settings: Any, head: bool, format_names: list[str]
 ) -> Response:
     endpoint = endpoint_url(request, settings.public_url)
-    if format_name:  # `format=turtle` etc. overrides Accept (a link a browser can follow)
-        media_type = formats.from_short_name(format_name, description.DESCRIPTION_TYPES)
-    else:
-        media_type = formats.negotiate(
-            request.headers.get("accept"), (*description.DESCRIPTION_TYPES, formats.HTML)
-        )
+    # `format=turtle` etc. overrides Accept (a link a browser can follow)
+    media_type = sparql_protocol.from_parameters(
+        format_names, description.DESCRIPTION_TYPES
+    ) or formats.negotiate(
+        request.headers.get("accept"), (*description.DESCRIPTION_TYPES, formats.HTML)
+    )
     if media_type == formats.HTML:
         return ui.query_page(request, endpoint)
     graph = description.service_description(

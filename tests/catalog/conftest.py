@@ -113,14 +113,17 @@ def submission_infos(count: int) -> list[SubmissionInfo]:
         SubmissionInfo(
             id=f"s{i}",
             submitted=datetime(2026, 1, i, 12, 0, tzinfo=UTC),
-            title=f"Bysamarbejde {i}",
+            title=(("da", f"Bysamarbejde {i}"), ("en", f"Partnership {i}")),
+            description=(("da", f"Et indsendt samarbejde {i}."), ("en", f"A submitted one, {i}.")),
             submitter="Aarhus Kommune" if i % 2 else None,
-            countries=("SWE",) if i == 3 else ("DNK",),
+            countries=(BASE + "id/country/" + ("sverige" if i == 3 else "danmark"),),
         )
         for i in range(1, count + 1)
     ]
 
 
+#: the countries of the curated fixture data's places (what the feed passes for the curated graph)
+CURATED_COUNTRIES = (BASE + "id/country/danmark",)
 #: five submissions + the curated graph = 6 datasets: three pages of two
 N_SUBMISSIONS = 5
 PAGE_SIZE = 2

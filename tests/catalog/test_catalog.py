@@ -48,19 +48,45 @@ def test_submission_without_a_dump_is_still_reachable(
     assert g.value(CATALOG, DCT.modified) == stamp  # later than the dumps
 
 
-@pytest.mark.parametrize(
-    "info",
-    [
-        SubmissionInfo("../x", datetime(2026, 1, 1)),
-        SubmissionInfo("ok", datetime(2026, 1, 1), countries=("DEU",)),
-    ],
-    ids=["unsafe-id", "unknown-country"],
-)
-def test_bad_submissions_are_refused(
-    small_dumps: tuple[Path, DumpManifest], info: SubmissionInfo
-) -> None:
+def test_unsafe_submission_ids_are_refused(small_dumps: tuple[Path, DumpManifest]) -> None:
     with pytest.raises(ValueError):
-        catalog_graph(small_dumps[1], BASE, PUBLIC_URL, [info])
+        catalog_graph(
+            small_dumps[1], BASE, PUBLIC_URL, [SubmissionInfo("../x", datetime(2026, 1, 1))]
+        )
+
+
+def test_spatial_coverage_is_the_countries_given(small_dumps: tuple[Path, DumpManifest]) -> None:
+    """EU country IRIs for the countries the data name; one without an EU code is left out
+    rather than guessed; no country, no dct:spatial."""
+    country = BASE + "id/country/"
+    infos = [
+        SubmissionInfo("se", datetime(2026, 1, 1), countries=(country + "sverige",)),
+        SubmissionInfo("xx", datetime(2026, 1, 2), countries=(country + "atlantis",)),
+    ]
+    g = catalog_graph(
+        small_dumps[1], BASE, PUBLIC_URL, infos, countries=(country + "danmark", country + "norge")
+    )
+    eu = "http://publications.europa.eu/resource/authority/country/"
+
+    def spatial(name: str) -> set[str]:
+        return {
+            str(o) for o in g.objects(URIRef(f"{PUBLIC_URL}/catalog/dataset/{name}"), DCT.spatial)
+        }
+
+    assert spatial("curated") == {eu + "DNK", eu + "NOR"}
+    assert spatial("submission/se") == {eu + "SWE"}
+    assert spatial("submission/xx") == set()
+
+
+def test_a_submission_without_texts_is_named_by_its_id(
+    small_dumps: tuple[Path, DumpManifest],
+) -> None:
+    g = catalog_graph(
+        small_dumps[1], BASE, PUBLIC_URL, [SubmissionInfo("s9", datetime(2026, 1, 1))]
+    )
+    dataset = URIRef(f"{PUBLIC_URL}/catalog/dataset/submission/s9")
+    titles = {(o.language, str(o)) for o in g.objects(dataset, DCT.title) if isinstance(o, Literal)}
+    assert titles == {("da", "Indsendt datasæt s9"), ("en", "Submitted dataset s9")}
 
 
 def test_same_input_same_output(small_dumps: tuple[Path, DumpManifest]) -> None:

@@ -22,7 +22,7 @@ from rdflib import Graph, Namespace, URIRef
 from pob.publish.catalog import catalog_graph
 from pob.publish.manifest import DumpManifest
 
-from .conftest import BASE, PAGE_SIZE, PUBLIC_URL, REFERENCE, submission_infos
+from .conftest import BASE, CURATED_COUNTRIES, PAGE_SIZE, PUBLIC_URL, REFERENCE, submission_infos
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 RDF = Namespace("http://www.w3.org/1999/02/22-rdf-syntax-ns#")
@@ -92,11 +92,21 @@ def focus_pairs(data: Graph, shapes_file: str) -> dict[str, int]:
 def catalog_for(case: str, manifest: DumpManifest, small: DumpManifest) -> Graph:
     subs = submission_infos(5)
     if case == "whole":
-        return catalog_graph(manifest, BASE, PUBLIC_URL, subs)
+        return catalog_graph(manifest, BASE, PUBLIC_URL, subs, countries=CURATED_COUNTRIES)
     if case == "small":
-        return catalog_graph(small, BASE, PUBLIC_URL, submission_infos(2))
+        return catalog_graph(
+            small, BASE, PUBLIC_URL, submission_infos(2), countries=CURATED_COUNTRIES
+        )
     page = int(case.split("-")[1])
-    return catalog_graph(manifest, BASE, PUBLIC_URL, subs, page=page, page_size=PAGE_SIZE)
+    return catalog_graph(
+        manifest,
+        BASE,
+        PUBLIC_URL,
+        subs,
+        page=page,
+        page_size=PAGE_SIZE,
+        countries=CURATED_COUNTRIES,
+    )
 
 
 def test_cases_collected() -> None:
@@ -153,7 +163,7 @@ def test_an_untyped_licence_violates_the_range_shapes(
 
 
 def test_a_missing_recommended_property_warns(small_dumps: tuple[Path, DumpManifest]) -> None:
-    data = catalog_graph(small_dumps[1], BASE, PUBLIC_URL)
+    data = catalog_graph(small_dumps[1], BASE, PUBLIC_URL, countries=CURATED_COUNTRIES)
     dataset = _dataset(data)
     data.remove((dataset, DCT.temporal, None))
     results = findings(data, "shapes_recommended.ttl")

@@ -23,7 +23,7 @@ from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import RDF
 
 from pob.publish.manifest import load_manifest
-from tests.catalog.test_ckan_fields import CkanReader
+from tests.catalog.test_ckan_parser import extras, harvest
 from tests.catalog.test_dcat_ap import REQUIRED_TARGETS, findings, focus_pairs
 from tests.linked_data.conftest import SUBMIT, TOKEN, Served
 
@@ -100,16 +100,17 @@ def test_every_download_in_the_catalog_is_served(own_server: Served) -> None:
 
 
 def test_ckan_reads_the_served_catalog(own_server: Served) -> None:
-    reader = CkanReader(fetch_graph(own_server.client, "/catalog"), "da")
-    (dataset,) = reader.datasets()
-    package = reader.package(dataset)
-    assert package["title"] and package["notes"] and package["extras"]["identifier"]
-    assert package["extras"]["publisher_name"] and package["extras"]["theme"]
+    """CKAN's own parser (ckanext-dcat, tests/catalog/test_ckan_parser.py) on this server."""
+    result = harvest(own_server.url, "da")
+    assert [p["url"] for p in result["pages"]] == [own_server.url + "/catalog"]
+    (package,) = result["datasets"]
+    assert package["title"] and package["notes"] and extras(package)["identifier"]
+    assert extras(package)["publisher_name"] and extras(package)["theme"]
+    assert package["license_id"] == "cc-by"
     assert len(package["resources"]) >= 11
     for resource in package["resources"]:
         assert resource["url"].startswith(own_server.url + "/dumps/")
-        assert resource["mimetype"] and resource["hash"]
-    assert reader.next_page() is None
+        assert resource["mimetype"] and resource["hash"] and resource["format"]
 
 
 @pytest.mark.parametrize(("page", "status"), [("0", 400), ("x", 400), ("-1", 400), ("2", 404)])
@@ -266,11 +267,15 @@ def test_a_submission_pages_the_catalog_and_the_dumps(feed_server: Served) -> No
     assert client.get("/catalog?page=3").status_code == 404
 
     # the harvester's walk: page 1, then hydra:next, and the submission is a dataset
-    reader = CkanReader(Graph().parse(data=paged.content, format="xml"), "da")
-    assert reader.next_page() == f"{feed_server.url}/catalog?page=2"
+    walked = harvest(feed_server.url, "da")
+    assert [p["url"] for p in walked["pages"]] == [
+        f"{feed_server.url}/catalog",
+        f"{feed_server.url}/catalog?page=2",
+    ]
+    assert extras(walked["datasets"][-1])["uri"] == (
+        f"{feed_server.url}/catalog/dataset/submission/{sid}"
+    )
     page_two = Graph().parse(data=second.content, format="xml")
-    (dataset,) = CkanReader(page_two, "da").datasets()
-    assert str(dataset) == f"{feed_server.url}/catalog/dataset/submission/{sid}"
     for shapes_file in SHAPE_FILES:
         assert [f for f in findings(page_two, shapes_file) if f.severity == "Violation"] == []
 

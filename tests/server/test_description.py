@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 from rdflib import Graph, Namespace, URIRef
-from rdflib.namespace import RDF
+from rdflib.namespace import RDF, RDFS
 
 from tests.server.conftest import Service
 
@@ -63,3 +63,15 @@ def test_head_description(client: httpx.Client) -> None:
 
 def test_description_not_acceptable(client: httpx.Client) -> None:
     assert client.get("/sparql", headers={"Accept": "image/png"}).status_code == 406
+
+
+def test_description_says_unknown_graphs_are_empty(client: httpx.Client, server: Service) -> None:
+    """Graphs the store does not hold are empty, never fetched: said in both languages, and
+    the service does not claim sd:DereferencesURIs."""
+    graph = Graph().parse(data=client.get("/sparql", headers={"Accept": "text/turtle"}).content)
+    endpoint = URIRef(server.url + "/sparql")
+    comments = {c.language: str(c) for c in graph.objects(endpoint, RDFS.comment)}
+    assert set(comments) == {"da", "en"}
+    assert "empty graph: nothing is ever fetched" in comments["en"]
+    assert "tom graf: intet hentes nogensinde" in comments["da"]
+    assert (endpoint, SD.feature, SD.DereferencesURIs) not in graph

@@ -67,6 +67,22 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
         {"params": {"query": "ASK {}"}, "headers": {"Accept": "image/png"}},
     ),
     ("get-unknown-format", "GET", {"params": {"query": "ASK {}", "format": "png"}}),
+    (
+        "get-formats-as-sparqlwrapper-sends",
+        "GET",
+        {
+            "params": [
+                ("query", SELECT),
+                *(
+                    (name, v)
+                    for name in ("format", "output", "results")
+                    for v in ("tsv", "text/tab-separated-values")
+                ),
+            ]
+        },
+    ),
+    ("post-form-output", "POST", {"data": {"query": "ASK {}", "output": "xml"}}),
+    ("get-format-not-for-form", "GET", {"params": {"query": SELECT, "format": "turtle"}}),
     ("get-unknown-graph", "GET", {"params": {"query": "ASK {}", "default-graph-uri": "urn:no"}}),
     ("get-bad-inference", "GET", {"params": {"query": "ASK {}", "inference": "maybe"}}),
     ("get-bad-utf8", "GET", {"url": "/sparql?query=ASK%20%7B%7D%20%23%FF"}),

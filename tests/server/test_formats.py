@@ -1,4 +1,5 @@
-"""pob.core.formats: content negotiation on its own."""
+"""pob.core.formats: content negotiation on its own (and the query operation's choice,
+pob.sparql.protocol.choose, which reads the format parameters first)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,11 @@ from pob.core import formats
 from pob.core.formats import (
     NotAcceptable,
     UnknownFormat,
-    choose,
     error_type,
     negotiate,
     parse_accept,
 )
+from pob.sparql.protocol import choose
 
 
 def test_parse_accept() -> None:
@@ -51,10 +52,10 @@ def test_not_acceptable() -> None:
 
 
 def test_short_names() -> None:
-    assert choose("SELECT", "text/csv", "json") == formats.JSON
-    assert choose("CONSTRUCT", None, "ttl") == formats.TURTLE
+    assert choose("SELECT", "text/csv", ["json"]) == formats.JSON
+    assert choose("CONSTRUCT", None, ["ttl"]) == formats.TURTLE
     with pytest.raises(UnknownFormat):
-        choose("SELECT", None, "turtle")
+        choose("SELECT", None, ["turtle"])
 
 
 def test_error_type() -> None:

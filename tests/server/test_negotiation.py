@@ -151,8 +151,20 @@ def test_ask_formats(client: httpx.Client, accept: str, expected: str) -> None:
         assert root.find(f"{SR}boolean").text == "true"  # type: ignore[union-attr]
 
 
-def test_ask_has_no_csv(client: httpx.Client) -> None:
-    response = get(client, "ASK {}", "text/csv")
+@pytest.mark.parametrize("accept", ["text/csv", "text/tab-separated-values"])
+@pytest.mark.parametrize(
+    ("query", "answer"), [("ASK {}", b"true"), ("ASK { <urn:x> ?p ?o }", b"false")]
+)
+def test_ask_as_csv_and_tsv(client: httpx.Client, accept: str, query: str, answer: bytes) -> None:
+    """SPARQL 1.1 Protocol §2.1.6 allows CSV/TSV for ASK; the body is Oxigraph's bare
+    boolean (the CSV/TSV results spec defines no ASK form)."""
+    response = get(client, query, accept)
+    assert media(response) == accept
+    assert response.content.strip() == answer
+
+
+def test_ask_has_no_rdf(client: httpx.Client) -> None:
+    response = get(client, "ASK {}", "text/turtle")
     assert response.status_code == 406
 
 

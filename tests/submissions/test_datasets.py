@@ -85,7 +85,7 @@ def test_accept_resubmit_read_and_withdraw(service: Service) -> None:
     sid, graph = record["id"], record["graph"]
     assert graph == service.graph(f"submission/{sid}")
     assert response.headers["location"] == f"/api/datasets/{sid}"
-    assert record["submitter"] == "alice" and record["triples"] == 20
+    assert record["submitter"] == "alice" and record["triples"] == 15
     assert len(record["sha256"]) == 64 and len(record["shapesVersion"]) == 64
     assert graph in service.graphs()
 
@@ -104,7 +104,7 @@ def test_accept_resubmit_read_and_withdraw(service: Service) -> None:
     one = service.client.get(f"/api/datasets/{sid}")
     assert one.json()["sha256"] == record["sha256"]
     data = service.client.get(f"/api/datasets/{sid}", headers={"Accept": "text/turtle"})
-    assert len(Graph().parse(data=data.text, format="turtle")) == 20
+    assert len(Graph().parse(data=data.text, format="turtle")) == 15
 
     assert (
         service.client.delete(f"/api/datasets/{sid}", headers=service.auth("bob")).status_code
@@ -222,8 +222,12 @@ def test_an_accepted_submission_is_harvestable_until_withdrawn(embedded: Service
     node = URIRef(f"{embedded.url}{dataset}")
     assert (node, RDF.type, DCAT.Dataset) in described
     (provenance,) = described.objects(node, DCTERMS.provenance)
-    said = {str(label) for label in described.objects(provenance, RDFS.label)}
-    assert said == {"Indsendt af bob.", "Submitted by bob."}
+    (label,) = described.objects(provenance, RDFS.label)  # one text, both languages named
+    assert (
+        str(label).startswith("Dansk: Indsendt af bob ") and "\nEnglish: Submitted by bob " in label
+    )
+    said = {d.language: str(d) for d in described.objects(provenance, DCTERMS.description)}
+    assert said["da"].startswith("Indsendt af bob ") and said["en"].startswith("Submitted by bob ")
     dumps = [str(url) for url in described.objects(None, DCAT.downloadURL)]
     assert dumps and all(url.startswith(f"{embedded.url}/dumps/submissions/{sid}") for url in dumps)
     (file,) = described.subjects(DCAT.downloadURL, URIRef(dumps[0]))
