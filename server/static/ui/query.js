@@ -120,10 +120,27 @@
 
   // The editor must not trap focus: Tab and Shift+Tab move on (Ctrl+Space, Ctrl+Enter stay),
   // and the page does not start with focus inside it.
+  var FOCUSABLE = "a[href], button:not([disabled]), input:not([type=hidden]):not([disabled]), " +
+    "select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex='-1'])";
+  function moveFocus(editor, step) {
+    var wrapper = editor.getWrapperElement();
+    var all = Array.prototype.filter.call(document.querySelectorAll(FOCUSABLE), function (el) {
+      return el.offsetParent !== null && !wrapper.contains(el);
+    });
+    var after = all.filter(function (el) {
+      var position = wrapper.compareDocumentPosition(el);
+      return step > 0 ? position & Node.DOCUMENT_POSITION_FOLLOWING : position & Node.DOCUMENT_POSITION_PRECEDING;
+    });
+    var target = step > 0 ? after[0] : after[after.length - 1];
+    if (target) { target.focus(); }
+  }
   function release(tab) {
     var yasqe = tab && tab.getYasqe && tab.getYasqe();
     if (!yasqe) { return; }
-    var keys = Object.assign({}, yasqe.getOption("extraKeys") || {}, { Tab: false, "Shift-Tab": false });
+    var keys = Object.assign({}, yasqe.getOption("extraKeys") || {}, {
+      Tab: function (editor) { moveFocus(editor, 1); },
+      "Shift-Tab": function (editor) { moveFocus(editor, -1); }
+    });
     yasqe.setOption("extraKeys", keys);
   }
   release(yasgui.getTab());
