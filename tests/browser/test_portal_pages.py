@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from functools import cache
+from urllib.parse import quote
 from typing import Any
 
 import pytest
@@ -156,7 +157,7 @@ def test_query_ui_in_danish_with_local_links(page: Page, curated_server: Process
         "SELECT ?m WHERE { ?m a <https://w3id.org/pob/ontology#Municipality> ; "
         "<https://w3id.org/pob/ontology#kommunekode> \"573\" }"
     )
-    page.goto(curated_server.url + "/query?lang=da&query=" + query.replace(" ", "%20"))
+    page.goto(curated_server.url + "/query?lang=da&query=" + quote(query, safe=""))
     page.locator(".CodeMirror:visible").first.click()
     page.keyboard.press("Control+Enter")
     link = page.locator(".yasr a[href='/id/municipality/varde']").first

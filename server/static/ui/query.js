@@ -111,12 +111,20 @@
   localise(holder);
   new MutationObserver(function (changes) {
     changes.forEach(function (change) {
+      if (change.type === "attributes" || change.type === "characterData") {
+        var target = change.target.nodeType === 1 ? change.target : change.target.parentNode;
+        if (target && target.parentNode) { localise(target.parentNode); }
+        return;
+      }
       Array.prototype.forEach.call(change.addedNodes, function (added) {
         if (added.nodeType === 1) { localise(added); }
         else if (added.nodeType === 3 && added.parentNode) { localise(added.parentNode); }
       });
     });
-  }).observe(holder, { childList: true, subtree: true });
+  }).observe(holder, {
+    childList: true, subtree: true, characterData: true,
+    attributes: true, attributeFilter: ["title", "placeholder", "aria-label", "href"]
+  });
 
   // The editor must not trap focus: Tab and Shift+Tab move on (Ctrl+Space, Ctrl+Enter stay),
   // and the page does not start with focus inside it.
