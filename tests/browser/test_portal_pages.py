@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 import re
 from functools import cache
-from urllib.parse import quote
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -103,7 +103,8 @@ def test_home_from_the_keyboard_alone(page: Page, curated_server: Process) -> No
             """() => { const e = document.activeElement;
               const s = getComputedStyle(e);
               const at = Array.prototype.indexOf.call(document.querySelectorAll('*'), e);
-              return { id: at + ' ' + e.tagName + ' ' + (e.getAttribute('href') || e.id || e.name || ''),
+              const name = e.getAttribute('href') || e.id || e.name || '';
+              return { id: at + ' ' + e.tagName + ' ' + name,
                        outline: s.outlineStyle !== 'none' && s.outlineWidth !== '0px' }; }"""
         )
         if info["id"] in reached or " BODY " in info["id"]:
@@ -149,13 +150,13 @@ def test_query_ui_in_danish_with_local_links(page: Page, curated_server: Process
     assert not page.evaluate("document.getElementById('yasgui').contains(document.activeElement)")
     page.locator(".CodeMirror").first.click()
     page.keyboard.press("Tab")
-    assert not page.evaluate(
-        "!!document.activeElement.closest('.CodeMirror')"
-    ), "Tab stayed in the editor"
+    assert not page.evaluate("!!document.activeElement.closest('.CodeMirror')"), (
+        "Tab stayed in the editor"
+    )
     # a result IRI within the base links to the local page
     query = (
         "SELECT ?m WHERE { ?m a <https://w3id.org/pob/ontology#Municipality> ; "
-        "<https://w3id.org/pob/ontology#kommunekode> \"573\" }"
+        '<https://w3id.org/pob/ontology#kommunekode> "573" }'
     )
     page.goto(curated_server.url + "/query?lang=da&query=" + quote(query, safe=""))
     page.locator(".CodeMirror:visible").first.click()

@@ -85,6 +85,12 @@
   var translation = config.yasgui || {};
   var holder = document.getElementById("yasgui");
   function localise(root) {
+    // YASGUI puts its "+" button inside the tab list, which may hold only tabs
+    var list = holder.querySelector(".tabsList");
+    var add = list && list.querySelector("button.addTab");
+    if (add && add.parentNode.parentNode === list) {
+      list.parentNode.insertBefore(add.parentNode, list.nextSibling);
+    }
     var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
     var node;
     while ((node = walker.nextNode())) {
@@ -150,6 +156,7 @@
       "Shift-Tab": function (editor) { moveFocus(editor, -1); }
     });
     yasqe.setOption("extraKeys", keys);
+    yasqe.getInputField().setAttribute("aria-label", config.words.editor_label);
   }
   release(yasgui.getTab());
   yasgui.on("tabSelect", function (_instance, id) {
