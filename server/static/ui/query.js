@@ -85,12 +85,13 @@
   var translation = config.yasgui || {};
   var holder = document.getElementById("yasgui");
   function localise(root) {
-    // YASGUI puts its "+" button inside the tab list, which may hold only tabs
-    var list = holder.querySelector(".tabsList");
-    var add = list && list.querySelector("button.addTab");
-    if (add && add.parentNode.parentNode === list) {
-      list.parentNode.insertBefore(add.parentNode, list.nextSibling);
-    }
+    // YASGUI puts its "+" button inside the tab list, which may hold only tabs: the page
+    // offers its own "new tab" button (#new-tab) and hides this one from keyboard and
+    // screen readers (YASGUI still needs it in place)
+    Array.prototype.forEach.call(holder.querySelectorAll(".tabsList button.addTab"), function (add) {
+      add.setAttribute("tabindex", "-1");
+      add.parentNode.setAttribute("aria-hidden", "true");
+    });
     var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
     var node;
     while ((node = walker.nextNode())) {
@@ -99,6 +100,10 @@
         node.nodeValue = node.nodeValue.replace(text, translation[text]);
       }
     }
+    // YASGUI's endpoint field has a placeholder but no label
+    Array.prototype.forEach.call(holder.querySelectorAll("input.autocomplete:not([aria-label])"), function (input) {
+      input.setAttribute("aria-label", input.getAttribute("placeholder") || config.endpoint);
+    });
     var elements = root.querySelectorAll ? root.querySelectorAll("[title], [placeholder], [aria-label], a[href]") : [];
     Array.prototype.forEach.call(elements, function (el) {
       ["title", "placeholder", "aria-label"].forEach(function (name) {
@@ -173,6 +178,14 @@
     linkedTab.setEndpoint(config.endpoint);
     linkedTab.setQuery(config.linkedQuery);
     say(words.linked);
+  }
+
+  var newTab = document.getElementById("new-tab");
+  if (newTab) {
+    newTab.addEventListener("click", function () {
+      var tab = yasgui.addTab(true, { name: words.tab_name });
+      tab.setEndpoint(config.endpoint);
+    });
   }
 
   yasgui.on("query", function () {
