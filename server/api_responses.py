@@ -307,6 +307,7 @@ ROUTES: dict[str, Declared] = {
     "void": Declared({200: DOCUMENT, 304: ()}, (400, 406, 503)),
     "dump": Declared({200: (ANY,), 304: ()}, (404,), examples={"path": "pob.ttl"}),
     "dumps": Declared({200: (JSON,)}),
+    "search": Declared({200: (JSON,)}, (400,)),
     "context": Declared({200: (formats.JSONLD,), 304: ()}),
 }
 
@@ -334,6 +335,7 @@ OPERATIONS: dict[str, str] = {
     "/.well-known/void": "void",
     "/dumps/{path}": "dump",
     "/dumps": "dumps",
+    "/api/search": "search",
     "/context.jsonld": "context",
 }
 
