@@ -294,30 +294,43 @@ class RemoteStore(Store):
         by piece rather than built as one string."""
 
         before, after = self.dialect.insert_frame()
+        blocks = [before, *ops.graph_blocks(graphs, b"GRAPH "), after]
+
+        if self.auth is not None:  # digest auth sends the body twice: one replayable body
+            await self._update(b"".join(blocks))
+            return
 
         async def pieces() -> AsyncIterator[bytes]:
-            yield before
-            for piece in ops.graph_blocks(graphs, b"GRAPH "):
+            for piece in blocks:
                 yield piece
-            yield after
 
-        await self._update(pieces())
+        # its length up front: an engine may not read a chunked body
+        await self._update(pieces(), sum(len(piece) for piece in blocks))
 
     async def update(self, sparql: str) -> None:
         """One request to the engine's SPARQL Update endpoint: one transaction.
         QuerySyntaxError if the engine refuses it (400); EngineUnavailable if it fails
         otherwise (the engine's answer does not tell a failed operation from a failed
         engine)."""
-        await self._update(self.dialect.check_update(sparql).encode("utf-8"))
+        await self._update(sparql)
 
-    async def _update(self, body: bytes | AsyncIterator[bytes]) -> None:
+    async def _update(
+        self, body: str | bytes | AsyncIterator[bytes], length: int | None = None
+    ) -> None:
+        """Send an update (a text, as the engine's dialect writes it, or pieces of one
+        `length` bytes long)."""
         if self.hooks is not None:
             await asyncio.to_thread(self.hooks.before)
+        if isinstance(body, str):
+            body = self.dialect.check_update(body).encode("utf-8")
+        headers = {"Content-Type": "application/sparql-update"}
+        if length is not None:
+            headers["Content-Length"] = str(length)
         try:
             response = await self.http.post(
                 self.update_url,
                 content=body,
-                headers={"Content-Type": "application/sparql-update"},
+                headers=headers,
                 auth=self.auth or httpx.USE_CLIENT_DEFAULT,
             )
         except httpx.HTTPError as exc:
