@@ -34,6 +34,7 @@ PAGES = {
     "validate": "/validate",
     "catalog": "/catalog",
     "dataset": "/catalog/dataset/curated",
+    "distribution": "/catalog/dataset/curated/distribution/pob.ttl",
     "ontology": "/ontology",
     "shapes": "/shapes",
     "api-docs": "/docs",
