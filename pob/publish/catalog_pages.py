@@ -65,7 +65,7 @@ def human_size(size: int, lang: str) -> str:
 
 
 def _first(graph: Graph, s: Node, p: URIRef) -> Node | None:
-    return next(iter(sorted(graph.objects(s, p))), None)
+    return min(graph.objects(s, p), key=str, default=None)
 
 
 def _checksum(graph: Graph, dist: Node) -> str | None:
@@ -94,7 +94,7 @@ def download(view: GraphView, dist: Node, lang: str) -> Download:
         direct=direct,
         format=namer.link(fmt, lang) if fmt is not None else None,
         media_type=media_type,
-        byte_size=int(size) if size is not None and str(size).isdigit() else None,
+        byte_size=int(str(size)) if size is not None and str(size).isdigit() else None,
         sha256=_checksum(graph, dist),
     )
 
@@ -144,9 +144,7 @@ class Part:
 
 def parts(view: GraphView, iri: str, lang: str) -> tuple[Part, ...]:
     """The nodes ``{iri}#…`` the graph describes, so that links to them land on a section."""
-    found = {
-        s for s in view.union.subjects() if isinstance(s, URIRef) and s.startswith(iri + "#")
-    }
+    found = {s for s in view.union.subjects() if isinstance(s, URIRef) and s.startswith(iri + "#")}
     out = []
     for node in sorted(found):
         r = describe(view, str(node), lang)

@@ -84,8 +84,12 @@ def _graph_data(r: Any, edges: tuple[Any, ...], page: Page) -> dict[str, Any]:
             {"property": e.predicate.label.value, "incoming": incoming, "members": []},
         )
         group["members"].append(
-            {"id": other.iri, "label": other.label.value, "href": page.href(other.href),
-             "inferred": e.inferred}  # fmt: skip
+            {
+                "id": other.iri,
+                "label": other.label.value,
+                "href": page.href(other.href),
+                "inferred": e.inferred,
+            }
         )
     out = []
     for i, g in enumerate(groups.values()):

@@ -143,7 +143,9 @@ def test_every_link_answers_with_a_body(client: httpx.Client, pages: list[str]) 
     for path, fragments in sorted(targets.items()):
         answer = fetch(client, path)
         if answer.status_code != 200 or not answer.content.strip():
-            broken.append(f"{path} ({answer.status_code}, {len(answer.content)} bytes) on {origin[path]}")
+            broken.append(
+                f"{path} ({answer.status_code}, {len(answer.content)} bytes) on {origin[path]}"
+            )
             continue
         if "html" in answer.headers.get("content-type", ""):
             missing = {f for f in fragments if f} - parse(answer.text).ids
@@ -154,7 +156,9 @@ def test_every_link_answers_with_a_body(client: httpx.Client, pages: list[str]) 
 
 def test_dataset_page_offers_each_file_with_its_checksum(client: httpx.Client) -> None:
     page = client.get("/catalog/dataset/curated")
-    cards = re.findall(r'<li class="download".*?</li>\s*(?=<li class="download"|</ul>)', page.text, re.S)
+    cards = re.findall(
+        r'<li class="download".*?</li>\s*(?=<li class="download"|</ul>)', page.text, re.S
+    )
     assert len(cards) >= 5
     for card in cards:
         href = re.search(r'<a class="button" href="([^"]+)" download', card)
@@ -168,7 +172,9 @@ def test_dataset_page_offers_each_file_with_its_checksum(client: httpx.Client) -
         assert re.search(r"<dt>Medietype</dt><dd><code>[a-z]+/[a-z+.-]+</code></dd>", card)
 
 
-@pytest.mark.parametrize("path", ["/catalog", "/catalog/dataset/curated", "/catalog/service/sparql"])
+@pytest.mark.parametrize(
+    "path", ["/catalog", "/catalog/dataset/curated", "/catalog/service/sparql"]
+)
 def test_catalog_pages_have_no_empty_sections(client: httpx.Client, path: str) -> None:
     body = client.get(path, params={"lang": "en"}).text
     for empty in ("No sources given.", "No shape targets its class.", "Nothing in the graph"):
