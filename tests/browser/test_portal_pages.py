@@ -85,7 +85,7 @@ def test_no_serious_accessibility_finding(
 
 
 def test_the_cases_were_collected() -> None:
-    assert len(PAGES) * 2 * len(WIDTHS) == 60
+    assert len(PAGES) * 2 * len(WIDTHS) == 64
 
 
 def test_home_from_the_keyboard_alone(page: Page, curated_server: Process) -> None:
