@@ -15,7 +15,15 @@ from rdflib import Graph, URIRef
 
 from pob.core import formats
 from pob.publish.catalog import PageNotFound, page_links
-from pob.publish.resources import GraphView
+from pob.publish.catalog_pages import (
+    datasets,
+    downloads,
+    human_size,
+    parent_dataset,
+    parts,
+    shown_properties,
+)
+from pob.publish.resources import GraphView, describe
 from pob.publish.snapshot import (
     Feed,
     FeedUnavailable,
@@ -31,8 +39,16 @@ from pob.store.base import Store
 from server.conditional import http_date, not_modified, not_modified_response, strong_etag
 from server.deps import SettingsDep, StoreDep
 from server.errors import HTTPProblem
-from server.negotiation import HTML, SUFFIXES, choose, document_headers, split_suffix
-from server.routes.resources import describe_response, not_found
+from server.negotiation import (
+    DOCUMENT_TYPES,
+    HTML,
+    SUFFIXES,
+    choose,
+    document_headers,
+    split_suffix,
+)
+from server.pages import Page
+from server.routes.resources import alternates, describe_response, network_link, not_found
 
 router = APIRouter(tags=["Open data"])
 CATALOG_TYPES: tuple[str, ...] = (
@@ -59,6 +75,38 @@ def _catalog_view(feed: Feed, key: str, graph: Graph) -> GraphView:
     return feed.cached(
         ("catalog-view", key),
         lambda: GraphView(base, graph, Graph(), Graph(), {url + "/": "/", base: "/"}),
+    )
+
+
+def _entry(
+    request: Request,
+    feed: Feed,
+    view: GraphView,
+    iri: str,
+    path: str,
+    suffix: str | None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """The catalog, a dataset, distribution or the service: the page (rendered from the
+    catalog graph, with a download per distribution) or, by the usual negotiation, RDF."""
+    choice = choose(request, DOCUMENT_TYPES, suffix)
+    if choice.media_type != HTML or not view.knows(iri):
+        return describe_response(request, feed, view, iri, path, suffix, headers)
+    page = Page.of(request)
+    lang = page.lang
+    r = describe(view, iri, lang)
+    return page.render(
+        "catalog.html",
+        headers={**document_headers(path, DOCUMENT_TYPES, choice), **(headers or {})},
+        r=r,
+        properties=shown_properties(r.properties),
+        datasets=datasets(view, iri, lang),
+        downloads=downloads(view, iri, lang),
+        parent=parent_dataset(view, iri, lang),
+        parts=parts(view, iri, lang),
+        size=lambda n: human_size(n, lang),
+        alternates=alternates(path),
+        network=network_link(feed, lang),
     )
 
 
@@ -95,7 +143,7 @@ async def _catalog(request: Request, store: Store, settings: Settings, ext: str 
     iri = f"{feed.public_url}/catalog"
     if choice.media_type == HTML:
         view = _catalog_view(feed, f"page-{page}", graph)
-        return describe_response(request, feed, view, iri, "/catalog", ext, headers)
+        return _entry(request, feed, view, iri, "/catalog", ext, headers)
     body = feed.cached(
         ("catalog-bytes", page, choice.media_type), lambda: serialise(graph, choice.media_type)
     )
@@ -150,7 +198,7 @@ async def catalog_entry(
     if (URIRef(iri), None, None) not in graph:
         html = choose(request, CATALOG_TYPES, suffix).media_type == HTML
         return not_found(request, html, iri, feed)
-    return describe_response(request, feed, view, iri, f"/catalog/{stem}", suffix)
+    return _entry(request, feed, view, iri, f"/catalog/{stem}", suffix)
 
 
 @router.api_route("/.well-known/void", methods=["GET", "HEAD"], summary="VoID description")

@@ -22,6 +22,7 @@ from tests.browser.conftest import CHROMIUM_FLAGS, chromium_path
 from tests.conftest import ROOT, free_port
 
 OUT = ROOT / "docs" / "screenshots"
+NETWORK = "/id/partnership/netvaerk-for-privat-offentlige-bysamarbejder"
 #: file name -> (path, language, viewport width, full page)
 SHOTS = {
     "home.png": ("/", "da", 1366, True),
@@ -29,6 +30,13 @@ SHOTS = {
     "resource.png": ("/id/municipality/varde", "da", 1366, False),
     "browse.png": ("/browse/pob:Area?region=region/hovedstaden", "en", 1366, False),
     "search.png": ("/search?q=bid", "da", 1366, False),
+    "catalog-dataset.png": ("/catalog/dataset/curated", "da", 1366, False),
+    "shapes.png": ("/shapes", "en", 1366, False),
+}
+#: file name -> (path, language, viewport width, element): one part of a page
+PARTS = {
+    "neighbourhood.png": (NETWORK, "en", 1366, "#neighbourhood"),
+    "neighbourhood-phone.png": (NETWORK, "da", 390, "#neighbourhood"),
 }
 
 
@@ -43,6 +51,13 @@ def take(url: str) -> list[Path]:
             page.wait_for_load_state("networkidle")
             page.wait_for_timeout(500)  # the map and charts draw after their data
             page.screenshot(path=str(OUT / name), full_page=full)
+            written.append(OUT / name)
+            page.close()
+        for name, (path, lang, width, selector) in PARTS.items():
+            page = browser.new_page(viewport={"width": width, "height": 900})
+            page.goto(f"{url}{path}?lang={lang}")
+            page.wait_for_load_state("networkidle")
+            page.locator(selector).screenshot(path=str(OUT / name))
             written.append(OUT / name)
             page.close()
         browser.close()

@@ -34,6 +34,7 @@ PAGES = {
     "validate": "/validate",
     "catalog": "/catalog",
     "dataset": "/catalog/dataset/curated",
+    "distribution": "/catalog/dataset/curated/distribution/pob.ttl",
     "ontology": "/ontology",
     "shapes": "/shapes",
     "api-docs": "/docs",
@@ -84,7 +85,7 @@ def test_no_serious_accessibility_finding(
 
 
 def test_the_cases_were_collected() -> None:
-    assert len(PAGES) * 2 * len(WIDTHS) == 60
+    assert len(PAGES) * 2 * len(WIDTHS) == 64
 
 
 def test_home_from_the_keyboard_alone(page: Page, curated_server: Process) -> None:
