@@ -22,8 +22,6 @@ TURTLE = "text/turtle"
 JSONLD = "application/ld+json"
 RDFXML = "application/rdf+xml"
 SPARQL_JSON = "application/sparql-results+json"
-#: the 503 titles the service documents for work that ran past its time limit
-TIME_LIMIT_TITLES = ("Query timed out", "Validation timed out")
 
 
 @dataclass(frozen=True)
