@@ -204,6 +204,9 @@ def to_term(param: Param, value: str, base: str = CANONICAL_BASE) -> str:
     if kind == "lang":
         if not _LANG_RE.match(value):
             raise ParameterError(param.name, f"not a language tag: {value!r}")
+        if value.lower() not in LANGUAGES:  # the labels and titles exist in these only
+            offered = " or ".join(LANGUAGES)
+            raise ParameterError(param.name, f"no labels in {value!r}; choose {offered}")
         return RDFLiteral(value.lower()).n3()
     if kind == "integer":
         if not re.fullmatch(r"[+-]?\d{1,18}", value):

@@ -161,7 +161,13 @@ def format_for(media_type: str | None, filename: str | None = None) -> Syntax:
     said = f"{kind!r}" if kind else "no Content-Type"
     if filename:
         said += f" (file {filename!r})"
-    raise UnsupportedFormat(f"cannot read {said}; send one of {offered}")
+    suffixes = ", ".join(f.suffixes[0] for f in FORMATS if f.suffixes)
+    what = f"the file {filename!r}" if filename else "the data"
+    plain = (
+        f"cannot tell which RDF format {what} is in; give the file one of the suffixes "
+        f"{suffixes}, or name the format"
+    )
+    raise UnsupportedFormat(f"cannot read {said}; send one of {offered}", plain=plain)
 
 
 _CONTROL = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")
