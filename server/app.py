@@ -28,7 +28,7 @@ from pob.store.base import Store
 from pob.store.build import BuildReport, build
 from pob.validation.submissions import Submissions
 from pob.validation.workers import Checker
-from server import errors, ui
+from server import errors, openapi, ui
 from server.fastpath import SparqlFastPath, wrap
 from server.pages import SecurityHeaders
 from server.routes import (
@@ -58,7 +58,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await the_store.open()
         # checks and submissions; the validation workers start on the first check
-        checker = Checker(min(2, settings.workers), settings.validation_timeout)
+        checker = Checker(
+            min(2, settings.workers), settings.validation_timeout, settings.validation_memory
+        )
         app.state.submissions = Submissions(the_store, settings, checker)
         try:
             built = await _build(the_store, settings) if settings.build_on_start else None
@@ -104,6 +106,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.include_router(docs_pages.router)
     app.include_router(open_data.router)
     app.include_router(api_docs.router)
+
+    openapi.install(app)  # one operationId per method, every answer and body declared
 
     app.mount("/static", StaticFiles(directory=ui.STATIC), name="static")
 

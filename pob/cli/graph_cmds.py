@@ -19,7 +19,6 @@ from rich.table import Table
 from pob.cli import app
 from pob.core import formats
 from pob.core.texts import LANGUAGES
-from pob.graph.context import to_jsonld
 from pob.graph.curated import curated, memory_store
 from pob.graph.namespaces import CANONICAL_BASE, compact
 from pob.graph.sources import SUFFIXES, data_graph
@@ -318,7 +317,7 @@ def export(
         False, "--all", help="Build every dump file with its manifest (the open-data feed)"
     ),
     out_dir: Path | None = typer.Option(
-        None, "--out", help="Folder for --all (default: POB_DUMPS_DIR, var/dumps)"
+        None, "--out", help="Folder for --all (default: POB_DUMPS_DIR, else dumps/ in POB_DATA_DIR)"
     ),
 ) -> None:
     """Export ontology + curated data (optionally with inferred triples) as one graph.
@@ -335,10 +334,9 @@ def export(
         graph = curated().merged(inference=inference)
     syntax = formats.by_short_name(fmt.value)
     assert syntax is not None and syntax.rdflib_writer is not None  # ttl, nt, jsonld
-    if syntax.media_type == formats.JSONLD:  # compact, with the project's context inline
-        text = to_jsonld(graph, inline=True).decode("utf-8")
-    else:
-        text = graph.serialize(format=syntax.rdflib_writer)
+    from pob.publish.stable import stable_bytes  # byte-stable: the same SHA-256 every run
+
+    text = stable_bytes(graph, syntax, CANONICAL_BASE).decode("utf-8")
     if output:
         output.write_text(text, encoding="utf-8")
         err.print(f"{len(graph)} triples written to {output}")
@@ -353,7 +351,7 @@ def _export_all(out_dir: Path | None) -> None:
     from pob.store.build import curated_graphs
 
     settings = from_env()  # the same graphs and URL as the service: it reuses these files
-    target = out_dir or settings.dumps_dir
+    target = out_dir or settings.dumps_path
     with progress(f"building the dumps in {target}"):
         manifest = build_dumps(target, settings.base, feed_url(settings), curated_graphs(settings))
     table = Table("file", "bytes", "items", "sha256")

@@ -47,6 +47,8 @@ class POB(DefinedNamespace):
     Event: URIRef
     Grant: URIRef
     Source: URIRef
+    Involvement: URIRef
+    Claim: URIRef
     # object properties
     municipality: URIRef
     region: URIRef
@@ -75,6 +77,9 @@ class POB(DefinedNamespace):
     supervisedBy: URIRef
     commissionedBy: URIRef
     inputFrom: URIRef
+    holder: URIRef
+    heldIn: URIRef
+    claimProperty: URIRef
     # datatype properties
     kommunekode: URIRef
     isoCode: URIRef
@@ -99,6 +104,7 @@ class POB(DefinedNamespace):
     amount: URIRef
     currency: URIRef
     isPublic: URIRef
+    annualAmount: URIRef
 
 
 ORG = Namespace("http://www.w3.org/ns/org#")
@@ -132,6 +138,7 @@ INSTANCE_PATHS: dict[str, str] = {
     "src": "id/source/",
     "grant": "id/grant/",
     "place": "id/place/",
+    "claim": "id/claim/",
     "scheme": "id/scheme/",
     "challenge": "id/challenge/",
     "measure": "id/measure-type/",

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import io
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -142,3 +143,41 @@ def drop_graph(store: ox.Store, graph: str) -> None:
     if not store.contains_named_graph(name):
         raise UnknownGraph(f"graph <{graph}> is not in this store")
     store.remove_graph(name)
+
+
+def graph_blocks(graphs: Mapping[str, bytes], head: bytes = b"") -> Iterator[bytes]:
+    """N-Triples per graph as ``<graph> { … }`` blocks (TriG, and the body of a SPARQL
+    INSERT DATA when `head` is ``GRAPH``), piece by piece: the data is never copied."""
+    for graph, data in graphs.items():
+        yield head + f"<{graph}> {{\n".encode()
+        yield data
+        yield b"\n}\n"
+
+
+class Chain(io.RawIOBase):
+    """Byte strings read one after the other as one stream (no copy into one string)."""
+
+    def __init__(self, pieces: Iterable[bytes]) -> None:
+        self._pieces = iter(pieces)
+        self._current = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        while not self._current:
+            piece = next(self._pieces, None)
+            if piece is None:
+                return 0
+            self._current = memoryview(piece)
+        n = min(len(buffer), len(self._current))
+        buffer[:n] = self._current[:n]
+        self._current = self._current[n:]
+        return n
+
+
+def insert_graphs(store: ox.Store, graphs: Mapping[str, bytes]) -> None:
+    """Add N-Triples to named graphs in one transaction (pyoxigraph's ``load`` of one TriG
+    stream: all or nothing)."""
+    reader = io.BufferedReader(Chain(graph_blocks(graphs)), 1 << 20)
+    store.load(reader, format=ox.RdfFormat.TRIG)

@@ -3,7 +3,7 @@
 Started by :class:`pob.store.workers.WorkerPool`. A job is ``(kind, (store_path, generation),
 args)``: a new generation after every write makes the worker reopen its handle, and the
 job "close" drops it before a write. The answer is ``("ok", value)`` or an error reply
-(:func:`pob.store.workers.error_reply`: a StoreError such as QuerySyntaxError or
+(:func:`pob.store.jobs.error_reply`: a StoreError such as QuerySyntaxError or
 ResultTooLarge arrives in the server as itself). Results are written into the spool
 directory (or kept in memory when small) by :mod:`pob.store.results`.
 """
@@ -19,8 +19,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from pob.store import ops
-from pob.store.workers import answer_jobs
+from pob.store import canonical, ops
+from pob.store.jobs import answer_jobs
 
 
 def serve(conn: Connection, spool_dir: str) -> None:
@@ -32,6 +32,7 @@ def serve(conn: Connection, spool_dir: str) -> None:
         "query": lambda s, *a: ops.run_query(s, *a, spool_dir=spool),
         "graph": lambda s, *a: ops.dump_graph(s, *a, spool_dir=spool),
         "counts": lambda s: ops.triple_counts(s),
+        "canonical": lambda s, *a: canonical.dump_canonical(s, *a, spool_dir=spool),
     }
 
     def handle(job: Any) -> Any:

@@ -10,7 +10,7 @@ are the files :func:`pob.publish.dumps.build_dumps` listed in its manifest, serv
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import FileResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, Response
 from rdflib import Graph, URIRef
 
 from pob.core import formats
@@ -23,6 +23,7 @@ from pob.publish.snapshot import (
     current_feed,
     refresh_feed,
     serialise,
+    status,
     void_bytes,
 )
 from pob.settings import Settings
@@ -169,6 +170,16 @@ async def void(request: Request, store: StoreDep, settings: SettingsDep) -> Resp
         "Last-Modified": http_date(feed.manifest.modified),
     }
     return _body(request, body, choice.media_type, headers)
+
+
+@router.get("/dumps", summary="The dump files, and what is missing")
+async def dumps(store: StoreDep, settings: SettingsDep) -> JSONResponse:
+    """The files of the dumps (path, dataset, media type, bytes, SHA-256, triples or rows)
+    and what the feed lacks and why (`missing`: a submission whose dump is being made or
+    failed, a graph not yet counted for VoID, with the reason); `current` is false while
+    the snapshot is older than the store."""
+    feed = await current_feed(store, settings)
+    return JSONResponse(await status(store, settings, feed), headers={"Cache-Control": "no-cache"})
 
 
 @router.api_route("/dumps/{path:path}", methods=["GET", "HEAD"], summary="A dump file")

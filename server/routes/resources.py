@@ -55,10 +55,12 @@ def alternates(path: str, offered: tuple[str, ...] = DOCUMENT_TYPES) -> list[dic
 
 async def view_for(store: Store, feed: Feed, iri: str) -> GraphView:
     """The feed's view, plus what the graphs it does not hold say about `iri` (if anything):
-    submissions and loaded graphs are read per resource, never held."""
-    if not feed.stored:
+    submissions and loaded graphs are read per resource, never held; the store's list of
+    graphs now (not the snapshot's), so a page follows a write at once."""
+    stored = sorted(await store.graphs() - store.curated)
+    if not stored:
         return feed.view
-    extra = await fetch_resource(store, iri, feed.stored)
+    extra = await fetch_resource(store, iri, stored)
     if len(extra) == 0:
         return feed.view
     return await asyncio.to_thread(with_triples, feed.view, extra)
