@@ -36,6 +36,7 @@ from server.routes import (
     datasets,
     docs_pages,
     forms,
+    portal,
     queries,
     resources,
     sparql,
@@ -105,14 +106,15 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.include_router(resources.router)
     app.include_router(docs_pages.router)
     app.include_router(open_data.router)
+    app.include_router(portal.router)
     app.include_router(api_docs.router)
 
     openapi.install(app)  # one operationId per method, every answer and body declared
 
     app.mount("/static", StaticFiles(directory=ui.STATIC), name="static")
 
-    @app.get("/", include_in_schema=False)
-    async def root(request: Request) -> Response:
+    @app.get("/query", include_in_schema=False)
+    async def query_ui(request: Request) -> Response:
         """The query UI (server/ui.py); also at GET /sparql for browsers."""
         return ui.query_page(request, sparql.endpoint_url(request, settings.public_url))
 

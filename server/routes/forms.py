@@ -16,7 +16,7 @@ from pob.validation.html_report import render_html
 from pob.validation.report import Check
 from server.deps import SettingsDep
 from server.i18n import choose
-from server.pages import environment
+from server.pages import Page
 
 router = APIRouter(tags=["Validation"])
 
@@ -36,24 +36,24 @@ def form_page(
     values: dict[str, str] | None = None,
     status: int = 200,
 ) -> Response:
-    """The form page in `lang`, with a report or an error under the form."""
+    """The form page in `lang`, with a report or an error under the form, in the shared
+    layout (``base.html``)."""
     lang = lang if lang in texts.LANGUAGES else "en"
     settings = request.app.state.settings
     chosen = {"profile": "core", "inference": "none", "lang": lang, **(values or {})}
     report_html = render_html(check, lang, base=settings.base, standalone=False) if check else None
-    body = (
-        environment()
-        .get_template("validate.html")
-        .render(
-            lang=lang,
-            other="en" if lang == "da" else "da",
-            t=texts.words("form", lang),
-            values=chosen,
-            error=error,
-            report_html=report_html,
-        )
+    asked = (request.query_params.get("lang") or "").strip().lower()
+    page = Page(request, lang, asked == lang)
+    return page.render(
+        "validate.html",
+        status=status,
+        headers={"Vary": "Accept"},
+        nav="validate",
+        f=texts.words("form", lang),
+        values=chosen,
+        error=error,
+        report_html=report_html,
     )
-    return HTMLResponse(body, status_code=status, headers={"Vary": "Accept"})
 
 
 @router.get("/validate", summary="The validation form (HTML)", response_class=HTMLResponse)

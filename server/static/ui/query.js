@@ -79,6 +79,62 @@
   }
   currentTab();
 
+  // YASGUI has no Danish: swap its own English words (config.yasgui, from the `yasgui`
+  // words) in texts, titles, placeholders and labels; and send result IRIs within our base
+  // to their local pages (same tab), not to the canonical address.
+  var translation = config.yasgui || {};
+  var holder = document.getElementById("yasgui");
+  function localise(root) {
+    var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    var node;
+    while ((node = walker.nextNode())) {
+      var text = node.nodeValue.trim();
+      if (text && Object.prototype.hasOwnProperty.call(translation, text)) {
+        node.nodeValue = node.nodeValue.replace(text, translation[text]);
+      }
+    }
+    var elements = root.querySelectorAll ? root.querySelectorAll("[title], [placeholder], [aria-label], a[href]") : [];
+    Array.prototype.forEach.call(elements, function (el) {
+      ["title", "placeholder", "aria-label"].forEach(function (name) {
+        var value = el.getAttribute(name);
+        if (value && Object.prototype.hasOwnProperty.call(translation, value.trim())) {
+          el.setAttribute(name, translation[value.trim()]);
+        }
+      });
+      var href = el.getAttribute("href");
+      if (el.tagName === "A" && href && config.base && href.indexOf(config.base) === 0) {
+        el.setAttribute("href", "/" + href.slice(config.base.length));
+        el.removeAttribute("target");
+      }
+    });
+  }
+  localise(holder);
+  new MutationObserver(function (changes) {
+    changes.forEach(function (change) {
+      Array.prototype.forEach.call(change.addedNodes, function (added) {
+        if (added.nodeType === 1) { localise(added); }
+        else if (added.nodeType === 3 && added.parentNode) { localise(added.parentNode); }
+      });
+    });
+  }).observe(holder, { childList: true, subtree: true });
+
+  // The editor must not trap focus: Tab and Shift+Tab move on (Ctrl+Space, Ctrl+Enter stay),
+  // and the page does not start with focus inside it.
+  function release(tab) {
+    var yasqe = tab && tab.getYasqe && tab.getYasqe();
+    if (!yasqe) { return; }
+    var keys = Object.assign({}, yasqe.getOption("extraKeys") || {}, { Tab: false, "Shift-Tab": false });
+    yasqe.setOption("extraKeys", keys);
+  }
+  release(yasgui.getTab());
+  yasgui.on("tabSelect", function (_instance, id) {
+    window.setTimeout(function () { release(yasgui.getTab(id)); }, 0);
+  });
+  yasgui.on("tabAdd", function (_instance, id) {
+    window.setTimeout(function () { release(yasgui.getTab(id)); }, 0);
+  });
+  if (holder.contains(document.activeElement)) { document.activeElement.blur(); }
+
   // `/?query=…` (a link from another page): the query goes into a tab of its own, not run
   if (config.linkedQuery) {
     var linkedTab = yasgui.addTab(true, { name: words.tab_name });
