@@ -73,6 +73,10 @@ class UploadError(Problem, ValueError):
     status = 400
     title = "Bad input"
 
+    def extra(self) -> dict[str, Any]:
+        """Every refused upload points to the web form, which says what to do plainly."""
+        return {"validator": "/validate"}
+
 
 class TooLarge(UploadError):
     status = 413
@@ -136,7 +140,13 @@ class BadSyntax(UploadError):
         return next(f for f in FORMATS if f.name == self.format_name)
 
     def extra(self) -> dict[str, Any]:
-        return {"format": self.format_name}
+        return {**super().extra(), "format": self.format_name}
+
+
+class NoDataset(UploadError):
+    """A form sent with neither a file nor text."""
+
+    title = "No dataset"
 
 
 class EmptyDataset(UploadError):

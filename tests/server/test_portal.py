@@ -195,7 +195,8 @@ def test_each_facet_filters_as_sparql(client: httpx.Client, name: str) -> None:
         assert results is not None
         hrefs = set(re.findall(r'href="([^"]+)"', results.group(1)))
         expected = select(
-            client, f"SELECT DISTINCT ?x WHERE {{ {of_class} ?x {PATHS[facet]} <{BASE}id/{value}> }}"
+            client,
+            f"SELECT DISTINCT ?x WHERE {{ {of_class} ?x {PATHS[facet]} <{BASE}id/{value}> }}",
         )
         assert hrefs == {r["x"].removeprefix(BASE[:-1]) for r in expected}, (facet, value)
         assert len(hrefs) == shown
