@@ -30,7 +30,7 @@ from pob.sparql.named import (
     load_queries,
     parse_query_file,
 )
-from pob.validation.upload import UploadError, read_path
+from pob.validation.upload import UnsupportedFormat, UploadError, read_path
 
 err = Console(stderr=True)
 out = Console()
@@ -73,6 +73,17 @@ def check_lang(lang: str, option: str = "--lang") -> None:
         offered = " or ".join(LANGUAGES)
         err.print(f"[red]{option}: no texts in {lang!r}; choose {offered}[/red]")
         raise typer.Exit(2)
+
+
+def plainly(problem: UploadError, path: Path) -> str:
+    """A refused file in words for a command line (the service's say HTTP's)."""
+    if isinstance(problem, UnsupportedFormat):
+        suffixes = ", ".join(f.suffixes[0] for f in formats.RDF_SYNTAXES if f.suffixes)
+        return (
+            f"cannot tell which RDF format {path.name!r} is in; give the file one of the "
+            f"suffixes {suffixes}, or name the format with --format"
+        )
+    return problem.detail
 
 
 def term_text(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> str:
@@ -150,7 +161,7 @@ def validate(
             upload = read_path(path, fmt)
         except UploadError as exc:
             where = f":{exc.line}:{exc.column}" if exc.line is not None else ""
-            err.print(f"[red]{path}{where}: {exc.plain}[/red]")
+            err.print(f"[red]{path}{where}: {plainly(exc, path)}[/red]")
             raise typer.Exit(2) from exc
         triples.update(dict.fromkeys(upload.triples))
         names[upload.format.name] = None

@@ -5,8 +5,7 @@ detail, and where in the input it went wrong (line, column) when that is known. 
 (:mod:`pob.sparql.guard`), the stores (:mod:`pob.store.errors`), uploads
 (:mod:`pob.validation.upload`) and
 submissions (:mod:`pob.validation.submissions`) raise subclasses; ``server/errors.py`` turns any of
-them into a JSON or plain-text answer, and the CLI prints :attr:`Problem.plain`: the same
-refusal in words without HTTP (no header or field names), when the detail has them.
+them into a JSON or plain-text answer, and the CLI prints the detail.
 """
 
 from __future__ import annotations
@@ -20,25 +19,11 @@ class Problem(Exception):
     status = 400
     title = "Bad request"
 
-    def __init__(
-        self,
-        detail: str,
-        line: int | None = None,
-        column: int | None = None,
-        *,
-        plain: str | None = None,
-    ) -> None:
+    def __init__(self, detail: str, line: int | None = None, column: int | None = None) -> None:
         self.detail = detail
         self.line = line
         self.column = column
-        self._plain = plain
         super().__init__(detail)
-
-    @property
-    def plain(self) -> str:
-        """The refusal for a person at a command line: no HTTP wording (the detail, unless
-        the raiser gave words of its own)."""
-        return self._plain or self.detail
 
     def headers(self) -> dict[str, str]:
         """Extra response headers (e.g. `WWW-Authenticate`)."""

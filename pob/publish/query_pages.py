@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from pob.core import formats
 from pob.graph.namespaces import CANONICAL_BASE
 from pob.publish.portal import curie, labels, local_href
 from pob.settings import Settings
@@ -152,7 +151,9 @@ def chart_data(chart: Chart, result: Answer) -> dict[str, Any]:
         date, label = row.get(chart.value or ""), row.get(chart.label)
         year = _year(date.value) if date else None
         if date is not None and year is not None:
-            points.append({"x": round(year, 3), "label": label.text if label else "", "date": date.value})
+            points.append(
+                {"x": round(year, 3), "label": label.text if label else "", "date": date.value}
+            )
     out["points"] = points
     return out
 
@@ -160,6 +161,3 @@ def chart_data(chart: Chart, result: Answer) -> dict[str, Any]:
 def download_formats() -> list[tuple[str, str]]:
     """(short name, label) of each format a SELECT answer downloads in."""
     return [("csv", "CSV"), ("tsv", "TSV"), ("json", "JSON"), ("xml", "XML")]
-
-
-__all__ = ["Answer", "Cell", "answer", "chart_data", "choices", "download_formats", "formats"]

@@ -28,6 +28,7 @@ from pob.core.links import web_href
 from pob.core.problems import Problem
 from pob.graph.namespaces import CANONICAL_BASE, prefixes
 from pob.validation import upload
+from pob.validation.body import NoDataset
 from pob.validation.report import Check, Result, finding_key, term_key
 from pob.validation.w3c import report_rdf
 from pob.validation.workers import OutOfMemory
@@ -155,7 +156,7 @@ KINDS: tuple[tuple[type[Problem], str], ...] = (
     (upload.UnsupportedFormat, "format"),
     (upload.NotText, "not_text"),
     (upload.EmptyDataset, "empty"),
-    (upload.NoDataset, "no_data"),
+    (NoDataset, "no_data"),
     (upload.RemoteContext, "remote_context"),
 )
 

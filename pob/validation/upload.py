@@ -73,8 +73,7 @@ class UploadError(Problem, ValueError):
     status = 400
     title = "Bad input"
 
-    def extra(self) -> dict[str, Any]:
-        """Every refused upload points to the web form, which says what to do plainly."""
+    def extra(self) -> dict[str, Any]:  # the web form says what to do, in plain words
         return {"validator": "/validate"}
 
 
@@ -143,12 +142,6 @@ class BadSyntax(UploadError):
         return {**super().extra(), "format": self.format_name}
 
 
-class NoDataset(UploadError):
-    """A form sent with neither a file nor text."""
-
-    title = "No dataset"
-
-
 class EmptyDataset(UploadError):
     status = 422
     title = "Empty dataset"
@@ -175,13 +168,7 @@ def format_for(media_type: str | None, filename: str | None = None) -> Syntax:
     said = f"{kind!r}" if kind else "no Content-Type"
     if filename:
         said += f" (file {filename!r})"
-    suffixes = ", ".join(f.suffixes[0] for f in FORMATS if f.suffixes)
-    what = f"the file {filename!r}" if filename else "the data"
-    plain = (
-        f"cannot tell which RDF format {what} is in; give the file one of the suffixes "
-        f"{suffixes}, or name the format"
-    )
-    raise UnsupportedFormat(f"cannot read {said}; send one of {offered}", plain=plain)
+    raise UnsupportedFormat(f"cannot read {said}; send one of {offered}")
 
 
 _CONTROL = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")

@@ -40,8 +40,9 @@ from server.pages import Page
 router = APIRouter(tags=["Validation"])
 
 #: the largest upload whose focus nodes get line numbers (one regular-expression pass over
-#: the text in the server process: about 0.1 s per MB, docs/performance.md)
-LOCATE_LIMIT = 8_000_000
+#: the text in the server process, on its event loop: about 0.2 s per MB of Turtle,
+#: docs/performance.md; larger files get the report without lines)
+LOCATE_LIMIT = 2_000_000
 #: the options the form shows again, and their defaults
 OPTIONS = {"profile": "core", "inference": "none"}
 
@@ -56,8 +57,10 @@ def page_lang(request: Request) -> str:
 
 
 def _size(n: int, lang: str) -> str:
-    number = f"{n / 1_000_000:.1f}".removesuffix(".0")
-    return f"{number.replace('.', ',') if lang == 'da' else number} MB"
+    """Bytes for a person: "50 MB", "1,5 MB" in Danish, "6 kB" below a megabyte."""
+    amount, unit = (n / 1_000_000, "MB") if n >= 1_000_000 else (n / 1000, "kB")
+    number = f"{amount:.1f}".removesuffix(".0")
+    return f"{number.replace('.', ',') if lang == 'da' else number} {unit}"
 
 
 def form_page(

@@ -24,10 +24,10 @@ from fastapi.responses import Response
 from pob.core import formats
 from pob.core.texts import LANGUAGES
 from pob.settings import Settings
-from pob.validation.body import parse_form, read_limited
+from pob.validation.body import NoDataset, parse_form, read_limited
 from pob.validation.intake import Body
 from pob.validation.report import Check, Inference, Profile
-from pob.validation.upload import NoDataset, UploadError
+from pob.validation.upload import UploadError
 from pob.validation.w3c import report_rdf
 from server.deps import SettingsDep, SubmissionsDep
 from server.errors import HTTPProblem

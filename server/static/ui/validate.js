@@ -16,9 +16,10 @@
   var limit = Number(notice.getAttribute('data-limit'));
   var lang = document.documentElement.lang;
 
-  function size(n) {
-    var text = (n / 1000000).toFixed(1);
-    return (lang === 'da' ? text.replace('.', ',') : text) + ' MB';
+  function size(n) {  // as the page says the limit (server/routes/forms.py: _size)
+    var mega = n >= 1000000;
+    var text = (mega ? n / 1000000 : n / 1000).toFixed(1).replace(/\.0$/, '');
+    return (lang === 'da' ? text.replace('.', ',') : text) + (mega ? ' MB' : ' kB');
   }
 
   form.addEventListener('submit', function (event) {
