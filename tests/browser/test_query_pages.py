@@ -34,6 +34,8 @@ PAGES = {
     "validate": "/validate",
 }
 WIDTHS = {"desktop": (1366, 900), "phone": (375, 740)}
+#: how Chromium logs a page answered with 400 (the form after a refused upload says why)
+REFUSED = "the server responded with a status of 400 (Bad Request)"
 CONTROLS = "a[href], button, input:not([type=hidden]), select, textarea, [tabindex='0']"
 
 
@@ -91,7 +93,7 @@ def test_no_serious_accessibility_finding(
         page.click("#submit")
         expect(page.locator("#report")).to_be_visible()
         check_page(page)
-    assert errors == []
+    assert [e for e in errors if not e.endswith(REFUSED)] == []
 
 
 def tab_through(page: Page) -> list[str]:
@@ -164,7 +166,7 @@ def test_the_validator_from_the_keyboard_alone(page: Page, curated_server: Proce
     expect(page.locator("#error .where")).to_have_text("line 3, column 8")
     expect(page.locator("#data")).to_have_value(BROKEN)
     expect(page.locator("#inference")).to_have_value("rdfs")
-    assert errors == []
+    assert [e for e in errors if not e.endswith(REFUSED)] == []
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,6 @@
   var KEY = 'pob-validate-form';
   var fields = ['data', 'profile', 'inference', 'lang'];
   var notice = document.getElementById('client-error');
-  var limit = Number(notice.getAttribute('data-limit'));
   var lang = document.documentElement.lang;
 
   function size(n) {  // as the page says the limit (server/routes/forms.py: _size)
@@ -26,7 +25,7 @@
     var file = document.getElementById('file').files[0];
     var text = document.getElementById('data').value;
     var bytes = file ? file.size : new Blob([text]).size;
-    if (bytes > limit) {
+    if (bytes > Number(notice.getAttribute('data-limit'))) {
       event.preventDefault();
       notice.textContent = notice.getAttribute('data-template')
         .replace('{size}', size(bytes)).replace('{limit}', notice.getAttribute('data-limit-text'));
