@@ -183,7 +183,9 @@ def explain(problem: Problem, lang: str, text: str | None = None) -> Explanation
     kind = next((k for cls, k in KINDS if isinstance(problem, cls)), "other")
     what = words[f"what_{kind}"]
     if isinstance(problem, upload.BadSyntax):
-        what = what.format(format=problem.format.name, message=problem.message)
+        # the place is said under "where"; the parser's own "between line … and line …" goes
+        message = re.sub(r"^Parser error (at|between) [^:]*: ", "", problem.message)
+        what = what.format(format=problem.format.name, message=message)
     where = None
     if problem.line is not None:
         key = "line_column" if problem.column is not None else "line"

@@ -14,13 +14,15 @@ read, so then the page has only the query string's ``lang``; the form's script
 (``static/ui/validate.js``) keeps the text and options in the tab's session storage for that
 case, and refuses a file over the limit before sending it. Each finding's focus node gets
 the line (and column) where it is written in the uploaded file
-(:meth:`pob.validation.report.Check.locate`), up to :data:`LOCATE_LIMIT` bytes.
+(:meth:`pob.validation.report.Check.locate`, :func:`locate_lines`), up to
+:data:`LOCATE_LIMIT` bytes.
 
 Words in Danish and English; ``?lang=`` chooses, else ``Accept-Language``, else Danish.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from typing import Any
 
@@ -39,9 +41,9 @@ from server.pages import Page
 
 router = APIRouter(tags=["Validation"])
 
-#: the largest upload whose focus nodes get line numbers (one regular-expression pass over
-#: the text in the server process, on its event loop: about 0.2 s per MB of Turtle,
-#: docs/performance.md; larger files get the report without lines)
+#: the largest upload whose focus nodes get line numbers (one tokenizer pass over the text
+#: in a thread of the server process: about 0.3 s per MB of Turtle, 0.05 s per MB
+#: of N-Triples, `python -m bench.locate`; larger files get the report without lines)
 LOCATE_LIMIT = 2_000_000
 #: the options the form shows again, and their defaults
 OPTIONS = {"profile": "core", "inference": "none"}
@@ -82,9 +84,6 @@ def form_page(
     dataset: Body | None = getattr(request.state, "dataset", None)
     report_html = None
     if check is not None:
-        if dataset is not None and len(dataset.data) <= LOCATE_LIMIT:
-            with contextlib.suppress(UploadError):  # the worker has read this format already
-                check.locate(dataset.data, format_for(dataset.media_type, dataset.filename))
         report_html = render_html(check, lang, base=settings.base, standalone=False)
     explained = explain(error, lang, chosen.get("data")) if error is not None else None
     asked = (request.query_params.get("lang") or "").strip().lower()
@@ -102,6 +101,17 @@ def form_page(
     return page.render(
         "validate.html", status=status, headers={"Vary": "Accept"}, nav="validate", **context
     )
+
+
+async def locate_lines(request: Request, check: Check) -> None:
+    """Find where the uploaded file writes each focus node (:meth:`Check.locate`), in a
+    thread (the event loop goes on), for files up to :data:`LOCATE_LIMIT` bytes."""
+    dataset: Body | None = getattr(request.state, "dataset", None)
+    if dataset is None or len(dataset.data) > LOCATE_LIMIT:
+        return
+    with contextlib.suppress(UploadError):  # the worker has read this format already
+        syntax = format_for(dataset.media_type, dataset.filename)
+        await asyncio.to_thread(check.locate, dataset.data, syntax)
 
 
 def refused_page(request: Request, error: UploadError) -> Response:

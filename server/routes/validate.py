@@ -190,6 +190,10 @@ async def validate(
 
                 return refused_page(request, error)
             raise  # answered by server/errors.py
+    if media_type == formats.HTML:  # the form shows where the file writes each focus node
+        from server.routes.forms import locate_lines
+
+        await locate_lines(request, check)
     return report_response(
         request, check, submitted.lang, media_type, settings, options=submitted.options
     )
