@@ -43,7 +43,7 @@ async def home(request: Request, store: StoreDep, settings: SettingsDep) -> Resp
         ],
         "words": {k: page.t(k) for k in _CHART_WORDS},
     }
-    return page.render("home.html", nav="home", home=figures, data=data)
+    return page.render("home.html", nav="home", home=figures, data=data, network=figures.network)
 
 
 def _hits(hits: list[finder.Hit]) -> list[dict[str, Any]]:

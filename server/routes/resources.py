@@ -139,7 +139,7 @@ def describe_response(
             edges_cut=len(edges) > GRAPH_LIMIT,
             graph=_graph_data(r, shown),
             alternates=alternates(path),
-            sparql_ui=f"/?query={query}",
+            sparql_ui=f"/query?query={query}",
             sparql_result=f"/sparql?query={query}&format=turtle",
             network=network_link(feed, lang),
         )

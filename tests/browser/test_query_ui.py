@@ -48,7 +48,7 @@ def test_switch_to_english(page: Page, curated_server: Process) -> None:
     page.get_by_role("navigation", name=i18n.STRINGS["language_nav"]["da"]).get_by_role(
         "link", name="English"
     ).click()
-    page.wait_for_url("**/?lang=en")
+    page.wait_for_url("**/query?lang=en")
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_role("heading", level=1)).to_have_text(i18n.STRINGS["heading"]["en"])
     expect(page.get_by_label(i18n.STRINGS["example_label"]["en"])).to_be_visible()

@@ -20,7 +20,7 @@ PAGES: dict[str, tuple[str, str, bytes | dict[str, str] | None, int]] = {
     "sparql-ui": ("GET", "/sparql", None, 200),
     "search": ("GET", "/search?q=hiller%C3%B8d", None, 200),
     "browse": ("GET", "/browse", None, 200),
-    "browse-class": ("GET", "/browse/pob:Partnership", None, 200),
+    "browse-refused": ("GET", "/browse/pob:NoSuchClass", None, 404),
     "unknown-path": ("GET", "/no/such/page", None, 404),
     "validate-form": ("GET", "/validate", None, 200),
     "validate-form-en": ("GET", "/validate?lang=en", None, 200),
