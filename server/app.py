@@ -38,6 +38,7 @@ from server.routes import (
     forms,
     portal,
     queries,
+    query_pages,
     resources,
     sparql,
     validate,
@@ -103,6 +104,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.include_router(validate.router)
     app.include_router(datasets.router)
     app.include_router(forms.router)
+    app.include_router(query_pages.router)
     app.include_router(resources.router)
     app.include_router(docs_pages.router)
     app.include_router(open_data.router)

@@ -73,6 +73,9 @@ class UploadError(Problem, ValueError):
     status = 400
     title = "Bad input"
 
+    def extra(self) -> dict[str, Any]:  # the web form says what to do, in plain words
+        return {"validator": "/validate"}
+
 
 class TooLarge(UploadError):
     status = 413
@@ -136,7 +139,7 @@ class BadSyntax(UploadError):
         return next(f for f in FORMATS if f.name == self.format_name)
 
     def extra(self) -> dict[str, Any]:
-        return {"format": self.format_name}
+        return {**super().extra(), "format": self.format_name}
 
 
 class EmptyDataset(UploadError):

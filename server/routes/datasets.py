@@ -75,7 +75,8 @@ async def post_dataset(
             settings,
             status=422,
             options=submitted.options,
-            extra={"accepted": False, "detail": rejected.detail},
+            # the web form shows the same report with lines and how to fix each finding
+            extra={"accepted": False, "detail": rejected.detail, "validator": "/validate"},
         )
     if created:
         feed_changed(store, settings)  # the catalog and dumps follow in the background

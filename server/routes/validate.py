@@ -24,7 +24,7 @@ from fastapi.responses import Response
 from pob.core import formats
 from pob.core.texts import LANGUAGES
 from pob.settings import Settings
-from pob.validation.body import parse_form, read_limited
+from pob.validation.body import NoDataset, parse_form, read_limited
 from pob.validation.intake import Body
 from pob.validation.report import Check, Inference, Profile
 from pob.validation.upload import UploadError
@@ -99,6 +99,11 @@ async def read_dataset(request: Request, settings: Settings) -> Submitted:
             if key in parts:
                 raw[key] = parts[key].data.decode("utf-8", errors="replace")
         file, pasted = parts.get("file"), parts.get("data")
+        # what the web form shows again whatever the outcome (server/routes/forms.py)
+        request.state.form = {
+            **raw,
+            "data": pasted.data.decode("utf-8", "replace") if pasted else "",
+        }
         if file is not None and file.data:
             data, media_type, filename = (
                 file.data,
@@ -108,11 +113,12 @@ async def read_dataset(request: Request, settings: Settings) -> Submitted:
         elif pasted is not None and pasted.data.strip():
             data, media_type = pasted.data, raw.get("format") or formats.TURTLE
         else:
-            raise UploadError("send the dataset as a file (field 'file') or as text (field 'data')")
+            raise NoDataset("send the dataset as a file (field 'file') or as text (field 'data')")
     else:
         data, media_type = body, content_type
     fields = {k: raw[k] for k in TEXT_FIELDS if k in raw}
-    return Submitted(Body(data, media_type, filename), _options(raw), fields)
+    request.state.dataset = Body(data, media_type, filename)  # the form finds lines in it
+    return Submitted(request.state.dataset, _options(raw), fields)
 
 
 def report_type(request: Request) -> str:
@@ -180,12 +186,14 @@ async def validate(
             )
         except UploadError as error:
             if media_type == formats.HTML:
-                from server.routes.forms import form_page, page_lang
+                from server.routes.forms import refused_page
 
-                return form_page(
-                    request, page_lang(request), error=error.detail, status=error.status
-                )
+                return refused_page(request, error)
             raise  # answered by server/errors.py
+    if media_type == formats.HTML:  # the form shows where the file writes each focus node
+        from server.routes.forms import locate_lines
+
+        await locate_lines(request, check)
     return report_response(
         request, check, submitted.lang, media_type, settings, options=submitted.options
     )
