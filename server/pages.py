@@ -27,7 +27,8 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 templates.add_folder(TEMPLATES)
 #: local pages that keep an explicitly chosen language on their links (and "/" itself)
 _PAGE_PREFIXES = (
-    "/id/", "/ontology", "/shapes", "/catalog", "/search", "/browse", "/query", "/validate",
+    "/id/", "/ontology", "/shapes", "/catalog", "/search", "/browse", "/queries", "/query",
+    "/validate",
     "/?", "/#",
 )  # fmt: skip
 #: the main menu of every page (base.html): key (``nav_{key}`` in the words) → path
@@ -35,7 +36,8 @@ MENU: tuple[tuple[str, str], ...] = (
     ("home", "/"),
     ("search", "/search"),
     ("browse", "/browse"),
-    ("queries", "/query"),
+    ("queries", "/queries"),
+    ("sparql", "/query"),
     ("validate", "/validate"),
     ("catalog", "/catalog"),
     ("ontology", "/ontology"),

@@ -108,7 +108,7 @@ def query_page(request: Request, endpoint: str) -> Response:
         "query.html",
         headers=headers,
         ui=words,
-        nav="queries",
+        nav="sparql",
         wide=True,
         path=request.url.path,
         endpoint=endpoint,

@@ -277,7 +277,10 @@ def test_every_page_has_the_layout(client: httpx.Client, path: str) -> None:
     page = client.get(path, headers={"Accept": HTML}).text
     menu = re.search(r'<nav aria-label="Hovedmenu" class="main-nav">(.*?)</nav>', page, re.S)
     assert menu is not None, path
-    for href in ("/", "/search", "/browse", "/query", "/validate", "/catalog", "/ontology"):
+    for href in (
+        *("/", "/search", "/browse", "/queries", "/query", "/validate", "/catalog"),
+        *("/ontology", "/shapes", "/docs"),
+    ):
         assert f'href="{href}"' in menu.group(1), (path, href)
     assert 'role="search"' in page and 'class="skip-link"' in page
     assert '<nav aria-label="Sprog" class="languages">' in page
