@@ -29,7 +29,6 @@ import contextlib
 import gc
 import shutil
 import time
-import traceback
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -81,7 +80,7 @@ class EmbeddedStore(Store):
         self._spool = layout.spool_dir(self.data_dir)
         if layout.current(self.data_dir) is None:
             version = layout.new_version(self.data_dir)
-            await asyncio.to_thread(_close_after, ox.Store(str(version)))
+            await asyncio.to_thread(ops.close_after, ox.Store(str(version)))
             layout.swap(self.data_dir, version)
         self._current = None
         if workers:
@@ -268,7 +267,7 @@ class EmbeddedStore(Store):
 
     async def _write(self, action: Callable[[ox.Store], T]) -> T:
         async with self._writing():
-            return await asyncio.to_thread(_with_store, self.path, action)
+            return await asyncio.to_thread(ops.with_store, self.path, action)
 
     async def update(self, sparql: str) -> None:
         """One pyoxigraph update: one transaction. QuerySyntaxError if the engine cannot
@@ -394,28 +393,3 @@ def load_graph(store: ox.Store, graph: str, ntriples: bytes) -> None:
     name = ox.NamedNode(graph)
     store.add_graph(name)
     store.load(ntriples, ox.RdfFormat.N_TRIPLES, to_graph=name)
-
-
-def _with_store(path: Path, action: Callable[[ox.Store], T]) -> T:
-    """`action` on the store opened read-write; closed again before this returns or raises.
-
-    An exception's traceback holds the frames that saw the handle (the action's among
-    them); they are cleared, or the read-write handle would outlive the write while the
-    next reader opens the store (RocksDB then reports missing files as corruption)."""
-    store = ox.Store(str(path))
-    try:
-        result = action(store)
-        store.flush()
-        return result
-    except BaseException as exc:
-        traceback.clear_frames(exc.__traceback__)
-        raise
-    finally:
-        del store
-        gc.collect()
-
-
-def _close_after(store: ox.Store) -> None:
-    store.flush()
-    del store
-    gc.collect()

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import io
-from collections.abc import Iterable, Iterator, Mapping
+import traceback
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import TypeVar
 
 import pyoxigraph as ox
 
@@ -12,6 +15,8 @@ from pob.core import formats
 from pob.store import results
 from pob.store.base import Dataset, QueryResult
 from pob.store.errors import UnknownGraph
+
+T = TypeVar("T")
 
 PROV_GENERATED_BY = "http://www.w3.org/ns/prov#wasGeneratedBy"
 SPDX_CHECKSUM = "http://spdx.org/rdf/terms#checksum"
@@ -181,3 +186,28 @@ def insert_graphs(store: ox.Store, graphs: Mapping[str, bytes]) -> None:
     stream: all or nothing)."""
     reader = io.BufferedReader(Chain(graph_blocks(graphs)), 1 << 20)
     store.load(reader, format=ox.RdfFormat.TRIG)
+
+
+def with_store(path: Path, action: Callable[[ox.Store], T]) -> T:
+    """`action` on the store opened read-write; closed again before this returns or raises.
+
+    An exception's traceback holds the frames that saw the handle (the action's among
+    them); they are cleared, or the read-write handle would outlive the write while the
+    next reader opens the store (RocksDB then reports missing files as corruption)."""
+    store = ox.Store(str(path))
+    try:
+        result = action(store)
+        store.flush()
+        return result
+    except BaseException as exc:
+        traceback.clear_frames(exc.__traceback__)
+        raise
+    finally:
+        del store
+        gc.collect()
+
+
+def close_after(store: ox.Store) -> None:
+    store.flush()
+    del store
+    gc.collect()
