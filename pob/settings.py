@@ -24,6 +24,9 @@ from pob.graph.sources import DATA_DIR, ONTOLOGY_DIR, QUERIES_DIR
 #: the remote engines whose dialects pob knows (pob/store/dialects.py)
 ENGINES = ("oxigraph", "virtuoso")
 
+#: the least POB_VALIDATION_MEMORY (MiB) accepted: below it a worker cannot start
+MIN_VALIDATION_MEMORY = 256
+
 
 class SettingsError(ValueError):
     """An environment variable with a value that cannot be used."""
@@ -71,8 +74,12 @@ class Settings:
     queries_dir: Path = QUERIES_DIR
     #: build (or check the hash and reuse) the curated graphs when the service starts
     build_on_start: bool = True
-    #: the open-data dumps (`pob export --all`; rebuilt by the service when the graph changes)
-    dumps_dir: Path = Path("var/dumps")
+    #: the open-data dumps (`pob export --all`; rebuilt by the service when the graph
+    #: changes); unset: `{data_dir}/dumps`, so every instance has its own (see `dumps_path`)
+    dumps_dir: Path | None = None
+    #: seconds one piece of the feed's background work (one graph's dump or statistics)
+    #: may run; it is not under `query_timeout`, which is the public queries' deadline
+    feed_timeout: float = 3600.0
     #: datasets per page of /catalog
     catalog_page_size: int = 50
     #: bearer token(s) for POST /api/datasets: "token" or "name:token,name:token" (unset: off)
@@ -80,6 +87,9 @@ class Settings:
     #: most triples one submission may have; validation time limit (s) for /api/validate
     max_triples: int = 500_000
     validation_timeout: float = 60.0
+    #: the address space (MiB, RLIMIT_AS) of each validation worker, which reads, parses
+    #: and checks uploads; a job that needs more is refused with 413 (docs/security.md)
+    validation_memory: int = 2048
     #: uploads read, parsed and checked at once (/api/validate, /api/datasets, /store
     #: writes), and how many more may wait for a turn; past that: 503 with Retry-After
     max_parallel_uploads: int = 2
@@ -90,11 +100,16 @@ class Settings:
     body_timeout: float = 60.0
     #: token -> submitter name, parsed from `submit_token` when the settings are made
     submitters: dict[str, str] = field(init=False, repr=False, compare=False)
+    #: where the dumps are: `dumps_dir`, else `{data_dir}/dumps`, made absolute
+    dumps_path: Path = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "base", normalise_base(self.base))
         object.__setattr__(self, "data_dir", Path(self.data_dir))
-        object.__setattr__(self, "dumps_dir", Path(self.dumps_dir))
+        if self.dumps_dir is not None:
+            object.__setattr__(self, "dumps_dir", Path(self.dumps_dir))
+        dumps = self.dumps_dir if self.dumps_dir is not None else self.data_dir / "dumps"
+        object.__setattr__(self, "dumps_path", dumps.absolute())
         if self.store_url:
             self._remote_layout(self.store_url.rstrip("/"))
         for name in (
@@ -112,9 +127,16 @@ class Settings:
                 raise SettingsError(f"{_variable(name)}: {name} must be positive")
         if self.upload_queue < 0:
             raise SettingsError(f"{_variable('upload_queue')}: upload_queue must not be negative")
-        for name in ("header_timeout", "body_timeout"):  # timers: NaN and inf refused too
+        # timers: NaN and inf refused too
+        for name in ("header_timeout", "body_timeout", "feed_timeout"):
             if not 0 < getattr(self, name) < math.inf:
                 raise SettingsError(f"{_variable(name)}: {name} must be positive seconds")
+        if self.validation_memory < MIN_VALIDATION_MEMORY:
+            raise SettingsError(
+                f"{_variable('validation_memory')}: validation_memory must be at least "
+                f"{MIN_VALIDATION_MEMORY} (MiB; a validation worker needs about 300 to start "
+                "and check a small dataset)"
+            )
         if self.workers < 1:
             raise SettingsError(f"{_variable('workers')}: workers must be at least 1")
         if self.replica_memory < 0:
@@ -186,10 +208,12 @@ _ENV: dict[str, tuple[str, type]] = {
     "POB_SUBMIT_TOKEN": ("submit_token", str),
     "POB_MAX_TRIPLES": ("max_triples", int),
     "POB_VALIDATION_TIMEOUT": ("validation_timeout", float),
+    "POB_VALIDATION_MEMORY": ("validation_memory", int),
     "POB_MAX_PARALLEL_UPLOADS": ("max_parallel_uploads", int),
     "POB_UPLOAD_QUEUE": ("upload_queue", int),
     "POB_HEADER_TIMEOUT": ("header_timeout", float),
     "POB_BODY_TIMEOUT": ("body_timeout", float),
+    "POB_FEED_TIMEOUT": ("feed_timeout", float),
 }
 
 

@@ -28,7 +28,7 @@ from pob.store.base import Store
 from pob.store.build import BuildReport, build
 from pob.validation.submissions import Submissions
 from pob.validation.workers import Checker
-from server import errors, ui
+from server import errors, openapi, ui
 from server.fastpath import SparqlFastPath, wrap
 from server.pages import SecurityHeaders
 from server.routes import (
@@ -36,7 +36,9 @@ from server.routes import (
     datasets,
     docs_pages,
     forms,
+    portal,
     queries,
+    query_pages,
     resources,
     sparql,
     validate,
@@ -58,7 +60,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await the_store.open()
         # checks and submissions; the validation workers start on the first check
-        checker = Checker(min(2, settings.workers), settings.validation_timeout)
+        checker = Checker(
+            min(2, settings.workers), settings.validation_timeout, settings.validation_memory
+        )
         app.state.submissions = Submissions(the_store, settings, checker)
         try:
             built = await _build(the_store, settings) if settings.build_on_start else None
@@ -100,15 +104,19 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.include_router(validate.router)
     app.include_router(datasets.router)
     app.include_router(forms.router)
+    app.include_router(query_pages.router)
     app.include_router(resources.router)
     app.include_router(docs_pages.router)
     app.include_router(open_data.router)
+    app.include_router(portal.router)
     app.include_router(api_docs.router)
+
+    openapi.install(app)  # one operationId per method, every answer and body declared
 
     app.mount("/static", StaticFiles(directory=ui.STATIC), name="static")
 
-    @app.get("/", include_in_schema=False)
-    async def root(request: Request) -> Response:
+    @app.get("/query", include_in_schema=False)
+    async def query_ui(request: Request) -> Response:
         """The query UI (server/ui.py); also at GET /sparql for browsers."""
         return ui.query_page(request, sparql.endpoint_url(request, settings.public_url))
 

@@ -71,9 +71,42 @@ def error_response(
 
 
 def _respond(request: Request, status: int, title: str, detail: str, **kw: Any) -> Response:
+    if wants_html(request):
+        return html_error(request, status, detail, kw.get("headers"))
     return error_response(
         request.headers.get("accept"), status, title, detail, head=request.method == "HEAD", **kw
     )
+
+
+def wants_html(request: Request) -> bool:
+    """Whether the client is a browser asking for a page: ``text/html`` named in `Accept`
+    and preferred to JSON and plain text (``*/*`` alone keeps the JSON error body)."""
+    accept = request.headers.get("accept") or ""
+    if "text/html" not in accept.lower():
+        return False
+    try:
+        offered = (*formats.ERROR_TYPES, formats.HTML)
+        return formats.negotiate(accept, offered) == formats.HTML
+    except formats.NotAcceptable:
+        return False
+
+
+def html_error(
+    request: Request, status: int, detail: str, headers: Mapping[str, str] | None = None
+) -> Response:
+    """The error as a page in the shared layout, in the reader's language: what happened in
+    their words, the service's own detail (English) below, ways on (home, search)."""
+    from server.pages import Page  # the pages import the texts; errors load before them
+
+    page = Page.of(request)
+    kept = {k: v for k, v in (headers or {}).items() if k.lower() != "content-length"}
+    response = page.render(
+        "error.html", status=status, headers=kept, status_code=status, detail=detail
+    )
+    if request.method == "HEAD":
+        response.body = b""
+        response.headers["content-length"] = "0"
+    return response
 
 
 #: the errors :func:`answer` turns into a response (library refusals and the routes' own)
@@ -115,7 +148,11 @@ def install(app: FastAPI) -> None:
     """Map library exceptions to HTTP answers."""
 
     async def known(request: Request, exc: Exception) -> Response:
-        return answer(exc, request.headers.get("accept"), request.method == "HEAD")
+        response = answer(exc, request.headers.get("accept"), request.method == "HEAD")
+        if wants_html(request):
+            detail = getattr(exc, "detail", None) or str(exc)
+            return html_error(request, response.status_code, detail, _extra_headers(response))
+        return response
 
     for kind in KNOWN:
         app.add_exception_handler(kind, known)
@@ -136,3 +173,10 @@ def install(app: FastAPI) -> None:
 
 
 _TITLES = {404: "Not Found", 405: "Method Not Allowed", 400: "Bad request"}
+
+
+def _extra_headers(response: Response) -> dict[str, str]:
+    """The headers of an error answer that a page keeps (Allow, Retry-After,
+    WWW-Authenticate …), not those of its JSON body."""
+    skip = {"content-length", "content-type", "vary"}
+    return {k: v for k, v in response.headers.items() if k.lower() not in skip}

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pob.core import texts
 from pob.core.texts import DEFAULT, LANGUAGES, NAMES
 
-__all__ = ["DEFAULT", "LANGUAGES", "NAMES", "STRINGS", "choose", "strings"]
+__all__ = ["DEFAULT", "LANGUAGES", "NAMES", "STRINGS", "choose", "strings", "yasgui_translation"]
 
 #: the query UI's words: key → language → word
 STRINGS = texts.section("ui")
@@ -20,6 +20,14 @@ STRINGS = texts.section("ui")
 def strings(lang: str) -> dict[str, str]:
     """Every UI string in `lang` (one of :data:`LANGUAGES`)."""
     return texts.words("ui", lang)
+
+
+def yasgui_translation(lang: str) -> dict[str, str]:
+    """YASGUI's own English words (the ``yasgui`` section: its ``en`` values are YASGUI's
+    exact texts) → their `lang` version; the page's script swaps them in the editor's
+    texts, titles and labels. Empty for English."""
+    section = texts.section("yasgui")
+    return {v["en"]: v[lang] for v in section.values() if v[lang] != v["en"]}
 
 
 def _accepted(header: str) -> list[tuple[float, int, str]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -24,8 +25,27 @@ from server import i18n
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 templates.add_folder(TEMPLATES)
-#: local pages that keep an explicitly chosen language on their links
-_PAGE_PREFIXES = ("/id/", "/ontology", "/shapes", "/catalog")
+#: local pages that keep an explicitly chosen language on their links (and "/" itself)
+_PAGE_PREFIXES = (
+    "/id/", "/ontology", "/shapes", "/catalog", "/search", "/browse", "/queries", "/query",
+    "/validate",
+    "/?", "/#",
+)  # fmt: skip
+#: the main menu of every page (base.html): key (``nav_{key}`` in the words) → path
+MENU: tuple[tuple[str, str], ...] = (
+    ("home", "/"),
+    ("search", "/search"),
+    ("browse", "/browse"),
+    ("queries", "/queries"),
+    ("sparql", "/query"),
+    ("validate", "/validate"),
+    ("catalog", "/catalog"),
+    ("ontology", "/ontology"),
+    ("shapes", "/shapes"),
+    ("docs", "/docs"),
+)
+#: the sections of :mod:`pob.core.texts` a page's ``t()`` looks in, in order
+_SECTIONS = ("pages", "portal")
 #: what every HTML answer carries (:class:`SecurityHeaders`): scripts from this server only,
 #: styles from it or inline (cytoscape sets inline styles; the validation pages have a
 #: ``<style>`` block), images from it or ``data:`` (the icon ``data:,``); a page that needs
@@ -48,29 +68,51 @@ def choose_language(request: Request) -> tuple[str, bool]:
 
 
 class Page:
-    """Renders one template with the words of one language."""
+    """Renders one template (extending ``base.html``, the one layout) with the words of one
+    language."""
+
+    menu = MENU
 
     def __init__(self, request: Request, lang: str, explicit: bool) -> None:
         self.request, self.lang, self.explicit = request, lang, explicit
 
+    @classmethod
+    def of(cls, request: Request) -> Page:
+        """The page for `request`, in the language it chose (:func:`choose_language`)."""
+        return cls(request, *choose_language(request))
+
+    @property
+    def words(self) -> frozenset[str]:
+        """Every key :meth:`t` knows."""
+        return frozenset(k for name in _SECTIONS for k in texts.section(name))
+
     def t(self, key: str, **values: Any) -> str:
-        word: str = texts.section("pages")[key][self.lang]
-        return word.format(**values) if values else word
+        for name in _SECTIONS:
+            entry = texts.section(name).get(key)
+            if entry is not None:
+                word: str = entry[self.lang]
+                return word.format(**values) if values else word
+        raise KeyError(f"no word {key!r} in the sections {', '.join(_SECTIONS)}")
 
     def href(self, href: str | None) -> str | None:
         """A link, with `?lang=` kept on our own pages when the reader chose a language; None
         if `href` may not be a link (:func:`pob.core.links.web_href`: show it as text)."""
         href = web_href(href)
-        if href is None or not self.explicit or not href.startswith(_PAGE_PREFIXES):
+        if href is None or not self.explicit:
+            return href
+        if href != "/" and not href.startswith(_PAGE_PREFIXES):
             return href
         path, hash_mark, fragment = href.partition("#")
         if "?" in path:
-            return href
+            if "lang=" in path:
+                return href
+            return f"{path}&lang={self.lang}{hash_mark}{fragment}"
         return f"{path}?lang={self.lang}{hash_mark}{fragment}"
 
     def switch(self, lang: str) -> str:
-        """This page in another language."""
-        return f"{self.request.url.path}?lang={lang}"
+        """This page in another language: the same path and parameters, `lang` changed."""
+        kept = [(k, v) for k, v in self.request.query_params.multi_items() if k != "lang"]
+        return f"{self.request.url.path}?{urlencode([*kept, ('lang', lang)])}"
 
     def render(
         self,

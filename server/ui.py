@@ -5,8 +5,9 @@ by the app itself. The page carries its configuration as JSON: the endpoint, the
 queries (from the same registry as GET /api/queries) and our prefixes, so YASGUI needs no
 outside address (its prefix.cc and LOV look-ups are switched off in `static/ui/query.js`).
 Words come from :mod:`server.i18n` (the ``ui`` section of :mod:`pob.core.texts`); the page
-is rendered with the one Jinja2 environment (:func:`server.pages.environment`). `/?query=…`
-opens the page with that query in the editor (not run): how other pages link into it.
+is rendered in the shared layout (:class:`server.pages.Page`, ``base.html``). It lives at
+`/query` (and GET /sparql for a browser); `/query?query=…` opens the page with that query in
+the editor (not run): how other pages link into it (`/?query=…`, the old address, redirects).
 """
 
 from __future__ import annotations
@@ -17,16 +18,25 @@ from urllib.parse import urlsplit
 
 from fastapi import Request
 from fastapi.responses import Response
-from fastapi.templating import Jinja2Templates
 
 from pob.graph.namespaces import prefixes
 from pob.sparql.named import NamedQuery
 from server import i18n
-from server.pages import environment
+from server.pages import Page
 
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
-templates = Jinja2Templates(env=environment())
+#: the words the page's script shows (status messages)
+_SCRIPT_WORDS = (
+    "tab_name",
+    "loading",
+    "loaded",
+    "linked",
+    "running",
+    "done_rows",
+    "done",
+    "failed",
+)
 
 DEFAULT_QUERY = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 
@@ -70,54 +80,38 @@ def _security_headers(endpoint: str) -> dict[str, str]:
 
 
 def query_page(request: Request, endpoint: str) -> Response:
-    """The query UI in the language asked for (`?lang=`), preferred or Danish."""
-    lang = i18n.choose(request.query_params.get("lang"), request.headers.get("accept-language"))
+    """The query UI in the language asked for (`?lang=`), preferred or Danish, in the shared
+    layout (``base.html``)."""
+    page = Page.of(request)
+    lang = page.lang
     words = i18n.strings(lang)
     settings = request.app.state.settings
     queries: dict[str, NamedQuery] = request.app.state.queries
     examples = _examples(queries, lang)
-    linked = request.query_params.get("query")  # `/?query=…`: a link into the editor
+    linked = request.query_params.get("query")  # `/query?query=…`: a link into the editor
     if linked is not None and len(linked.encode("utf-8")) > settings.max_query_bytes:
         linked = None
     config = {
         "lang": lang,
         "endpoint": endpoint,
+        "base": settings.base,
         "linkedQuery": linked,
         "prefixes": prefixes(settings.base),
         "defaultQuery": DEFAULT_QUERY.format(comment=words["default_query_comment"]),
         "examples": examples,
-        "words": {
-            key: words[key]
-            for key in (
-                "tab_name",
-                "loading",
-                "loaded",
-                "linked",
-                "running",
-                "done_rows",
-                "done",
-                "failed",
-            )
-        },
+        "words": {key: words[key] for key in _SCRIPT_WORDS},
+        # YASGUI's own English words and their translation (the ``yasgui`` words)
+        "yasgui": i18n.yasgui_translation(lang),
     }
-    headers = {
-        "Content-Language": lang,
-        "Vary": "Accept, Accept-Language",
-        "Cache-Control": "no-cache",
-        **_security_headers(endpoint),
-    }
-    response = templates.TemplateResponse(
-        request,
+    headers = {"Cache-Control": "no-cache", **_security_headers(endpoint)}
+    return page.render(
         "query.html",
-        {
-            "lang": lang,
-            "t": words,
-            "languages": [(code, i18n.NAMES[code]) for code in i18n.LANGUAGES],
-            "path": request.url.path,
-            "endpoint": endpoint,
-            "examples": examples,
-            "config": config,
-        },
         headers=headers,
+        ui=words,
+        nav="sparql",
+        wide=True,
+        path=request.url.path,
+        endpoint=endpoint,
+        examples=examples,
+        config=config,
     )
-    return response

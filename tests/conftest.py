@@ -73,6 +73,21 @@ def _wait(url: str, process: subprocess.Popen[bytes], log: Path, seconds: float)
     raise RuntimeError(f"server at {url} did not start in {seconds} s:\n{log.read_text()}")
 
 
+def wait_for_feed(url: str, seconds: float = 180) -> dict[str, Any]:
+    """`GET {url}/dumps` until the feed is current (the snapshot is of the store as it is,
+    nothing missing): the catalog and dumps follow a write in the background."""
+    deadline = time.monotonic() + seconds
+    last: dict[str, Any] = {}
+    while time.monotonic() < deadline:
+        answer = httpx.get(f"{url}/dumps", timeout=30)
+        if answer.status_code == 200:
+            last = answer.json()
+            if last.get("current"):
+                return last
+        time.sleep(0.2)
+    raise AssertionError(f"the feed at {url} was not current after {seconds} s: {last}")
+
+
 @dataclass
 class Process:
     url: str

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -132,3 +133,98 @@ def test_infer_and_export(tmp_path: Path) -> None:
         result = pob("export", "--format", fmt, "-o", str(out))
         assert result.returncode == 0, result.stderr
         assert len(Graph().parse(out, format=parser)) > 2000
+
+
+# ----------------------------------------------------------------------------- polish
+
+
+def pob_at(columns: int, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """`pob` as in a terminal `columns` wide (shutil.get_terminal_size reads COLUMNS)."""
+    return subprocess.run(
+        [sys.executable, "-m", "pob", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "COLUMNS": str(columns), **env},
+    )
+
+
+@pytest.mark.parametrize("columns", [60, 80, 120])
+def test_table_fits_the_terminal_with_prefixed_names(columns: int) -> None:
+    result = pob_at(columns, "query", "partnerships-in-region", "--format", "table")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) > 5
+    assert max(len(line) for line in lines) <= columns
+    assert "https://w3id" not in result.stdout and "…" not in result.stdout
+    table = csv.DictReader(
+        io.StringIO(pob("query", "partnerships-in-region", "--format", "csv").stdout)
+    )
+    rows = list(table)
+    codes = {r["kommunekode"] for r in rows}
+    assert codes and all(code in result.stdout for code in codes)  # short values: whole
+    if columns >= 120:  # prefixed names stay whole on one line when the width allows
+        names = {
+            r["municipality"].replace("https://w3id.org/pob/id/municipality/", "mun:") for r in rows
+        }
+        assert all(name in result.stdout for name in names)
+
+
+def test_version() -> None:
+    from pob import __version__
+
+    result = pob("--version")
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"pob {__version__}"
+
+
+def test_unknown_language_is_refused_with_the_choices() -> None:
+    param = pob("query", "timeline", "-p", "lang=xx")
+    assert param.returncode == 2
+    assert "'lang'" in param.stderr and "'xx'" in param.stderr and "da or en" in param.stderr
+    listing = pob("queries", "--lang", "xx")
+    assert listing.returncode == 2 and "--lang" in listing.stderr and "da or en" in listing.stderr
+    assert pob("query", "timeline", "-p", "lang=en").returncode == 0
+
+
+def test_danish_report_is_danish_throughout() -> None:
+    bad = DATA_DIR.parent / "examples" / "submissions" / "bad-wrong-kommunekode.ttl"
+    result = pob("validate", str(bad), "--with-curated", "--lang", "da")
+    assert result.returncode == 1
+    text = result.stdout
+    line = next(  # where the file writes the subject
+        n
+        for n, row in enumerate(bad.read_text(encoding="utf-8").splitlines(), start=1)
+        if row.startswith("mun:jammerbugt")
+    )
+    assert re.match(r"Overholder reglerne: nej \(Overtrædelse: \d+, Advarsel: \d+, Oplysning", text)
+    assert f"[Overtrædelse] mun:jammerbugt (linje {line}, kolonne 1) pob:kommunekode" in text
+    for english in ("Violation", "Conforms", "Warning", "line ", "https://w3id.org"):
+        assert english not in text
+    english = pob("validate", str(bad), "--with-curated", "--lang", "en").stdout
+    assert f"[Violation] mun:jammerbugt (line {line}, column 1)" in english
+
+
+def test_refusals_speak_without_http(tmp_path: Path) -> None:
+    odd = tmp_path / "data.dat"
+    odd.write_text("<http://a> <http://b> <http://c> .\n", encoding="utf-8")
+    result = pob("validate", str(odd))
+    assert result.returncode == 2
+    assert "Content-Type" not in result.stderr and "send one of" not in result.stderr
+    assert "cannot tell which RDF format" in result.stderr and ".ttl" in result.stderr
+
+
+def test_submit_token_is_the_clients_own(tmp_path: Path) -> None:
+    """The server's list (POB_SUBMIT_TOKEN=name:token,…) is not taken for a client's token."""
+    dataset = tmp_path / "d.ttl"
+    dataset.write_text(GOOD, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k not in ("POB_TOKEN", "POB_SUBMIT_TOKEN")}
+    result = subprocess.run(
+        [sys.executable, "-m", "pob", "submit", str(dataset), "--url", "http://127.0.0.1:9"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**env, "POB_SUBMIT_TOKEN": "aarhus:s3cret"},
+    )
+    assert result.returncode == 2
+    assert "POB_TOKEN" in result.stderr and "server's list" in result.stderr

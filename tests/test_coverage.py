@@ -104,3 +104,77 @@ def test_encoded_row_carries_its_source(number: int, nodes: str) -> None:
 
 def test_coverage_folder_exists() -> None:
     assert Path(COVERAGE).is_dir()
+
+
+# ----------------------------------------------------------------------------- municipalities
+
+#: predicate in tests/reference/municipalities.tsv -> how the graph states it
+SCHEMES = {"kommunkod", "kommunenummer"}
+
+
+def municipality_rows() -> list[dict[str, str]]:
+    with (REFERENCE / "municipalities.tsv").open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh, delimiter="\t"))
+
+
+MUNICIPALITY_ROWS = municipality_rows()
+
+
+def test_reference_table_has_every_danish_municipality_and_region() -> None:
+    rows = MUNICIPALITY_ROWS
+    danish = {r["node"] for r in rows if r["predicate"] == "kommunekode"}
+    assert len(danish) == 98
+    codes = {r["object"] for r in rows if r["predicate"] == "kommunekode"}
+    assert len(codes) == 98, "a code for each, none shared"
+    regions = {r["object"] for r in rows if r["predicate"] == "region"}
+    assert len(regions) == 5
+    for node in danish:
+        sources = {
+            r["source"] for r in rows if r["node"] == node and r["predicate"] == "kommunekode"
+        }
+        assert len(sources) == 2, f"{node}: the code from two lists"
+        assert any(r["node"] == node and r["predicate"] == "region" for r in rows), node
+    assert len(rows) == 503
+
+
+def _holds(graph: Graph, node: URIRef, predicate: str, value: str) -> bool:
+    """Whether the graph says what the reference row says."""
+    pob, skos = prefixes()["pob"], "http://www.w3.org/2004/02/skos/core#"
+    rdfs = "http://www.w3.org/2000/01/rdf-schema#"
+    if predicate == "kommunekode":
+        scheme = URIRef(prefixes()["scheme"] + "kommunekode")
+        return (node, URIRef(pob + "kommunekode"), Literal(value)) in graph and (
+            node,
+            URIRef(skos + "notation"),
+            Literal(value, datatype=scheme),
+        ) in graph
+    if predicate in SCHEMES:
+        scheme = URIRef(prefixes()["scheme"] + predicate)
+        return (node, URIRef(skos + "notation"), Literal(value, datatype=scheme)) in graph
+    if predicate == "name":
+        return (node, URIRef(rdfs + "label"), Literal(value, lang="da")) in graph
+    target = graph.value(node, URIRef(pob + predicate))  # region, municipality
+    return target is not None and Literal(value, lang="da") in set(
+        graph.objects(target, URIRef(rdfs + "label"))
+    )
+
+
+@pytest.mark.parametrize(
+    "row",
+    MUNICIPALITY_ROWS,
+    ids=[
+        f"{r['node']}-{r['predicate']}-{address(r['source'])[0].rsplit('/', 1)[-1]}"
+        for r in MUNICIPALITY_ROWS
+    ],
+)
+def test_municipality_fact_is_in_the_graph_with_its_source(row: dict[str, str]) -> None:
+    graph = asserted()
+    node = expand(row["node"])
+    assert _holds(graph, node, row["predicate"], row["object"]), (
+        f"{row['node']} {row['predicate']} {row['object']!r} is not in the data"
+    )
+    url, _ = address(row["source"])
+    urls = {
+        str(u) for s in graph.objects(node, DCTERMS.source) for u in graph.objects(s, SCHEMA.url)
+    }
+    assert url in urls, f"{row['node']} does not cite {url}"

@@ -88,6 +88,15 @@ def test_the_known_difference_is_owlrl_trivia() -> None:
     assert {f[1] for f in oracle - fast} <= TRIVIA
 
 
+@pytest.mark.parametrize("profile", ["core", "strict"])
+def test_the_project_shapes_compile_for_the_fast_engine(profile: str) -> None:
+    """Every shape the service checks with runs on the fast engine: a construct it lacks
+    would silently send every validation to pySHACL, about 60x slower (docs/performance.md)."""
+    from pob.validation.shapes import default_shapes
+
+    compile_shapes(default_shapes(profile=profile))  # type: ignore[arg-type]
+
+
 def test_unsupported_shapes_fall_back_to_pyshacl() -> None:
     shapes = Graph().parse(
         data="""

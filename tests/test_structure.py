@@ -136,3 +136,62 @@ def test_tests_reach_stores_through_make_store() -> None:
         if pattern.search(line)
     ]
     assert not found, found
+
+
+#: settings that are not limits (addresses, paths, tokens, engine choice)
+NOT_LIMITS = {
+    "base", "data_dir", "store_url", "store_engine", "store_query_url", "store_update_url",
+    "store_gsp_url", "store_user", "store_password", "write_token", "public_url", "host",
+    "port", "ontology_dir", "data_ttl_dir", "queries_dir", "build_on_start", "dumps_dir",
+    "submit_token", "submitters", "dumps_path",
+}  # fmt: skip
+#: module constants that are limits: their names
+LIMIT_CONSTANT = re.compile(r"^(MAX_[A-Z_]+|[A-Z_]*(DEADLINE|BUFFER|DEPTH|DIGITS))$")
+#: names of that form that are not limits on input or work, and why
+NOT_LIMIT_CONSTANTS = {
+    "MAX_Q": "owl:maxQualifiedCardinality's term id (pob/graph/reasoning/rules.py)",
+    "MAX_STEPS": "links followed from a place to its country (pob/graph/coverage.py)",
+}
+
+
+def _security_limits() -> str:
+    text = (ROOT / "docs" / "security.md").read_text(encoding="utf-8")
+    start = text.index("## Every limit")
+    return text[start : text.index("\n## ", start + 1)]
+
+
+def test_every_limit_setting_is_in_the_security_table() -> None:
+    """docs/security.md lists every limit a setting sets, with its refusal."""
+    from dataclasses import fields
+
+    from pob.settings import Settings, _variable
+
+    table = _security_limits()
+    missing = [
+        _variable(f.name)
+        for f in fields(Settings)
+        if f.name not in NOT_LIMITS and f"`{_variable(f.name)}`" not in table
+    ]
+    assert not missing, f"limits not in docs/security.md's table: {missing}"
+
+
+def test_every_limit_constant_is_in_the_security_table() -> None:
+    """… and every limit the library fixes in a constant (MAX_*, *_DEADLINE, …)."""
+    table = _security_limits()
+    missing = []
+    for path in sorted((ROOT / "pob").rglob("*.py")):
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            targets = node.targets if isinstance(node, ast.Assign) else []
+            if isinstance(node, ast.AnnAssign):
+                targets = [node.target]
+            for target in targets:
+                names = target.elts if isinstance(target, ast.Tuple) else [target]
+                for name in names:
+                    if (
+                        isinstance(name, ast.Name)
+                        and LIMIT_CONSTANT.match(name.id)
+                        and name.id not in NOT_LIMIT_CONSTANTS
+                        and f"`{name.id}`" not in table
+                    ):
+                        missing.append(f"{relative(path)}: {name.id}")
+    assert not missing, f"limits not in docs/security.md's table: {missing}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,9 +19,8 @@ from rich.table import Table
 from pob.cli import app
 from pob.core import formats
 from pob.core.texts import LANGUAGES
-from pob.graph.context import to_jsonld
 from pob.graph.curated import curated, memory_store
-from pob.graph.namespaces import CANONICAL_BASE
+from pob.graph.namespaces import CANONICAL_BASE, compact
 from pob.graph.sources import SUFFIXES, data_graph
 from pob.sparql.named import (
     NamedQuery,
@@ -30,7 +30,7 @@ from pob.sparql.named import (
     load_queries,
     parse_query_file,
 )
-from pob.validation.upload import UploadError, read_path
+from pob.validation.upload import UnsupportedFormat, UploadError, read_path
 
 err = Console(stderr=True)
 out = Console()
@@ -65,6 +65,38 @@ class ExportFormat(StrEnum):
     ttl = "ttl"
     nt = "nt"
     jsonld = "jsonld"
+
+
+def check_lang(lang: str, option: str = "--lang") -> None:
+    """Refuse a language we have no words for, naming the option and the languages."""
+    if lang not in LANGUAGES:
+        offered = " or ".join(LANGUAGES)
+        err.print(f"[red]{option}: no texts in {lang!r}; choose {offered}[/red]")
+        raise typer.Exit(2)
+
+
+def plainly(problem: UploadError, path: Path) -> str:
+    """A refused file in words for a command line (the service's say HTTP's)."""
+    if isinstance(problem, UnsupportedFormat):
+        suffixes = ", ".join(f.suffixes[0] for f in formats.RDF_SYNTAXES if f.suffixes)
+        return (
+            f"cannot tell which RDF format {path.name!r} is in; give the file one of the "
+            f"suffixes {suffixes}, or name the format with --format"
+        )
+    return problem.detail
+
+
+def term_text(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> str:
+    """A result term for a person: IRIs as prefixed names where a project prefix fits."""
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        return compact(term.value)
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, ox.Literal):
+        return term.value
+    return str(term)
 
 
 @contextmanager
@@ -112,9 +144,7 @@ def validate(
     from pob.validation.shapes import default_ontology
     from pob.validation.w3c import report_rdf
 
-    if lang not in LANGUAGES:
-        err.print(f"[red]--lang must be {' or '.join(LANGUAGES)}, got {lang!r}[/red]")
-        raise typer.Exit(2)
+    check_lang(lang)
     paths = expand_paths(files)
     if not paths:
         err.print("[red]no RDF files found in the given paths[/red]")
@@ -122,6 +152,7 @@ def validate(
     triples: dict[ox.Triple, None] = {}  # in order, each once (as in one graph)
     names: dict[str, None] = {}
     notes: list[str] = []
+    read: list[tuple[Path, formats.Syntax]] = []
     for path in paths:
         if not path.exists():
             err.print(f"[red]{path}: no such file[/red]")
@@ -130,11 +161,12 @@ def validate(
             upload = read_path(path, fmt)
         except UploadError as exc:
             where = f":{exc.line}:{exc.column}" if exc.line is not None else ""
-            err.print(f"[red]{path}{where}: {exc.detail}[/red]")
+            err.print(f"[red]{path}{where}: {plainly(exc, path)}[/red]")
             raise typer.Exit(2) from exc
         triples.update(dict.fromkeys(upload.triples))
         names[upload.format.name] = None
         notes += upload.notes
+        read.append((path, upload.format))
     reference = None
     if with_curated:  # the curated data, without its closure: OWL-RL infers from scratch
         reference = Reference("curated", default_ontology(CANONICAL_BASE), data_graph())
@@ -148,6 +180,8 @@ def validate(
             fmt=", ".join(names),
             notes=notes,
         )
+    for path, syntax in read:  # where each focus node is written (file and line)
+        result.locate(path.read_bytes(), syntax, file=str(path) if len(read) > 1 else None)
     if report is ReportFormat.turtle:
         sys.stdout.write(report_rdf(result, "turtle").decode("utf-8"))
     elif report is ReportFormat.json:
@@ -157,13 +191,14 @@ def validate(
 
         sys.stdout.write(render_html(result, lang, shapes_page=None))
     else:
-        sys.stdout.write(result.report.to_text(lang))
+        sys.stdout.write(result.report.to_text(lang, result.locations))
     raise typer.Exit(0 if result.conforms else 1)
 
 
 @app.command("queries")
 def list_queries(lang: str = typer.Option("en", help="da or en")) -> None:
     """List the named queries with their titles."""
+    check_lang(lang)
     table = Table("name", "title", "parameters")
     for query in load_queries().values():
         params = ", ".join(f"{p.name}={p.default}" if p.default else p.name for p in query.params)
@@ -226,13 +261,45 @@ def query(
         result.serialize(sys.stdout.buffer, format=chosen.results)
         return
     names = [v.value for v in result.variables]
+    rows = [[term_text(solution[n]) for n in names] for solution in result]
+    Console(width=shutil.get_terminal_size().columns).print(fitted_table(names, rows))
+    err.print(f"{len(rows)} row(s)")
+
+
+def fitted_table(names: list[str], rows: list[list[str]]) -> Table:
+    """A table as wide as the terminal: columns of short names (prefixed IRIs, codes) keep
+    each value on one line while the other columns keep room (8 characters); the others
+    share the rest, their texts wrapped at spaces and folded inside long words, never cut."""
+    budget = shutil.get_terminal_size().columns - 3 * len(names) - 1  # borders, padding
     table = Table(*names)
-    count = 0
-    for solution in result:
-        table.add_row(*[solution[n].value if solution[n] is not None else "" for n in names])
-        count += 1
-    out.print(table)
-    err.print(f"{count} row(s)")
+    natural = [max([len(names[i]), *(len(row[i]) for row in rows)]) for i in range(len(names))]
+    if sum(natural) > budget:
+        width = dict.fromkeys(range(len(names)), 0)
+        short = [
+            i
+            for i in range(len(names))
+            if natural[i] <= 40 and not any(" " in row[i] for row in rows)
+        ]
+        fixed = 0
+        for index in sorted(short, key=lambda i: natural[i]):
+            room = sum(min(natural[i], 8) for i in width if not width[i] and i != index)
+            if fixed + natural[index] + room > budget:
+                break
+            width[index] = natural[index]
+            fixed += natural[index]
+        rest = [i for i in width if not width[i]]
+        floor = {i: min(natural[i], 8) for i in rest}
+        spare = max(0, budget - sum(width.values()) - sum(floor.values()))
+        wanted = sum(natural[i] - floor[i] for i in rest) or 1
+        for i in rest:
+            width[i] = floor[i] + spare * (natural[i] - floor[i]) // wanted
+        for index, column in enumerate(table.columns):
+            column.width = width[index]
+    for column in table.columns:
+        column.overflow = "fold"
+    for row in rows:
+        table.add_row(*row)
+    return table
 
 
 @app.command()
@@ -261,7 +328,7 @@ def export(
         False, "--all", help="Build every dump file with its manifest (the open-data feed)"
     ),
     out_dir: Path | None = typer.Option(
-        None, "--out", help="Folder for --all (default: POB_DUMPS_DIR, var/dumps)"
+        None, "--out", help="Folder for --all (default: POB_DUMPS_DIR, else dumps/ in POB_DATA_DIR)"
     ),
 ) -> None:
     """Export ontology + curated data (optionally with inferred triples) as one graph.
@@ -278,10 +345,9 @@ def export(
         graph = curated().merged(inference=inference)
     syntax = formats.by_short_name(fmt.value)
     assert syntax is not None and syntax.rdflib_writer is not None  # ttl, nt, jsonld
-    if syntax.media_type == formats.JSONLD:  # compact, with the project's context inline
-        text = to_jsonld(graph, inline=True).decode("utf-8")
-    else:
-        text = graph.serialize(format=syntax.rdflib_writer)
+    from pob.publish.stable import stable_bytes  # byte-stable: the same SHA-256 every run
+
+    text = stable_bytes(graph, syntax, CANONICAL_BASE).decode("utf-8")
     if output:
         output.write_text(text, encoding="utf-8")
         err.print(f"{len(graph)} triples written to {output}")
@@ -296,7 +362,7 @@ def _export_all(out_dir: Path | None) -> None:
     from pob.store.build import curated_graphs
 
     settings = from_env()  # the same graphs and URL as the service: it reuses these files
-    target = out_dir or settings.dumps_dir
+    target = out_dir or settings.dumps_path
     with progress(f"building the dumps in {target}"):
         manifest = build_dumps(target, settings.base, feed_url(settings), curated_graphs(settings))
     table = Table("file", "bytes", "items", "sha256")

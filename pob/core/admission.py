@@ -12,20 +12,15 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from pob.core.problems import Problem
-
-#: seconds a refused client is told to wait
-RETRY_AFTER = 5
+from pob.core.problems import RETRY_AFTER, Problem
 
 
 class Busy(Problem):
-    """Every slot taken and the queue full: try again later."""
+    """Every slot taken and the queue full: try again later (`Retry-After`, as every 503
+    Problem)."""
 
     status = 503
     title = "Busy"
-
-    def headers(self) -> dict[str, str]:
-        return {"Retry-After": str(RETRY_AFTER)}
 
 
 class Admission:

@@ -12,6 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
+#: seconds a 503 answer asks a client to wait before trying again (`Retry-After`)
+RETRY_AFTER = 5
+
 
 class Problem(Exception):
     """A refusal with its HTTP status; subclasses set `status` and `title`."""
@@ -26,8 +29,9 @@ class Problem(Exception):
         super().__init__(detail)
 
     def headers(self) -> dict[str, str]:
-        """Extra response headers (e.g. `WWW-Authenticate`)."""
-        return {}
+        """Extra response headers (e.g. `WWW-Authenticate`); every 503 (busy, a time limit
+        reached) says when to try again."""
+        return {"Retry-After": str(RETRY_AFTER)} if self.status == 503 else {}
 
     def extra(self) -> dict[str, Any]:
         """Extra members of the JSON error object."""

@@ -36,6 +36,7 @@ INSTANCE_TYPES = frozenset(
         "source",
         "grant",
         "place",
+        "claim",
     ]
 )
 SCHEMES = frozenset(
@@ -56,6 +57,8 @@ MEMBERSHIP_KEY_RE = re.compile(
     r"^[a-z0-9]+(-[a-z0-9]+)*--[a-z0-9]+(-[a-z0-9]+)*--[a-z0-9]+(-[a-z0-9]+)*"
     r"(--\d{4}-\d{2}-\d{2})?$"
 )
+#: a claim key: the subject's key, then what the claim is about
+CLAIM_KEY_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*--[a-z0-9]+(-[a-z0-9]+)*$")
 _FOLD = {"æ": "ae", "ø": "oe", "å": "aa", "ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "&": " og "}
 
 
@@ -124,7 +127,7 @@ def check(iri: str, base: str = CANONICAL_BASE) -> None:
     kind, key = parts[1], parts[2]
     if kind not in INSTANCE_TYPES and kind not in SCHEMES and kind != "scheme":
         raise IRIError(f"{iri}: unknown type {kind!r}")
-    pattern = MEMBERSHIP_KEY_RE if kind == "membership" else SLUG_RE
+    pattern = {"membership": MEMBERSHIP_KEY_RE, "claim": CLAIM_KEY_RE}.get(kind, SLUG_RE)
     if not pattern.match(key):
         raise IRIError(f"{iri}: key {key!r} is not a slug")
 

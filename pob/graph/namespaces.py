@@ -7,10 +7,14 @@ single source for Turtle output, SPARQL prologues and the query UI.
 
 from __future__ import annotations
 
+import re
+
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DefinedNamespace, NamespaceManager
 
 CANONICAL_BASE = "https://w3id.org/pob/"
+#: a local name shown after a prefix (no "/", "#", "?" or spaces)
+_LOCAL = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*")
 
 
 class POB(DefinedNamespace):
@@ -43,6 +47,8 @@ class POB(DefinedNamespace):
     Event: URIRef
     Grant: URIRef
     Source: URIRef
+    Involvement: URIRef
+    Claim: URIRef
     # object properties
     municipality: URIRef
     region: URIRef
@@ -71,6 +77,9 @@ class POB(DefinedNamespace):
     supervisedBy: URIRef
     commissionedBy: URIRef
     inputFrom: URIRef
+    holder: URIRef
+    heldIn: URIRef
+    claimProperty: URIRef
     # datatype properties
     kommunekode: URIRef
     isoCode: URIRef
@@ -95,6 +104,7 @@ class POB(DefinedNamespace):
     amount: URIRef
     currency: URIRef
     isPublic: URIRef
+    annualAmount: URIRef
 
 
 ORG = Namespace("http://www.w3.org/ns/org#")
@@ -128,6 +138,7 @@ INSTANCE_PATHS: dict[str, str] = {
     "src": "id/source/",
     "grant": "id/grant/",
     "place": "id/place/",
+    "claim": "id/claim/",
     "scheme": "id/scheme/",
     "challenge": "id/challenge/",
     "measure": "id/measure-type/",
@@ -181,3 +192,17 @@ def bind_all(graph: Graph, base: str = CANONICAL_BASE) -> Graph:
 def sparql_prologue(base: str = CANONICAL_BASE) -> str:
     """PREFIX lines for every project prefix."""
     return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in prefixes(base).items())
+
+
+def compact(iri: str, base: str = CANONICAL_BASE) -> str:
+    """`iri` as a prefixed name (``mun:varde``) when a project prefix covers it and the rest
+    is a plain local name; else the IRI itself. For people reading (tables, reports)."""
+    best = ""
+    chosen = ""
+    for prefix, ns in prefixes(base).items():
+        if iri.startswith(ns) and len(ns) > len(best):
+            best, chosen = ns, prefix
+    rest = iri[len(best) :]
+    if best and rest and _LOCAL.fullmatch(rest):
+        return f"{chosen}:{rest}"
+    return iri

@@ -49,7 +49,7 @@ from rdflib.compare import to_canonical_graph
 from pob.core import formats
 from pob.core.formats import Syntax
 from pob.graph.iri import normalise_base
-from pob.graph.namespaces import bind_all, prefixes
+from pob.graph.namespaces import bind_all
 from pob.publish.extent import temporal_extent
 from pob.publish.manifest import (
     FORMAT_VERSION,
@@ -57,9 +57,11 @@ from pob.publish.manifest import (
     DatasetSummary,
     DumpFile,
     DumpManifest,
+    dumps_lock,
     load_manifest,
     normalise_public_url,
 )
+from pob.publish.stable import canonical, stable_bytes
 from pob.publish.tables import write_tables
 
 CURATED = "curated"
@@ -239,13 +241,8 @@ class _Writer:
 
 
 def serialize(graph: Graph, syntax: Syntax, base: str) -> bytes:
-    """`graph` in one dump syntax (JSON-LD compacted with the project prefixes)."""
-    if syntax is JSONLD:
-        context = {p: ns for p, ns in prefixes(base).items() if p not in ("sh",)}
-        text = graph.serialize(format="json-ld", context=context, auto_compact=True, indent=1)
-        return text.encode("utf-8")
-    writer = TURTLE_WRITER if syntax is TURTLE else str(syntax.rdflib_writer)
-    return graph.serialize(format=writer, encoding="utf-8")
+    """`graph` in one dump syntax, byte-stable (:func:`pob.publish.stable.stable_bytes`)."""
+    return stable_bytes(graph, syntax, base)
 
 
 def _union(parts: Iterable[Graph], base: str) -> Graph:
@@ -297,6 +294,20 @@ def build_dumps(
     submission_ids = _check_names(graphs)
     out_dir = Path(out_dir)
     key = content_key(graphs, base, public_url)
+    with dumps_lock(out_dir):
+        return _build(out_dir, base, public_url, graphs, submission_ids, key, force)
+
+
+def _build(
+    out_dir: Path,
+    base: str,
+    public_url: str,
+    graphs: Mapping[str, GraphLike],
+    submission_ids: list[str],
+    key: str,
+    force: bool,
+) -> DumpManifest:
+    """:func:`build_dumps` with the folder's lock held."""
     old = load_manifest(out_dir)
     if not force and old is not None and old.key == key and _intact(out_dir, old):
         return old
@@ -315,7 +326,7 @@ def build_dumps(
         inferred = _union([curated_parts[INFERRED_PART]], base)
         for syntax in (TURTLE, NTRIPLES):
             writer.rdf("pob-inferred", inferred, CURATED, "inferred", syntax, base)
-    for table, data, rows in write_tables(main, base):
+    for table, data, rows in write_tables(canonical(main), base):  # stable blank nodes
         writer.write(
             f"csv/{table}.csv",
             data,

@@ -4,8 +4,11 @@ dataset its triple count and temporal extent, and the content key the files were
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -13,6 +16,7 @@ from rdflib import Literal, URIRef
 
 FORMAT_VERSION = 1
 MANIFEST_NAME = "manifest.json"
+LOCK_NAME = ".lock"
 
 
 @dataclass(frozen=True)
@@ -112,3 +116,17 @@ def load_manifest(out_dir: Path) -> DumpManifest | None:
         return DumpManifest.from_json((out_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
     except (OSError, ValueError, KeyError, TypeError):
         return None
+
+
+@contextlib.contextmanager
+def dumps_lock(out_dir: Path) -> Iterator[None]:
+    """Hold the dumps folder's lock (an exclusive ``flock`` on ``.lock`` in it): two
+    processes writing the same folder (two services, a service and ``pob export --all``)
+    take turns, so their files and manifests never interleave. Blocks until it is free."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with (out_dir / LOCK_NAME).open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -4,10 +4,11 @@ described for the catalog, streamed from the store into spool files for their du
 :func:`stored_parts` picks the ``submission/<id>`` graphs out of the graphs the snapshot
 (:mod:`pob.publish.snapshot`) does not hold, those the meta graph has the record of;
 :func:`submission_info` describes one from the triples about its graph IRI;
-:func:`spool_graph` writes one, as the store serialises it in Turtle, into a file and
-describes the file
-(:class:`pob.publish.dumps.SpooledGraph`: SHA-256 of the bytes, triple count and temporal
-extent from SPARQL queries), so the server process never holds a submission graph.
+:func:`spool_graph` writes one into a file, canonical and sorted as the store's background
+worker serialises it (:meth:`pob.store.base.Store.canonical_graph`: byte-stable), and
+describes the file (:class:`pob.publish.dumps.SpooledGraph`: SHA-256 of the bytes, triple
+count and temporal extent from SPARQL queries), so the server process never holds a
+submission graph.
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ from pob.graph.namespaces import VOID
 from pob.publish.catalog import SubmissionInfo
 from pob.publish.dumps import SUBMISSION_ID_RE, SUBMISSION_PREFIX, SpooledGraph
 from pob.publish.extent import date_predicates, extent_of
-from pob.publish.void import select
 from pob.settings import Settings
 from pob.store.base import Store
 
@@ -57,13 +57,16 @@ def has_record(meta: Graph | None, iri: str, sid: str) -> bool:
 
 
 async def spool_graph(store: Store, iri: str, folder: Path, settings: Settings) -> SpooledGraph:
-    """The store's Turtle of graph `iri`, streamed into a file in `folder` (and hashed on the
-    way), with its triple count and temporal extent from SPARQL queries."""
-    result = await store.get_graph(iri, formats.TURTLE)
+    """Graph `iri` as canonical, sorted Turtle (:meth:`Store.canonical_graph`: the same
+    triples give the same bytes in any store) streamed into a file in `folder` and hashed
+    on the way, with its triple count and temporal extent from SPARQL queries. All of it
+    is background work: not under the public query timeout."""
+    result = await store.canonical_graph(iri, formats.TURTLE)
     path = folder / (hashlib.sha256(iri.encode()).hexdigest()[:16] + ".ttl")
 
     def write() -> str:
         digest = hashlib.sha256()
+        folder.mkdir(parents=True, exist_ok=True)
         with path.open("wb") as out:
             for chunk in result.chunks():
                 out.write(chunk)
@@ -72,8 +75,7 @@ async def spool_graph(store: Store, iri: str, folder: Path, settings: Settings) 
 
     digest = await asyncio.to_thread(write)
     predicates = " ".join(f"<{p}>" for p in date_predicates(settings.base))
-    rows = await select(
-        store,
+    rows = await store.background_select(
         f"SELECT DISTINCT ?v WHERE {{ GRAPH <{iri}> {{ ?s ?p ?v }} "
         f"VALUES ?p {{ {predicates} }} FILTER(isLiteral(?v)) }}",
     )
@@ -82,8 +84,8 @@ async def spool_graph(store: Store, iri: str, folder: Path, settings: Settings) 
         for r in rows
         if "v" in r
     ]
-    counted = await select(
-        store, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}"
+    counted = await store.background_select(
+        f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}"
     )
     triples = int(counted[0]["n"]["value"]) if counted and "n" in counted[0] else 0
     return SpooledGraph(path, triples, digest, extent_of(values))

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -132,62 +132,42 @@ def graph_stats(graph: Graph, base: str) -> VoidStats:
     )
 
 
-#: a triple counts once however many graphs hold it: in the first graph (by IRI) holding it
-_FIRST_COPY = "FILTER NOT EXISTS { GRAPH ?h { ?s ?p ?o } FILTER(STR(?h) < STR(?g)) }"
-
-
-def stats_queries(base: str) -> dict[str, str]:
-    """The SPARQL queries :func:`store_stats` runs (over the union of all graphs)."""
+def stats_queries(base: str, graph: str) -> dict[str, str]:
+    """The SPARQL queries :func:`store_stats` runs on one named graph (its IRI written in
+    each, so the engine reads that graph's indexes only)."""
     base = normalise_base(base)
-    pob = lambda name: term(name, base)  # noqa: E731
-
-    def first(cls: URIRef) -> str:
-        return f"SELECT ?x WHERE {{ ?x a <{cls}> FILTER(isIRI(?x)) }} ORDER BY STR(?x) LIMIT 1"
-
+    g = f"<{graph}>"
     return {
-        "properties": "SELECT ?p (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
-        f"{_FIRST_COPY} }} GROUP BY ?p",
-        "subjects": "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }",
-        "entities": "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o "
+        "properties": f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ GRAPH {g} {{ ?s ?p ?o }} }} "
+        "GROUP BY ?p",
+        "subjects": f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH {g} {{ ?s ?p ?o }} }}",
+        "entities": f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH {g} {{ ?s ?p ?o }} "
         f'FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{base}id/")) }}',
-        "objects": "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }",
-        "classes": f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s <{RDF.type}> ?c }} "
-        "GROUP BY ?c",
-        "municipality": first(pob("Municipality")),
-        "final": f"SELECT ?r ?x WHERE {{ ?r <{pob('finalReportOf')}> ?x "
-        "FILTER(isIRI(?r) && isIRI(?x)) } ORDER BY STR(?r) STR(?x) LIMIT 1",
-        "network": first(pob("NationalInitiative")),
+        "objects": f"SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE {{ GRAPH {g} {{ ?s ?p ?o }} }}",
+        "classes": f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH {g} "
+        f"{{ ?s <{RDF.type}> ?c }} }} GROUP BY ?c",
     }
-
-
-async def select(store: Store, text: str) -> list[dict[str, Any]]:
-    """The bindings of a SELECT query over the union of all graphs of `store`."""
-    return await store.select(text)
 
 
 def _int(row: dict[str, Any]) -> int:
     return int(row["n"]["value"]) if "n" in row else 0
 
 
-async def store_stats(store: Store, base: str) -> VoidStats:
-    """The figures of everything in `store`, from SPARQL aggregate queries."""
-    q = stats_queries(base)
+async def store_stats(store: Store, base: str, graph: str) -> VoidStats:
+    """The figures of one named graph of `store`, from SPARQL aggregate queries run as
+    background work (:meth:`Store.background_select`: not under the public query
+    timeout). No example resources: those come from the curated graphs."""
+    q = stats_queries(base, graph)
     properties = {
         URIRef(r["p"]["value"]): _int(r)
-        for r in await select(store, q["properties"])
+        for r in await store.background_select(q["properties"])
         if r.get("p", {}).get("type") == "uri"
     }
-    classes = await select(store, q["classes"])
+    classes = await store.background_select(q["classes"])
     one: dict[str, dict[str, Any]] = {}
     for name in ("subjects", "entities", "objects"):
-        rows = await select(store, q[name])
+        rows = await store.background_select(q[name])
         one[name] = rows[0] if rows else {}
-    examples = [URIRef(r["x"]["value"]) for r in await select(store, q["municipality"])]
-    finals = await select(store, q["final"])
-    if finals:
-        examples += [URIRef(finals[0]["x"]["value"]), URIRef(finals[0]["r"]["value"])]
-    else:
-        examples += [URIRef(r["x"]["value"]) for r in await select(store, q["network"])]
     return VoidStats(
         triples=sum(properties.values()),
         entities=_int(one["entities"]),
@@ -198,7 +178,29 @@ async def store_stats(store: Store, base: str) -> VoidStats:
             URIRef(r["c"]["value"]): _int(r) for r in classes if r["c"]["type"] == "uri"
         },
         property_triples=properties,
-        examples=tuple(examples),
+        examples=(),
+    )
+
+
+def merge_stats(parts: Sequence[VoidStats]) -> VoidStats:
+    """The figures of several graphs together, as sums: a triple, subject or object found
+    in two of them counts in each (what can be added up per graph without reading the
+    others again; the curated graphs are one part, counted together)."""
+    classes: Counter[URIRef] = Counter()
+    properties: Counter[URIRef] = Counter()
+    for part in parts:
+        classes.update(part.class_entities)
+        properties.update(part.property_triples)
+    other_classes = sum(p.classes - len(p.class_entities) for p in parts)  # blank-node classes
+    return VoidStats(
+        triples=sum(p.triples for p in parts),
+        entities=sum(p.entities for p in parts),
+        distinct_subjects=sum(p.distinct_subjects for p in parts),
+        distinct_objects=sum(p.distinct_objects for p in parts),
+        classes=len(classes) + other_classes,
+        class_entities=dict(classes),
+        property_triples=dict(properties),
+        examples=tuple(e for p in parts for e in p.examples),
     )
 
 

@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from pob.sparql.guard import CheckedQuery, GuardError
 from pob.store.base import Dataset
+
+#: an absolute IRI (RFC 3987: a scheme, then no character an IRI never has)
+ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]*")
+
+
+def checked_iris(name: str, values: Iterable[str]) -> tuple[str, ...]:
+    """The values of protocol parameter `name`, each an absolute IRI (GuardError if not)."""
+    out = tuple(values)
+    for value in out:
+        if not ABSOLUTE_IRI.fullmatch(value):
+            shown = repr(value[:80]) if value else "empty"
+            raise GuardError(f"{name} must be a graph's absolute IRI; it is {shown}")
+    return out
 
 
 def resolve_dataset(
@@ -26,7 +40,8 @@ def resolve_dataset(
     what the W3C protocol tests expect): nothing is ever fetched, and the service
     description says so (it does not claim `sd:DereferencesURIs`).
     """
-    default, named = tuple(default_uris), tuple(named_uris)
+    default = checked_iris("default-graph-uri", default_uris)
+    named = checked_iris("named-graph-uri", named_uris)
     if not inference and (default or named or query.has_dataset):
         raise GuardError(
             "inference=false chooses the default graph itself; it cannot be combined with "

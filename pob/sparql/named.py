@@ -14,6 +14,13 @@ A query file starts with a YAML header in comment lines prefixed ``#+`` (as grlc
     #+     default: da
     #+     description: {da: Sprog for etiketter, en: Language of labels}
     #+ returns: one row per organisation and role
+    #+ chart: bar roleLabel           # optional: bar LABEL [VALUE] or timeline DATE LABEL
+
+An ``iri`` parameter may name the class its values have (``class: pob:Region``, a prefixed
+name or an IRI): the query's page offers the things of that class as choices. ``chart``
+asks the page for a chart of the rows: ``bar LABEL`` counts the rows per LABEL, ``bar LABEL
+VALUE`` sums the numbers in VALUE per LABEL, ``timeline DATE LABEL`` puts each row's LABEL
+at its DATE (a year, year-month or date). The variables must be in the query.
 
 Parameters appear in the query body as ``$name``; :func:`bind` replaces each with a typed,
 escaped RDF term (never pasted text), outside strings, IRIs and comments.
@@ -36,7 +43,7 @@ from rdflib import URIRef
 from rdflib.namespace import XSD
 
 from pob.core.texts import LANGUAGES
-from pob.graph.namespaces import CANONICAL_BASE
+from pob.graph.namespaces import CANONICAL_BASE, prefixes
 from pob.graph.sources import QUERIES_DIR
 
 ParamType = Literal["iri", "string", "integer", "decimal", "date", "boolean", "lang"]
@@ -62,6 +69,10 @@ class ParameterError(ValueError):
         super().__init__(f"parameter {param!r}: {message}")
 
 
+ChartKind = Literal["bar", "timeline"]
+_CHART_RE = re.compile(r"^(bar|timeline)\s+([A-Za-z_]\w*)(?:\s+([A-Za-z_]\w*))?$")
+
+
 @dataclass(frozen=True)
 class Param:
     name: str
@@ -69,6 +80,21 @@ class Param:
     default: str | None = None
     required: bool = False
     description: dict[str, str] = field(default_factory=dict)
+    #: the class of an ``iri`` parameter's values (an IRI with the canonical base)
+    of_class: str | None = None
+
+
+@dataclass(frozen=True)
+class Chart:
+    """What the query's page draws (the header's ``chart``): a bar chart of `label` (row
+    counts, or the sum of `value`), or a timeline of `label` at `value` (a date)."""
+
+    kind: ChartKind
+    label: str
+    value: str | None = None
+
+    def to_json(self) -> dict[str, str | None]:
+        return {"kind": self.kind, "label": self.label, "value": self.value}
 
 
 @dataclass(frozen=True)
@@ -81,6 +107,7 @@ class NamedQuery:
     returns: str
     form: QueryForm
     text: str
+    chart: Chart | None = None
 
     def param(self, name: str) -> Param:
         for p in self.params:
@@ -103,9 +130,11 @@ class NamedQuery:
                     "default": p.default,
                     "required": p.required,
                     "description": p.description,
+                    **({"class": p.of_class} if p.of_class else {}),
                 }
                 for p in self.params
             ],
+            **({"chart": self.chart.to_json()} if self.chart else {}),
         }
 
 
@@ -149,6 +178,7 @@ def parse_query_file(path: Path) -> NamedQuery:
                 default=None if default is None else str(default),
                 required=bool(item.get("required", default is None)),
                 description=_bilingual(item.get("description"), f"params.{item['name']}", path),
+                of_class=_class(item, path),
             )
         )
     body = "\n".join(line for line in raw.splitlines() if not line.startswith("#+"))
@@ -165,6 +195,7 @@ def parse_query_file(path: Path) -> NamedQuery:
         )
     if "returns" not in meta:
         raise QueryFileError(f"{path}: header needs 'returns'")
+    chart = _chart(meta.get("chart"), body, path)
     return NamedQuery(
         name=name,
         path=path,
@@ -174,7 +205,43 @@ def parse_query_file(path: Path) -> NamedQuery:
         returns=str(meta["returns"]).strip(),
         form=form_match.group(1).upper(),  # type: ignore[arg-type]
         text=body.strip() + "\n",
+        chart=chart,
     )
+
+
+def _class(item: dict[str, Any], path: Path) -> str | None:
+    """An ``iri`` parameter's ``class`` as an IRI (a prefixed name of the project's, or an
+    IRI)."""
+    value = item.get("class")
+    if value is None:
+        return None
+    if item["type"] != "iri":
+        raise QueryFileError(f"{path}: param {item['name']}: only an iri parameter has a class")
+    text = str(value).strip().strip("<>")
+    prefix, colon, local = text.partition(":")
+    table = prefixes()
+    if colon and prefix in table and not local.startswith("//"):
+        return table[prefix] + local
+    if not _IRI_RE.match(text) or not text.startswith(("http://", "https://")):
+        raise QueryFileError(f"{path}: param {item['name']}: class {value!r} is no known name")
+    return text
+
+
+def _chart(value: Any, body: str, path: Path) -> Chart | None:
+    if value is None:
+        return None
+    found = _CHART_RE.match(str(value).strip())
+    if not found:
+        raise QueryFileError(f"{path}: chart must be 'bar LABEL [VALUE]' or 'timeline DATE LABEL'")
+    kind, first, second = found.groups()
+    if kind == "timeline" and second is None:
+        raise QueryFileError(f"{path}: a timeline needs 'timeline DATE LABEL'")
+    for name in (first, second):
+        if name is not None and not re.search(rf"\?{name}\b", body):
+            raise QueryFileError(f"{path}: chart variable ?{name} is not in the query")
+    if kind == "timeline":
+        return Chart("timeline", label=second, value=first)
+    return Chart("bar", label=first, value=second)
 
 
 def load_queries(folder: Path = QUERIES_DIR) -> dict[str, NamedQuery]:
@@ -204,6 +271,9 @@ def to_term(param: Param, value: str, base: str = CANONICAL_BASE) -> str:
     if kind == "lang":
         if not _LANG_RE.match(value):
             raise ParameterError(param.name, f"not a language tag: {value!r}")
+        if value.lower() not in LANGUAGES:  # the labels and titles exist in these only
+            offered = " or ".join(LANGUAGES)
+            raise ParameterError(param.name, f"no labels in {value!r}; choose {offered}")
         return RDFLiteral(value.lower()).n3()
     if kind == "integer":
         if not re.fullmatch(r"[+-]?\d{1,18}", value):

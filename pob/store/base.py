@@ -108,6 +108,10 @@ class TrustedQuery:
     base_iri: str | None = None
     #: run in the embedded store's fast lane first (docs/architecture.md)
     cheap: bool = False
+    #: background work (the feed's dumps and statistics): not under the public query
+    #: timeout but `settings.feed_timeout`, and in the embedded store in a worker of its
+    #: own, so it never takes a worker from the public queries
+    background: bool = False
 
 
 class WriteHooks(Protocol):
@@ -176,6 +180,24 @@ class Store(ABC):
         rows: list[dict[str, Any]] = json.loads(result.read())["results"]["bindings"]
         return rows
 
+    async def background_query(self, text: str, form: str, media_type: str) -> QueryResult:
+        """One of the library's own queries as background work (:attr:`TrustedQuery.background`):
+        stopped at `settings.feed_timeout`, never at the public query timeout."""
+        query = TrustedQuery(text, form.upper(), background=True)
+        return await self.query(query, Dataset(), media_type, None)
+
+    async def background_select(self, text: str) -> list[dict[str, Any]]:
+        """:meth:`select` as background work."""
+        result = await self.background_query(text, "SELECT", formats.JSON)
+        rows: list[dict[str, Any]] = json.loads(result.read())["results"]["bindings"]
+        return rows
+
+    @abstractmethod
+    async def canonical_graph(self, graph: str, media_type: str) -> QueryResult:
+        """Graph `graph` (Turtle or N-Triples) as background work, byte-stable: blank
+        nodes labelled canonically, triples sorted (:mod:`pob.store.canonical`), so the
+        same triples give the same bytes in any store. UnknownGraph if it is not there."""
+
     @abstractmethod
     async def graphs(self, refresh: bool = False) -> frozenset[str]:
         """The IRIs of the named graphs in the store (cached; `refresh` asks again)."""
@@ -208,6 +230,15 @@ class Store(ABC):
         The hooks (if any) are called just before the engine writes and just after it has;
         QuerySyntaxError if the engine cannot parse the update, another StoreError if it
         fails; nothing is written either way."""
+
+    @abstractmethod
+    async def insert(self, graphs: Mapping[str, bytes]) -> None:
+        """Add N-Triples (from our own serialiser) to named graphs, all of them in one
+        transaction: everything or nothing, also across a crash (a submission's graph and
+        its provenance). The hooks are called as for :meth:`update`. Cheaper than an
+        INSERT DATA :meth:`update` of the same triples: the data is streamed to the engine,
+        never copied into one SPARQL string (docs/performance.md, "Memory of a
+        submission"). StoreError if the engine refuses it; nothing is written then."""
 
     @abstractmethod
     async def load_files(

@@ -103,6 +103,11 @@ class Dialect:
         it cannot."""
         return sparql
 
+    def insert_frame(self) -> tuple[bytes, bytes]:
+        """What comes before and after the GRAPH blocks of a streamed insert (one
+        operation, :meth:`pob.store.remote.RemoteStore.insert`)."""
+        return b"INSERT DATA {\n", b"}\n"
+
     def syntax_position(self, message: str) -> tuple[int | None, int | None]:
         found = re.search(r"at (\d+):(\d+)", message)
         return (int(found.group(1)), int(found.group(2))) if found else (None, None)
@@ -213,6 +218,9 @@ class Virtuoso(Dialect):
         if data is None:
             return sparql
         return "INSERT" + sparql[data.end() :].rstrip().rstrip(";").rstrip() + "\nWHERE { }"
+
+    def insert_frame(self) -> tuple[bytes, bytes]:
+        return b"INSERT {\n", b"}\nWHERE { }\n"  # as check_update rewrites INSERT DATA
 
     def syntax_position(self, message: str) -> tuple[int | None, int | None]:
         found = re.search(r"line (\d+)", message)

@@ -15,21 +15,14 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import gc
 import os
 import shutil
 import time
-import traceback
 import uuid
-from collections.abc import Callable
 from pathlib import Path
-from typing import IO, TypeVar
-
-import pyoxigraph as ox
+from typing import IO
 
 from pob.store.errors import StoreLocked
-
-T = TypeVar("T")
 
 
 def current(data_dir: Path) -> Path | None:
@@ -117,28 +110,3 @@ class DirectoryLock:
             fcntl.flock(self._handle, fcntl.LOCK_UN)
             self._handle.close()
             self._handle = None
-
-
-def with_store(path: Path, action: Callable[[ox.Store], T]) -> T:
-    """`action` on the store opened read-write; closed again before this returns or raises.
-
-    An exception's traceback holds the frames that saw the handle (the action's among
-    them); they are cleared, or the read-write handle would outlive the write while the
-    next reader opens the store (RocksDB then reports missing files as corruption)."""
-    store = ox.Store(str(path))
-    try:
-        result = action(store)
-        store.flush()
-        return result
-    except BaseException as exc:
-        traceback.clear_frames(exc.__traceback__)
-        raise
-    finally:
-        del store
-        gc.collect()
-
-
-def close_after(store: ox.Store) -> None:
-    store.flush()
-    del store
-    gc.collect()

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import gc
+import io
+import traceback
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import TypeVar
 
 import pyoxigraph as ox
 
@@ -11,6 +15,8 @@ from pob.core import formats
 from pob.store import results
 from pob.store.base import Dataset, QueryResult
 from pob.store.errors import UnknownGraph
+
+T = TypeVar("T")
 
 PROV_GENERATED_BY = "http://www.w3.org/ns/prov#wasGeneratedBy"
 SPDX_CHECKSUM = "http://spdx.org/rdf/terms#checksum"
@@ -142,3 +148,66 @@ def drop_graph(store: ox.Store, graph: str) -> None:
     if not store.contains_named_graph(name):
         raise UnknownGraph(f"graph <{graph}> is not in this store")
     store.remove_graph(name)
+
+
+def graph_blocks(graphs: Mapping[str, bytes], head: bytes = b"") -> Iterator[bytes]:
+    """N-Triples per graph as ``<graph> { … }`` blocks (TriG, and the body of a SPARQL
+    INSERT DATA when `head` is ``GRAPH``), piece by piece: the data is never copied."""
+    for graph, data in graphs.items():
+        yield head + f"<{graph}> {{\n".encode()
+        yield data
+        yield b"\n}\n"
+
+
+class Chain(io.RawIOBase):
+    """Byte strings read one after the other as one stream (no copy into one string)."""
+
+    def __init__(self, pieces: Iterable[bytes]) -> None:
+        self._pieces = iter(pieces)
+        self._current = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        while not self._current:
+            piece = next(self._pieces, None)
+            if piece is None:
+                return 0
+            self._current = memoryview(piece)
+        n = min(len(buffer), len(self._current))
+        buffer[:n] = self._current[:n]
+        self._current = self._current[n:]
+        return n
+
+
+def insert_graphs(store: ox.Store, graphs: Mapping[str, bytes]) -> None:
+    """Add N-Triples to named graphs in one transaction (pyoxigraph's ``load`` of one TriG
+    stream: all or nothing)."""
+    reader = io.BufferedReader(Chain(graph_blocks(graphs)), 1 << 20)
+    store.load(reader, format=ox.RdfFormat.TRIG)
+
+
+def with_store(path: Path, action: Callable[[ox.Store], T]) -> T:
+    """`action` on the store opened read-write; closed again before this returns or raises.
+
+    An exception's traceback holds the frames that saw the handle (the action's among
+    them); they are cleared, or the read-write handle would outlive the write while the
+    next reader opens the store (RocksDB then reports missing files as corruption)."""
+    store = ox.Store(str(path))
+    try:
+        result = action(store)
+        store.flush()
+        return result
+    except BaseException as exc:
+        traceback.clear_frames(exc.__traceback__)
+        raise
+    finally:
+        del store
+        gc.collect()
+
+
+def close_after(store: ox.Store) -> None:
+    store.flush()
+    del store
+    gc.collect()

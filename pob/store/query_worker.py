@@ -7,7 +7,7 @@ in-memory replica (:mod:`pob.store.replica`: copied in the background while the 
 handle answers; the embedded store asks for it when the store fits `POB_REPLICA_MEMORY`).
 The job "close" drops the handle and the replica before a write; "warm" only opens them;
 "status" says whether the replica is there to answer; "size" counts the quads.
-The answer is ``("ok", value)`` or an error reply (:func:`pob.store.workers.error_reply`:
+The answer is ``("ok", value)`` or an error reply (:func:`pob.store.jobs.error_reply`:
 a StoreError such as QuerySyntaxError or ResultTooLarge arrives in the server as itself).
 Results are written into the spool directory (or kept in memory when small) by
 :mod:`pob.store.results`.
@@ -24,9 +24,9 @@ from typing import Any, NamedTuple
 
 import pyoxigraph as ox
 
-from pob.store import ops
+from pob.store import canonical, ops
+from pob.store.jobs import answer_jobs
 from pob.store.replica import Replica
-from pob.store.workers import answer_jobs
 
 
 class Where(NamedTuple):
@@ -48,6 +48,7 @@ def serve(conn: Connection, spool_dir: str) -> None:
         "query": lambda s, *a: ops.run_query(s, *a, spool_dir=spool),
         "graph": lambda s, *a: ops.dump_graph(s, *a, spool_dir=spool),
         "counts": lambda s: ops.triple_counts(s),
+        "canonical": lambda s, *a: canonical.dump_canonical(s, *a, spool_dir=spool),
         "size": lambda s: len(s),  # quads, to size a replica (a key count: ~0.1 s at 0.5 M)
         "warm": lambda s: None,
         "status": lambda s: False,  # answered from the replica? (below)

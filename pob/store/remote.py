@@ -26,13 +26,13 @@ from pathlib import Path
 from typing import IO, Any
 
 import httpx
-import pyoxigraph as ox
 
 from pob.core import formats
 from pob.graph.namespaces import prefixes
-from pob.store import ops, results
+from pob.store import conversions, ops, results
 from pob.store.base import Dataset, EngineQuery, Progress, QueryResult, Store, WriteHooks
 from pob.store.bulk import file_ntriples
+from pob.store.canonical import canonical_result
 from pob.store.dialects import Rows, dialect
 from pob.store.errors import (
     EngineUnavailable,
@@ -104,7 +104,8 @@ class RemoteStore(Store):
     async def query(
         self, query: EngineQuery, dataset: Dataset, media_type: str, max_rows: int | None
     ) -> QueryResult:
-        timeout = self.settings.query_timeout
+        background = getattr(query, "background", False)  # the feed's work: its own deadline
+        timeout = self.settings.feed_timeout if background else self.settings.query_timeout
         form = [
             ("query", self.dialect.text(query.text)),
             *await self._form(dataset),
@@ -116,28 +117,34 @@ class RemoteStore(Store):
         rows = self.dialect.select_rows() if kind == "SELECT" else Rows()
         limit = None if kind == "ASK" else max_rows
         try:
-            spool = await asyncio.wait_for(self._fetch(form, accept, rows, limit), timeout)
+            spool = await asyncio.wait_for(self._fetch(form, accept, rows, limit, timeout), timeout)
         except TimeoutError:
-            raise QueryTimeout(
-                f"the query ran longer than {self.settings.query_timeout:g} s and was stopped"
-            ) from None
+            raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped") from None
         except ResultTooLarge:
             raise ResultTooLarge(max_rows or 0) from None
         if kind == "ASK":
             return spool.result(media_type)
         if kind == "SELECT":
-            return await asyncio.to_thread(_convert_results, spool, select, media_type, rows.count)
-        return await asyncio.to_thread(_convert_ntriples, spool, media_type, rows.count)
+            return await asyncio.to_thread(
+                conversions.convert_results, spool, select, media_type, rows.count
+            )
+        return await asyncio.to_thread(conversions.convert_ntriples, spool, media_type, rows.count)
 
     async def _fetch(
-        self, form: list[tuple[str, str]], accept: str, rows: Rows, limit: int | None
+        self,
+        form: list[tuple[str, str]],
+        accept: str,
+        rows: Rows,
+        limit: int | None,
+        timeout: float | None = None,
     ) -> results.Spool:
         """The engine's answer in a spool, its rows counted (`rows`) and cut off past
         `limit` (ResultTooLarge)."""
         spool = results.Spool(None)
+        waits = httpx.Timeout(timeout) if timeout is not None else httpx.USE_CLIENT_DEFAULT
         try:
             async with self.http.stream(
-                "POST", self.query_url, data=_multi(form), headers={"Accept": accept}
+                "POST", self.query_url, data=_multi(form), headers={"Accept": accept}, timeout=waits
             ) as response:
                 if response.status_code >= 400:
                     await response.aread()
@@ -230,8 +237,18 @@ class RemoteStore(Store):
             spool = results.Spool(None)
             spool.write(response.content)
         return await asyncio.to_thread(
-            _convert_graph, spool, media_type, graph, prefixes(self.settings.base)
+            conversions.convert_graph, spool, media_type, graph, prefixes(self.settings.base)
         )
+
+    async def canonical_graph(self, graph: str, media_type: str) -> QueryResult:
+        if graph not in await self.graphs(refresh=True):
+            raise UnknownGraph(f"graph <{graph}> is not in this store")
+        result = await self.background_query(
+            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}",
+            "CONSTRUCT",
+            formats.NTRIPLES,
+        )
+        return await asyncio.to_thread(canonical_result, result, media_type, self.settings.base)
 
     # -- writes -------------------------------------------------------------------------
 
@@ -272,19 +289,48 @@ class RemoteStore(Store):
                 raise
         await self._mark(graph, False)
 
+    async def insert(self, graphs: Mapping[str, bytes]) -> None:
+        """One SPARQL Update ``INSERT DATA`` (one transaction), streamed to the engine piece
+        by piece rather than built as one string."""
+
+        before, after = self.dialect.insert_frame()
+        blocks = [before, *ops.graph_blocks(graphs, b"GRAPH "), after]
+
+        if self.auth is not None:  # digest auth sends the body twice: one replayable body
+            await self._update(b"".join(blocks))
+            return
+
+        async def pieces() -> AsyncIterator[bytes]:
+            for piece in blocks:
+                yield piece
+
+        # its length up front: an engine may not read a chunked body
+        await self._update(pieces(), sum(len(piece) for piece in blocks))
+
     async def update(self, sparql: str) -> None:
         """One request to the engine's SPARQL Update endpoint: one transaction.
         QuerySyntaxError if the engine refuses it (400); EngineUnavailable if it fails
         otherwise (the engine's answer does not tell a failed operation from a failed
         engine)."""
+        await self._update(sparql)
+
+    async def _update(
+        self, body: str | bytes | AsyncIterator[bytes], length: int | None = None
+    ) -> None:
+        """Send an update (a text, as the engine's dialect writes it, or pieces of one
+        `length` bytes long)."""
         if self.hooks is not None:
             await asyncio.to_thread(self.hooks.before)
-        sparql = self.dialect.check_update(sparql)
+        if isinstance(body, str):
+            body = self.dialect.check_update(body).encode("utf-8")
+        headers = {"Content-Type": "application/sparql-update"}
+        if length is not None:
+            headers["Content-Length"] = str(length)
         try:
             response = await self.http.post(
                 self.update_url,
-                content=sparql.encode("utf-8"),
-                headers={"Content-Type": "application/sparql-update"},
+                content=body,
+                headers=headers,
                 auth=self.auth or httpx.USE_CLIENT_DEFAULT,
             )
         except httpx.HTTPError as exc:
@@ -352,49 +398,3 @@ def _multi(form: list[tuple[str, str]]) -> dict[str, list[str]]:
     for key, value in form:
         out.setdefault(key, []).append(value)
     return out
-
-
-def _convert_graph(
-    spool: results.Spool, media_type: str, graph: str | None, table: dict[str, str]
-) -> QueryResult:
-    """N-Triples of a graph dump → `media_type`, as the embedded store writes it."""
-    if media_type == formats.NTRIPLES:
-        return spool.result(media_type)
-    with spool.reader() as source:
-        triples = [q.triple for q in ox.parse(source, ox.RdfFormat.N_TRIPLES)]
-    spool.drop()
-    used = ops.used_prefixes(triples, table) if media_type in _PREFIXED else None
-    if graph is not None and media_type in formats.DATASET_TYPES:
-        name = ox.NamedNode(graph)
-        out = results.Spool(None)
-        quads = (ox.Quad(t.subject, t.predicate, t.object, name) for t in triples)
-        ox.serialize(quads, out.io, results.rdf_format(media_type), prefixes=used)
-        return out.result(media_type)
-    return results.write_triples(triples, media_type, None, prefixes=used)
-
-
-_PREFIXED = (formats.TURTLE, formats.TRIG)
-
-
-def _convert_results(spool: results.Spool, source: str, media_type: str, rows: int) -> QueryResult:
-    """SELECT results as the engine wrote them (`source`) → `media_type`."""
-    if media_type == source:
-        return spool.result(media_type, rows)
-    out = results.Spool(None)
-    with spool.reader() as reader:
-        parsed = ox.parse_query_results(reader, results.results_format(source))
-        parsed.serialize(out.io, results.results_format(media_type))
-    spool.drop()
-    return out.result(media_type, rows)
-
-
-def _convert_ntriples(spool: results.Spool, media_type: str, rows: int | None) -> QueryResult:
-    if media_type == formats.NTRIPLES:
-        return spool.result(media_type, rows)
-    with spool.reader() as source:
-        result = results.write_triples(
-            (q.triple for q in ox.parse(source, ox.RdfFormat.N_TRIPLES)), media_type, None
-        )
-    spool.drop()
-    result.rows = rows
-    return result

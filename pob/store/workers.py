@@ -17,8 +17,8 @@ The pool is generic: it knows nothing of stores or validation, and its errors ar
 its callers (the embedded store: QueryTimeout, EngineUnavailable; the validation checker:
 ValidationTimeout, EngineUnavailable). A :class:`~pob.core.problems.Problem` the job
 handler raises in the worker is raised again in this process as the same class, with the
-same attributes (:func:`error_reply`, :func:`unwrap`); any other exception there arrives
-as :class:`WorkerFailed`.
+same attributes (:func:`pob.store.jobs.error_reply`, :func:`unwrap`); any other exception
+there arrives as :class:`WorkerFailed`.
 
 `exclusive()` drains the pool around a write: new jobs wait, jobs already let in finish
 (or hit their deadline), then every worker answers a "quiesce" job (the query workers
@@ -33,18 +33,17 @@ import asyncio
 import contextlib
 import importlib
 import pickle
-import signal
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection
 from typing import Any
 
 from pob.core.problems import Problem
 from pob.store.channel import Channel
+from pob.store.jobs import RETIRE
 
 
 class WorkerError(Exception):
@@ -65,7 +64,12 @@ class WorkerTimeout(WorkerError):
 
 
 class WorkerLost(WorkerError):
-    """The worker process died (or its socket closed) while running the job."""
+    """The worker process died (or its socket closed) while running the job; `returncode`
+    is how it ended (negative: the signal), None if that is not known."""
+
+    def __init__(self, message: str, returncode: int | None = None) -> None:
+        self.returncode = returncode
+        super().__init__(message)
 
 
 class WorkerFailed(WorkerError):
@@ -138,6 +142,8 @@ class WorkerPool:
         self._quiet.set()
         self._spawning: set[asyncio.Task[None]] = set()
         self._closed = True
+        #: workers running a job (what :meth:`abort` stops)
+        self._busy: dict[int, _Worker] = {}
 
     async def start(self) -> None:
         self._closed = False
@@ -226,29 +232,46 @@ class WorkerPool:
             channel.waiter = None
 
     async def _ask(self, worker: _Worker, job: Any, deadline: float, timeout: float) -> Any:
+        self._busy[id(worker)] = worker
         try:
             reply = await self._exchange(worker, job, deadline)
         except TimeoutError:
             await self._discard(worker)
             raise WorkerTimeout(timeout) from None
         except (EOFError, OSError):
+            code = await asyncio.to_thread(_exit_status, worker)
             await self._discard(worker)
             raise WorkerLost(
-                "the worker stopped while running the job; it has been replaced"
+                "the worker stopped while running the job; it has been replaced", code
             ) from None
         except BaseException:
             await self._discard(worker)
             raise
-        self._idle.put_nowait(worker)
-        return unwrap(reply)
+        finally:
+            self._busy.pop(id(worker), None)
+        if len(reply) > 2 and reply[2] == RETIRE:  # it exits after this answer
+            await self._discard(worker)
+        else:
+            self._idle.put_nowait(worker)
+        return unwrap(reply[:2])
+
+    async def abort(self) -> None:
+        """Stop the jobs running now: their workers are killed (and replaced), and each
+        caller gets :class:`WorkerLost`. For work that can be done again later (the feed's
+        background work, before a write), never for a client's query."""
+        for worker in list(self._busy.values()):
+            if worker.process.poll() is None:
+                worker.process.kill()
+        await asyncio.sleep(0)
 
     async def _discard(self, worker: _Worker) -> None:
         await _kill(worker)
         self._replace()
 
     @contextlib.asynccontextmanager
-    async def exclusive(self, quiesce: Any = None) -> AsyncIterator[None]:
-        """No job runs inside this block, and jobs let in before it finish first.
+    async def exclusive(self, quiesce: Any = None, abort: bool = False) -> AsyncIterator[None]:
+        """No job runs inside this block, and jobs let in before it finish first (with
+        `abort`: are stopped, see :meth:`abort`).
 
         With `quiesce`, every worker answers that job first (the embedded store's "close
         your store handle") and is kept; without it, the workers are stopped and fresh
@@ -258,6 +281,8 @@ class WorkerPool:
         kept: list[_Worker] = []
         try:
             await asyncio.sleep(0)  # callers already let in register themselves
+            if abort:
+                await self.abort()
             await self._quiet.wait()  # every job ends by its deadline
             for task in list(self._spawning):
                 with contextlib.suppress(BaseException):
@@ -304,26 +329,12 @@ def _wait(worker: _Worker) -> None:
         worker.process.wait(timeout=2)
 
 
-#: how a worker reports an error, as plain data: ("error", ("problem", (module, class
-#: name, args, attributes))) for a Problem, ("error", ("failed", "TypeName: message"))
-#: for anything else
-ErrorReply = tuple[str, tuple[str, Any]]
-
-
-def error_reply(exc: BaseException) -> ErrorReply:
-    """An exception raised by a job handler, as the worker sends it back.
-
-    A Problem goes as its class (module and name), `args` and attributes: its constructor
-    may want other arguments than its detail (ResultTooLarge takes the limit), so it is
-    rebuilt without calling it; pickle alone would call it."""
-    if isinstance(exc, Problem):
-        payload = (type(exc).__module__, type(exc).__qualname__, exc.args, dict(vars(exc)))
-        try:
-            pickle.dumps(payload, pickle.HIGHEST_PROTOCOL)
-        except Exception:  # an attribute that cannot travel: the detail at least
-            payload = (*payload[:3], {"detail": exc.detail, "line": exc.line, "column": exc.column})
-        return "error", ("problem", payload)
-    return "error", ("failed", f"{type(exc).__name__}: {exc}")
+def _exit_status(worker: _Worker) -> int | None:
+    """How a worker whose socket closed ended (it is given a second to finish exiting)."""
+    try:
+        return worker.process.wait(timeout=1)
+    except subprocess.TimeoutExpired:
+        return None
 
 
 def unwrap(reply: Any) -> Any:
@@ -349,27 +360,3 @@ def _rebuild(module: str, name: str, args: tuple[Any, ...], state: dict[str, Any
     problem: Problem = found.__new__(found, *args)  # not __init__: see error_reply
     problem.__dict__.update(state)
     return problem
-
-
-def answer_jobs(conn: Connection, handle: Callable[[Any], Any]) -> None:
-    """The worker side of a :class:`WorkerPool` (``pob.store.query_worker``,
-    ``pob.validation.workers``): answer each job with ``("ok", handle(job))`` or an error
-    reply (:func:`error_reply`) until the socket closes or a None job arrives. Ctrl-C is
-    the server's to handle; SIGTERM ends the worker."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    while True:
-        try:
-            job = conn.recv()
-        except (EOFError, OSError):
-            return
-        if job is None:
-            return
-        try:
-            reply: Any = ("ok", handle(job))
-        except Exception as exc:  # reported to the parent, which raises it again
-            reply = error_reply(exc)
-        try:
-            conn.send(reply)
-        except (BrokenPipeError, OSError):
-            return

@@ -39,6 +39,12 @@ async def read_limited(
     return bytes(body)
 
 
+class NoDataset(UploadError):
+    """A form sent with neither a file nor text."""
+
+    title = "No dataset"
+
+
 @dataclass
 class FormPart:
     """One part of a ``multipart/form-data`` body, its content as bytes."""

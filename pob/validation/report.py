@@ -26,8 +26,11 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
+from pob.core import texts
+from pob.core.formats import Syntax
 from pob.core.texts import LANGUAGES  # the languages of every shape message
-from pob.graph.namespaces import prefixes
+from pob.graph.namespaces import CANONICAL_BASE, compact
+from pob.validation.locate import Location, locate
 
 Profile = Literal["core", "strict"]
 Inference = Literal["none", "rdfs", "owlrl"]
@@ -163,37 +166,57 @@ class Report:
             "results": [result_json(r, lang) for r in self.results],
         }
 
-    def to_text(self, lang: str = "en") -> str:
-        """A readable report in `lang`, IRIs shortened with the project prefixes."""
-        table = sorted(prefixes().items(), key=lambda kv: -len(kv[1]))
+    def to_text(
+        self,
+        lang: str = "en",
+        locations: dict[str, Location] | None = None,
+        base: str = CANONICAL_BASE,
+    ) -> str:
+        """A readable report wholly in `lang`: its words, severities and messages, IRIs as
+        prefixed names, and where each focus node is written when `locations` say."""
+        words = texts.words("cli", lang if lang in LANGUAGES else "en")
+        severity = texts.words("report", lang if lang in LANGUAGES else "en")
 
         def short(node: Node | str | None) -> str:
             if node is None:
                 return "-"
+            if isinstance(node, RDFLiteral) and node.datatype is not None and not node.language:
+                return f'"{node}"^^{short(node.datatype)}'
             if isinstance(node, RDFLiteral | BNode):
                 return node.n3()
-            for prefix, ns in table:
-                if str(node).startswith(ns) and len(str(node)) > len(ns):
-                    return f"{prefix}:{str(node)[len(ns) :]}"
-            return f"<{node}>"
+            shown = compact(str(node), base)
+            return shown if shown != str(node) else f"<{node}>"
 
         def short_path(path: str | None) -> str:
             if path is None or not path.startswith(("<", "^", "(")):
                 return short(path)
             return re.sub(r"<([^>]+)>", lambda m: short(m.group(1)), path)
 
-        words = {"da": ("Overholder", "ja", "nej"), "en": ("Conforms", "yes", "no")}
-        label, yes, no = words.get(lang, words["en"])
-        counts = ", ".join(f"{sev}: {n}" for sev, n in self.counts().items())
-        lines = [f"{label}: {yes if self.conforms else no} ({counts})"]
+        counts = ", ".join(f"{severity[sev]}: {n}" for sev, n in self.counts().items())
+        verdict = words["yes"] if self.conforms else words["no"]
+        lines = [f"{words['conforms']}: {verdict} ({counts})"]
         for r in self.results:
             value = f" = {short(r.value)}" if r.value is not None else ""
+            where = ""
+            if locations is not None:
+                found = locations.get(term_key(r.focus_node))
+                where = f" ({place(found, words)})"
             lines.append(
-                f"[{r.severity}] {short(r.focus_node)} {short_path(r.path)}{value}"
-                f" ({r.constraint_component}; {short(r.source_shape)})"
+                f"[{severity[r.severity]}] {short(r.focus_node)}{where} {short_path(r.path)}"
+                f"{value} (sh:{r.constraint_component}; {short(r.source_shape)})"
             )
             lines.append(f"    {r.message(lang)}")
         return "\n".join(lines) + "\n"
+
+
+def place(found: Location | None, words: dict[str, str]) -> str:
+    """ "line 12, column 1" (or "file.ttl, line 12"); "line unknown" — in the words given."""
+    if found is None:
+        return words["line_unknown"]
+    text = f"{words['line']} {found.line}"
+    if found.column is not None:
+        text += f", {words['column']} {found.column}"
+    return f"{found.file}, {text}" if found.file else text
 
 
 # ----------------------------------------------------------------------------- checks
@@ -256,6 +279,27 @@ class Check:
     format: str = ""
     notes: list[str] = dataclasses.field(default_factory=list)
     seconds: float = 0.0
+    #: where each focus node is written in the file (by :func:`term_key`); None: not looked
+    #: up (:meth:`locate`), and the JSON then has no ``where``
+    locations: dict[str, Location] | None = None
+
+    def locate(
+        self, data: bytes | str, syntax: Syntax, base: str = CANONICAL_BASE, file: str | None = None
+    ) -> Check:
+        """Look up where the focus nodes are written in `data` (the uploaded file), adding
+        to what earlier files gave (`pob validate a.ttl b.ttl`). Returns this check."""
+        nodes = {term_key(r.focus_node) for r in self.all_results()} - {"", "_:"}
+        found = locate(data, syntax, nodes - set(self.locations or {}), base=base, file=file)
+        self.locations = {**(self.locations or {}), **found}
+        return self
+
+    def all_results(self) -> list[Result]:
+        """The results with inference and, when compared, without."""
+        return self.report.results + (self.baseline.results if self.baseline else [])
+
+    def where(self, result: Result) -> Location | None:
+        """Where the result's focus node is written (None: unknown or not looked up)."""
+        return (self.locations or {}).get(term_key(result.focus_node))
 
     @property
     def conforms(self) -> bool:
@@ -274,6 +318,10 @@ class Check:
         (:meth:`Report.to_json`), the size, format and notes of the dataset, and, with
         inference, the run without it and what changed (``withoutInference``)."""
         out = self.report.to_json(lang)
+        if self.locations is not None:  # the focus node's line in the file, or null
+            for item, result in zip(out["results"], self.report.results, strict=True):
+                found = self.where(result)
+                item["where"] = found.to_json() if found else None
         out["triples"] = self.triples
         out["format"] = self.format
         out["notes"] = list(self.notes)

@@ -1,20 +1,28 @@
 """Gated ingest: a dataset is checked, and only a conforming one is stored.
 
 :class:`Submissions` is the service of one store, made once when the app starts (it holds
-the lock and the cached reference data, nothing is kept in module globals):
+the lock, the cached reference data and the validation workers; nothing is kept in module
+globals). The routes and the CLI call one method each and hand it the raw upload
+(:class:`pob.validation.intake.Body`); the reading, parsing, canonical form and checking
+happen in a validation worker (:class:`pob.validation.workers.Checker`, with its deadline
+and memory limit), so this process never holds the triples of an upload:
 
-* :meth:`Submissions.check` validates a parsed dataset (:class:`pob.validation.upload.Upload`)
-  with the ontology and the curated reference data in the store: :func:`pob.validation.check.check`,
-  run by the validation workers (:class:`pob.validation.workers.Checker`) when it has them.
+* :meth:`Submissions.validate` checks a dataset with the ontology and the curated reference
+  data in the store (:func:`pob.validation.intake.validate_body`).
 * :meth:`Submissions.submit` checks a dataset and, if it conforms, writes it into its own
   named graph ``{base}graph/submission/{id}`` and its provenance
-  (:mod:`pob.validation.records`) into ``{base}graph/meta`` **in one transaction** (one
-  SPARQL Update, :meth:`pob.store.base.Store.update`: both or neither, also across a
-  crash). The id is the start of the SHA-256 of the dataset in canonical form, so the same
-  content submitted again is recognised and gets its existing id back. The graph name is
-  always ours: graph names inside TriG / N-Quads input are ignored, and a dataset may not
-  state facts about our graph IRIs (``{base}graph/…``), which are provenance, not data.
-* The lock makes check + write one step: two submissions never interleave.
+  (:mod:`pob.validation.records`) into ``{base}graph/meta`` **in one transaction**
+  (:meth:`pob.store.base.Store.insert`: both or neither, also across a crash). The id is
+  the start of the SHA-256 of the dataset in canonical form, so the same content submitted
+  again is recognised and gets its existing id back (the worker is told the digests already
+  accepted, and does not check those again). The graph name is always ours: graph names
+  inside TriG / N-Quads input are ignored, and a dataset may not state facts about our graph
+  IRIs (``{base}graph/…``), which are provenance, not data.
+* :meth:`Submissions.write_graph` is a Graph Store write (``/store`` PUT/POST): the body
+  read in a worker as an upload is (:func:`pob.validation.intake.store_body`), then
+  :meth:`pob.store.base.Store.put_graph` / ``post_graph``.
+* The lock makes "look for the same content, write" one step: two submissions never
+  interleave, and the same content sent twice at once is stored once.
 * :attr:`Submissions.uploads` bounds the uploads read, parsed and checked at once
   (:class:`pob.core.admission.Admission`; ``POB_MAX_PARALLEL_UPLOADS``, ``POB_UPLOAD_QUEUE``):
   the routes that take a dataset (/api/validate, /api/datasets, /store writes) hold a slot.
@@ -29,12 +37,10 @@ from __future__ import annotations
 import asyncio
 import builtins
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-import pyoxigraph as ox
 from rdflib import Graph
 
 from pob.core import formats
@@ -43,11 +49,10 @@ from pob.core.problems import Problem
 from pob.core.tokens import bearer_name
 from pob.settings import Settings
 from pob.store.base import Store
-from pob.validation.check import Reference, check
-from pob.validation.content import canonical, ntriples, relabel
+from pob.validation.check import Reference
+from pob.validation.intake import ID_LENGTH, Body, Limits, Prepared, ReservedIRI, run
 from pob.validation.records import (
     Record,
-    describe,
     graph_name,
     record_graph,
     records_from,
@@ -56,9 +61,8 @@ from pob.validation.records import (
 )
 from pob.validation.report import Check, Inference, Profile
 from pob.validation.shapes import shapes_version
-from pob.validation.upload import Upload, UploadError
 
-ID_LENGTH = 16
+__all__ = ["ID_LENGTH", "ReservedIRI", "Submissions"]
 ID_RE = re.compile(r"^[0-9a-f]{16,64}$")
 
 
@@ -109,11 +113,6 @@ class Rejected(SubmissionError):
         )
 
 
-class ReservedIRI(UploadError):
-    status = 422
-    title = "Reserved IRIs"
-
-
 # ----------------------------------------------------------------------------- the service
 
 
@@ -123,26 +122,14 @@ class Submitter:
 
 
 class CheckRunner(Protocol):
-    """What runs :func:`pob.validation.check.check` for the service (the validation
-    workers, :class:`pob.validation.workers.Checker`)."""
+    """What runs the upload jobs of :mod:`pob.validation.intake` for the service (the
+    validation workers, :class:`pob.validation.workers.Checker`)."""
 
     async def run(
-        self, reference: Reference | None, triples: list[Any], options: dict[str, Any]
-    ) -> Check: ...
+        self, kind: str, reference: Reference | None, arguments: dict[str, Any]
+    ) -> Any: ...
 
     async def close(self) -> None: ...
-
-
-def reserved_subjects(triples: Sequence[Any], base: str) -> list[str]:
-    """Subjects under ``{base}graph/``: our graph names, whose description is provenance."""
-    prefix = f"{base}graph/"
-    return sorted(
-        {
-            t[0].value
-            for t in triples
-            if isinstance(t[0], ox.NamedNode) and t[0].value.startswith(prefix)
-        }
-    )
 
 
 class Submissions:
@@ -189,32 +176,26 @@ class Submissions:
             self._reference = await asyncio.to_thread(Reference.from_payload, key, payload)
         return self._reference
 
-    async def check(
-        self,
-        upload: Upload,
-        *,
-        profile: Profile = "core",
-        inference: Inference = "none",
-        triples: Sequence[Any] | None = None,
-    ) -> Check:
-        """Validate `upload` (or `triples` of it) with the store's reference data, stored
-        nowhere."""
-        reference = await self.reference()
-        data = list(upload.triples if triples is None else triples)
-        options: dict[str, Any] = {
-            "profile": profile,
-            "inference": inference,
-            "base": self.settings.base,
-            "fmt": upload.format.name,
-            "notes": upload.notes,
-        }
+    async def _job(self, kind: str, arguments: dict[str, Any]) -> Any:
+        """Job `kind` of :mod:`pob.validation.intake`, in a worker (in a thread without)."""
+        reference = await self.reference() if kind != "graph" else None
+        arguments = {**arguments, "limits": Limits.of(self.settings)}
         if self.checker is None:
-            return await asyncio.to_thread(check, data, reference, **options)
-        return await self.checker.run(reference, data, options)
+            return await asyncio.to_thread(run, kind, reference, arguments)
+        return await self.checker.run(kind, reference, arguments)
+
+    async def validate(
+        self, body: Body, *, profile: Profile = "core", inference: Inference = "none"
+    ) -> Check:
+        """Read and check a dataset with the store's reference data; stored nowhere."""
+        check: Check = await self._job(
+            "check", {"body": body, "profile": profile, "inference": inference}
+        )
+        return check
 
     async def submit(
         self,
-        upload: Upload,
+        body: Body,
         submitter: Submitter,
         profile: Profile = "core",
         inference: Inference = "none",
@@ -226,46 +207,53 @@ class Submissions:
         ``description`` (:func:`pob.validation.records.describe`)."""
         settings = self.settings
         stated = stated_texts(fields or {})
-        reserved = reserved_subjects(upload.triples, settings.base)
-        if reserved:
-            raise ReservedIRI(
-                f"the dataset states facts about {len(reserved)} of this service's graph IRIs "
-                f"(<{reserved[0]}>…); graph names and their provenance are the service's own"
-            )
-        triples, digest = await asyncio.to_thread(canonical, upload.triples)
+        known = frozenset(r.sha256 for r in records_from(await self._meta(), settings).values())
+        arguments = {
+            "body": body,
+            "profile": profile,
+            "inference": inference,
+            "known": known,
+            "stated": stated,
+        }
+        prepared: Prepared = await self._job("submit", arguments)
         async with self._lock:
-            meta = await self._meta()
-            for record in records_from(meta, settings).values():
-                if record.sha256 == digest:
+            for record in records_from(await self._meta(), settings).values():
+                if record.sha256 == prepared.digest:
                     return record, False, None
-            sid = digest[:ID_LENGTH]
-            result = await self.check(upload, profile=profile, inference=inference, triples=triples)
-            if not result.conforms:
+            result = prepared.check
+            if result is None:  # known when sent, withdrawn since: check it after all
+                prepared = await self._job("submit", {**arguments, "known": frozenset()})
+                result = prepared.check
+            assert result is not None
+            if not result.conforms or prepared.ntriples is None:
                 raise Rejected(result)
+            sid = prepared.id
             record = Record(
                 id=sid,
                 graph=graph_name(settings, sid),
                 submitter=submitter.name,
                 submitted=datetime.now(UTC).replace(microsecond=0),
-                sha256=digest,
+                sha256=prepared.digest,
                 shapes_version=shapes_version(settings.base),
-                triples=len(triples),
-                format=upload.format.name,
+                triples=prepared.triples,
+                format=prepared.format,
                 profile=profile,
             )
-            data = ntriples(relabel(triples, f"s{sid}x")).decode("utf-8")
-            reference = (await self.reference()).graph("data")
-            parsed = await asyncio.to_thread(Graph().parse, data=data, format="nt")
-            describe(record, parsed, reference, settings.base, stated)
+            record.title, record.description = prepared.title, prepared.description
+            record.countries = prepared.countries
             provenance = record_graph(record, settings, result)
-            prov = provenance.serialize(format="nt", encoding="utf-8").decode("utf-8")
-            meta_iri = settings.graph("meta")
-            await self.store.update(
-                f"INSERT DATA {{\nGRAPH <{record.graph}> {{\n{data}\n}}\n"
-                f"GRAPH <{meta_iri}> {{\n{prov}\n}}\n}}",
-            )
+            prov = provenance.serialize(format="nt", encoding="utf-8")
+            await self.store.insert({record.graph: prepared.ntriples, settings.graph("meta"): prov})
         record.warnings = records_from(provenance, settings)[sid].warnings
         return record, True, result
+
+    async def write_graph(self, body: Body, graph: str, *, replace: bool) -> bool:
+        """A Graph Store write: the body read in a worker as an upload is, then the graph
+        replaced (`replace`) or added to, atomically; True if the graph is new."""
+        data: bytes = await self._job("graph", {"body": body, "graph": graph})
+        if replace:
+            return await self.store.put_graph(graph, data)
+        return await self.store.post_graph(graph, data)
 
     async def get(self, sid: str) -> Record:
         """One submission (:class:`NotFound` if there is none)."""

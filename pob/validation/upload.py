@@ -73,6 +73,9 @@ class UploadError(Problem, ValueError):
     status = 400
     title = "Bad input"
 
+    def extra(self) -> dict[str, Any]:  # the web form says what to do, in plain words
+        return {"validator": "/validate"}
+
 
 class TooLarge(UploadError):
     status = 413
@@ -123,7 +126,7 @@ class BadSyntax(UploadError):
         *,
         source: str | None = None,
     ) -> None:
-        self.format = fmt
+        self.format_name = fmt.name  # a name, so the error can travel from a worker
         self.message = message
         where = ""
         if line is not None:
@@ -131,8 +134,12 @@ class BadSyntax(UploadError):
         said = f"{source}: " if source else ""
         super().__init__(f"{said}{fmt.name} syntax error{where}: {message}", line, column)
 
+    @property
+    def format(self) -> Syntax:
+        return next(f for f in FORMATS if f.name == self.format_name)
+
     def extra(self) -> dict[str, Any]:
-        return {"format": self.format.name}
+        return {**super().extra(), "format": self.format_name}
 
 
 class EmptyDataset(UploadError):

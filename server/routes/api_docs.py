@@ -21,4 +21,6 @@ router = APIRouter(include_in_schema=False)
 async def api_docs(request: Request) -> HTMLResponse:
     lang, explicit = choose_language(request)
     openapi_url = request.app.openapi_url or "/openapi.json"
-    return Page(request, lang, explicit).render("api_docs.html", openapi_url=openapi_url)
+    return Page(request, lang, explicit).render(
+        "api_docs.html", nav="docs", wide=True, openapi_url=openapi_url
+    )

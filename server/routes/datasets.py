@@ -18,6 +18,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from pob.core import formats
+from pob.publish.snapshot import feed_changed
 from pob.validation.records import Record
 from pob.validation.submissions import Rejected
 from server.deps import SettingsDep, StoreDep, SubmissionsDep
@@ -44,7 +45,7 @@ def _described(record: Record) -> dict[str, Any]:
 
 @router.post("", summary="Submit a dataset", response_class=Response, status_code=201)
 async def post_dataset(
-    request: Request, settings: SettingsDep, submissions: SubmissionsDep
+    request: Request, settings: SettingsDep, store: StoreDep, submissions: SubmissionsDep
 ) -> Response:
     """Validate and, if it conforms, store a dataset (needs the submit token). Options as for
     /api/validate (`profile`, `inference`, `lang`); the report of a rejected dataset comes in
@@ -59,7 +60,7 @@ async def post_dataset(
         async with submissions.uploads.slot():  # 503 Busy at once if too many uploads
             submitted = await read_dataset(request, settings)
             record, created, check = await submissions.submit(
-                submitted.upload,
+                submitted.body,
                 submitter,
                 submitted.profile,
                 submitted.inference,
@@ -74,8 +75,11 @@ async def post_dataset(
             settings,
             status=422,
             options=submitted.options,
-            extra={"accepted": False, "detail": rejected.detail},
+            # the web form shows the same report with lines and how to fix each finding
+            extra={"accepted": False, "detail": rejected.detail, "validator": "/validate"},
         )
+    if created:
+        feed_changed(store, settings)  # the catalog and dumps follow in the background
     body = {"accepted": True, "created": created, **_described(record)}
     if check is not None:
         body["report"] = check.to_json(submitted.lang)
@@ -109,8 +113,11 @@ async def get_dataset(
 
 
 @router.delete("/{sid}", summary="Withdraw a submission", status_code=204)
-async def delete_dataset(sid: str, request: Request, submissions: SubmissionsDep) -> Response:
+async def delete_dataset(
+    sid: str, request: Request, settings: SettingsDep, store: StoreDep, submissions: SubmissionsDep
+) -> Response:
     """Remove a submission's graph and provenance (its submitter only; needs the token)."""
     submitter = submissions.identify(request.headers.get("authorization"))
     await submissions.withdraw(sid, submitter)
+    feed_changed(store, settings)
     return Response(status_code=204)

@@ -10,12 +10,20 @@ are the files :func:`pob.publish.dumps.build_dumps` listed in its manifest, serv
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import FileResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, Response
 from rdflib import Graph, URIRef
 
 from pob.core import formats
 from pob.publish.catalog import PageNotFound, page_links
-from pob.publish.resources import GraphView
+from pob.publish.catalog_pages import (
+    datasets,
+    downloads,
+    human_size,
+    parent_dataset,
+    parts,
+    shown_properties,
+)
+from pob.publish.resources import GraphView, describe
 from pob.publish.snapshot import (
     Feed,
     FeedUnavailable,
@@ -23,6 +31,7 @@ from pob.publish.snapshot import (
     current_feed,
     refresh_feed,
     serialise,
+    status,
     void_bytes,
 )
 from pob.settings import Settings
@@ -30,8 +39,16 @@ from pob.store.base import Store
 from server.conditional import http_date, not_modified, not_modified_response, strong_etag
 from server.deps import SettingsDep, StoreDep
 from server.errors import HTTPProblem
-from server.negotiation import HTML, SUFFIXES, choose, document_headers, split_suffix
-from server.routes.resources import describe_response, not_found
+from server.negotiation import (
+    DOCUMENT_TYPES,
+    HTML,
+    SUFFIXES,
+    choose,
+    document_headers,
+    split_suffix,
+)
+from server.pages import Page
+from server.routes.resources import alternates, describe_response, network_link, not_found
 
 router = APIRouter(tags=["Open data"])
 CATALOG_TYPES: tuple[str, ...] = (
@@ -58,6 +75,38 @@ def _catalog_view(feed: Feed, key: str, graph: Graph) -> GraphView:
     return feed.cached(
         ("catalog-view", key),
         lambda: GraphView(base, graph, Graph(), Graph(), {url + "/": "/", base: "/"}),
+    )
+
+
+def _entry(
+    request: Request,
+    feed: Feed,
+    view: GraphView,
+    iri: str,
+    path: str,
+    suffix: str | None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """The catalog, a dataset, distribution or the service: the page (rendered from the
+    catalog graph, with a download per distribution) or, by the usual negotiation, RDF."""
+    choice = choose(request, DOCUMENT_TYPES, suffix)
+    if choice.media_type != HTML or not view.knows(iri):
+        return describe_response(request, feed, view, iri, path, suffix, headers)
+    page = Page.of(request)
+    lang = page.lang
+    r = describe(view, iri, lang)
+    return page.render(
+        "catalog.html",
+        headers={**document_headers(path, DOCUMENT_TYPES, choice), **(headers or {})},
+        r=r,
+        properties=shown_properties(r.properties),
+        datasets=datasets(view, iri, lang),
+        downloads=downloads(view, iri, lang),
+        parent=parent_dataset(view, iri, lang),
+        parts=parts(view, iri, lang),
+        size=lambda n: human_size(n, lang),
+        alternates=alternates(path),
+        network=network_link(feed, lang),
     )
 
 
@@ -94,7 +143,7 @@ async def _catalog(request: Request, store: Store, settings: Settings, ext: str 
     iri = f"{feed.public_url}/catalog"
     if choice.media_type == HTML:
         view = _catalog_view(feed, f"page-{page}", graph)
-        return describe_response(request, feed, view, iri, "/catalog", ext, headers)
+        return _entry(request, feed, view, iri, "/catalog", ext, headers)
     body = feed.cached(
         ("catalog-bytes", page, choice.media_type), lambda: serialise(graph, choice.media_type)
     )
@@ -149,7 +198,7 @@ async def catalog_entry(
     if (URIRef(iri), None, None) not in graph:
         html = choose(request, CATALOG_TYPES, suffix).media_type == HTML
         return not_found(request, html, iri, feed)
-    return describe_response(request, feed, view, iri, f"/catalog/{stem}", suffix)
+    return _entry(request, feed, view, iri, f"/catalog/{stem}", suffix)
 
 
 @router.api_route("/.well-known/void", methods=["GET", "HEAD"], summary="VoID description")
@@ -169,6 +218,16 @@ async def void(request: Request, store: StoreDep, settings: SettingsDep) -> Resp
         "Last-Modified": http_date(feed.manifest.modified),
     }
     return _body(request, body, choice.media_type, headers)
+
+
+@router.get("/dumps", summary="The dump files, and what is missing")
+async def dumps(store: StoreDep, settings: SettingsDep) -> JSONResponse:
+    """The files of the dumps (path, dataset, media type, bytes, SHA-256, triples or rows)
+    and what the feed lacks and why (`missing`: a submission whose dump is being made or
+    failed, a graph not yet counted for VoID, with the reason); `current` is false while
+    the snapshot is older than the store."""
+    feed = await current_feed(store, settings)
+    return JSONResponse(await status(store, settings, feed), headers={"Cache-Control": "no-cache"})
 
 
 @router.api_route("/dumps/{path:path}", methods=["GET", "HEAD"], summary="A dump file")

@@ -42,8 +42,8 @@ from server.negotiation import (
 from server.pages import Page, choose_language
 
 router = APIRouter(tags=["Linked data"])
-#: links drawn in the neighbourhood picture (all are listed in text too)
-GRAPH_LIMIT = 40
+#: links in the neighbourhood picture, grouped by property (all are listed in text too)
+GRAPH_LIMIT = 400
 
 
 def alternates(path: str, offered: tuple[str, ...] = DOCUMENT_TYPES) -> list[dict[str, str]]:
@@ -55,10 +55,12 @@ def alternates(path: str, offered: tuple[str, ...] = DOCUMENT_TYPES) -> list[dic
 
 async def view_for(store: Store, feed: Feed, iri: str) -> GraphView:
     """The feed's view, plus what the graphs it does not hold say about `iri` (if anything):
-    submissions and loaded graphs are read per resource, never held."""
-    if not feed.stored:
+    submissions and loaded graphs are read per resource, never held; the store's list of
+    graphs now (not the snapshot's), so a page follows a write at once."""
+    stored = sorted(await store.graphs() - store.curated)
+    if not stored:
         return feed.view
-    extra = await fetch_resource(store, iri, feed.stored)
+    extra = await fetch_resource(store, iri, stored)
     if len(extra) == 0:
         return feed.view
     return await asyncio.to_thread(with_triples, feed.view, extra)
@@ -69,27 +71,32 @@ def network_link(feed: Feed, lang: str) -> Link | None:
     return feed.view.namer.link(node, lang) if node is not None else None
 
 
-def _graph_data(r: Any, edges: tuple[Any, ...]) -> dict[str, Any]:
-    nodes: dict[str, dict[str, Any]] = {
-        r.iri: {"id": r.iri, "label": r.label.value, "href": None, "current": True}
-    }
+def _graph_data(r: Any, edges: tuple[Any, ...], page: Page) -> dict[str, Any]:
+    """The picture's data: the resource and one group per property and direction (links
+    from it, links to it), each with its neighbours; the script draws a group as a compound
+    node with a count that opens and closes."""
+    groups: dict[tuple[str, bool], dict[str, Any]] = {}
     for e in edges:
-        for lk in (e.subject, e.object):
-            nodes.setdefault(
-                lk.iri, {"id": lk.iri, "label": lk.label.value, "href": lk.href, "current": False}
-            )
-    return {
-        "nodes": list(nodes.values()),
-        "edges": [
+        incoming = e.object.iri == r.iri and e.subject.iri != r.iri
+        other = e.subject if incoming else e.object
+        group = groups.setdefault(
+            (e.predicate.iri, incoming),
+            {"property": e.predicate.label.value, "incoming": incoming, "members": []},
+        )
+        group["members"].append(
             {
-                "source": e.subject.iri,
-                "target": e.object.iri,
-                "label": e.predicate.label.value,
+                "id": other.iri,
+                "label": other.label.value,
+                "href": page.href(other.href),
                 "inferred": e.inferred,
             }
-            for e in edges
-        ],
-    }
+        )
+    out = []
+    for i, g in enumerate(groups.values()):
+        key = "neighbourhood_group_in" if g["incoming"] else "neighbourhood_group_out"
+        label = page.t(key, property=g["property"], count=len(g["members"]))
+        out.append({"key": f"g{i}", "label": label, **g})
+    return {"center": {"id": r.iri, "label": r.label.value}, "groups": out}
 
 
 def not_found(request: Request, html: bool, iri: str, feed: Feed | None = None) -> Response:
@@ -135,9 +142,9 @@ def describe_response(
             r=r,
             edges=shown,
             edges_cut=len(edges) > GRAPH_LIMIT,
-            graph=_graph_data(r, shown),
+            graph=_graph_data(r, shown, page),
             alternates=alternates(path),
-            sparql_ui=f"/?query={query}",
+            sparql_ui=f"/query?query={query}",
             sparql_result=f"/sparql?query={query}&format=turtle",
             network=network_link(feed, lang),
         )

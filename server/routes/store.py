@@ -2,8 +2,9 @@
 
 GET/HEAD are public. PUT, POST and DELETE need `Authorization: Bearer <POB_WRITE_TOKEN>`
 (no token configured: writes are off, 403; the check is :func:`pob.core.tokens.bearer_name`).
-A PUT/POST body is read as an uploaded dataset is (:func:`pob.validation.body.graph_body`:
-the same formats, limits and errors), as one graph. `?default` names the default graph,
+A PUT/POST body is read as an uploaded dataset is, in a validation worker
+(:meth:`pob.validation.submissions.Submissions.write_graph`: the same formats, limits,
+memory limit and errors), as one graph. `?default` names the default graph,
 which here is the union of all graphs: it can be read, not written. No graph under
 ``{base}graph/`` can be written here (:func:`pob.store.writes.check_client_write`, 403): the
 curated graphs (ontology, data, inferred, meta) are written only by the build, a
@@ -12,7 +13,6 @@ submission's graph only with its record (POST /api/datasets, DELETE /api/dataset
 
 from __future__ import annotations
 
-import asyncio
 import re
 
 from fastapi import APIRouter, Request
@@ -20,11 +20,13 @@ from fastapi.responses import Response
 
 from pob.core import formats
 from pob.core.tokens import bearer_name
+from pob.publish.snapshot import feed_changed
 from pob.settings import Settings
 from pob.store.base import Store
 from pob.store.writes import check_client_write
-from pob.validation.body import graph_body, read_limited
-from server.deps import SettingsDep, StoreDep
+from pob.validation.body import read_limited
+from pob.validation.intake import Body
+from server.deps import SettingsDep, StoreDep, SubmissionsDep
 from server.errors import HTTPProblem
 from server.protocol import Params
 from server.responses import result_response
@@ -80,19 +82,18 @@ async def _writable(request: Request, store: Store, settings: Settings) -> str:
     return graph
 
 
-async def _upload(request: Request, settings: Settings, graph: str) -> bytes:
-    async with request.app.state.submissions.uploads.slot():  # 503 Busy if too many uploads
-        body = await read_limited(
+async def _write(
+    request: Request, store: Store, settings: Settings, submissions: SubmissionsDep, replace: bool
+) -> Response:
+    graph = await _writable(request, store, settings)
+    async with submissions.uploads.slot():  # 503 Busy if too many uploads
+        data = await read_limited(
             request.stream(), settings.max_upload_bytes, request.headers.get("content-length")
         )
-        return await asyncio.to_thread(
-            graph_body,
-            body,
-            request.headers.get("content-type"),
-            graph=graph,
-            max_triples=settings.max_triples,
-            base=settings.base,
-        )
+        body = Body(data, request.headers.get("content-type"))
+        created = await submissions.write_graph(body, graph, replace=replace)
+    feed_changed(store, settings)
+    return Response(status_code=201 if created else 204)
 
 
 @router.api_route("/store", methods=["GET", "HEAD"], summary="Read a graph")
@@ -106,19 +107,19 @@ async def get_graph(request: Request, store: StoreDep) -> Response:
 
 
 @router.put("/store", summary="Replace a graph", status_code=204)
-async def put_graph(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
+async def put_graph(
+    request: Request, store: StoreDep, settings: SettingsDep, submissions: SubmissionsDep
+) -> Response:
     """Replace a named graph atomically (201 if it is new). Needs the write token."""
-    graph = await _writable(request, store, settings)
-    created = await store.put_graph(graph, await _upload(request, settings, graph))
-    return Response(status_code=201 if created else 204)
+    return await _write(request, store, settings, submissions, replace=True)
 
 
 @router.post("/store", summary="Add to a graph", status_code=204)
-async def post_graph(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
+async def post_graph(
+    request: Request, store: StoreDep, settings: SettingsDep, submissions: SubmissionsDep
+) -> Response:
     """Add triples to a named graph atomically (201 if it is new). Needs the write token."""
-    graph = await _writable(request, store, settings)
-    created = await store.post_graph(graph, await _upload(request, settings, graph))
-    return Response(status_code=201 if created else 204)
+    return await _write(request, store, settings, submissions, replace=False)
 
 
 @router.delete("/store", summary="Delete a graph", status_code=204)
@@ -126,4 +127,5 @@ async def delete_graph(request: Request, store: StoreDep, settings: SettingsDep)
     """Remove a named graph (404 if there is none). Needs the write token."""
     graph = await _writable(request, store, settings)
     await store.delete_graph(graph)
+    feed_changed(store, settings)
     return Response(status_code=204)

@@ -5,16 +5,15 @@ The dataset is the request body (Turtle, TriG, N-Triples, N-Quads, JSON-LD or RD
 ``data``). Options as query parameters or form fields: ``profile`` (core, strict),
 ``inference`` (none, rdfs, owlrl), ``lang`` (da, en). The report follows ``Accept`` (or
 ``?format=``): the JSON summary (default), the W3C SHACL report in Turtle or JSON-LD, or HTML
-(the web form with the report under it). Reading, parsing and the limits are
-:mod:`pob.validation.body` and :mod:`pob.validation.upload`; the check is
-:meth:`pob.validation.submissions.Submissions.check` (:func:`pob.validation.check.check` in a
-worker process with a deadline, :mod:`pob.validation.workers`); the report is
+(the web form with the report under it). The body is read here, counted while it arrives
+(:mod:`pob.validation.body`); parsing, the limits and the check are one call,
+:meth:`pob.validation.submissions.Submissions.validate`, which runs them in a validation
+worker with a deadline and a memory limit (:mod:`pob.validation.workers`); the report is
 :mod:`pob.validation.report` (JSON) and :mod:`pob.validation.w3c` (Turtle, JSON-LD).
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 from dataclasses import dataclass
 from typing import Any, cast
@@ -25,9 +24,10 @@ from fastapi.responses import Response
 from pob.core import formats
 from pob.core.texts import LANGUAGES
 from pob.settings import Settings
-from pob.validation.body import parse_form, read_limited
+from pob.validation.body import NoDataset, parse_form, read_limited
+from pob.validation.intake import Body
 from pob.validation.report import Check, Inference, Profile
-from pob.validation.upload import Upload, UploadError, parse_upload
+from pob.validation.upload import UploadError
 from pob.validation.w3c import report_rdf
 from server.deps import SettingsDep, SubmissionsDep
 from server.errors import HTTPProblem
@@ -50,9 +50,10 @@ router = APIRouter(tags=["Validation"])
 
 @dataclass
 class Submitted:
-    """A dataset as a request sent it, parsed, with the options that came with it."""
+    """A dataset as a request sent it (not parsed: a validation worker does that), with the
+    options that came with it."""
 
-    upload: Upload
+    body: Body
     options: dict[str, str]
     fields: dict[str, str]
 
@@ -84,7 +85,8 @@ def _options(raw: dict[str, str]) -> dict[str, str]:
 
 
 async def read_dataset(request: Request, settings: Settings) -> Submitted:
-    """The dataset of a request (body or form) and its options; UploadError if refused."""
+    """The dataset of a request (body or form) and its options; UploadError if refused
+    (too large, a malformed form, a bad option)."""
     raw = {k: v for k, v in request.query_params.items() if k in CHOICES or k in TEXT_FIELDS}
     content_type = request.headers.get("content-type", "")
     body = await read_limited(
@@ -97,6 +99,11 @@ async def read_dataset(request: Request, settings: Settings) -> Submitted:
             if key in parts:
                 raw[key] = parts[key].data.decode("utf-8", errors="replace")
         file, pasted = parts.get("file"), parts.get("data")
+        # what the web form shows again whatever the outcome (server/routes/forms.py)
+        request.state.form = {
+            **raw,
+            "data": pasted.data.decode("utf-8", "replace") if pasted else "",
+        }
         if file is not None and file.data:
             data, media_type, filename = (
                 file.data,
@@ -106,19 +113,12 @@ async def read_dataset(request: Request, settings: Settings) -> Submitted:
         elif pasted is not None and pasted.data.strip():
             data, media_type = pasted.data, raw.get("format") or formats.TURTLE
         else:
-            raise UploadError("send the dataset as a file (field 'file') or as text (field 'data')")
+            raise NoDataset("send the dataset as a file (field 'file') or as text (field 'data')")
     else:
         data, media_type = body, content_type
-    options = _options(raw)
-    upload = await asyncio.to_thread(  # off the event loop: other requests go on
-        parse_upload,
-        data,
-        media_type,
-        filename=filename,
-        max_triples=settings.max_triples,
-        base=settings.base,
-    )
-    return Submitted(upload, options, {k: raw[k] for k in TEXT_FIELDS if k in raw})
+    fields = {k: raw[k] for k in TEXT_FIELDS if k in raw}
+    request.state.dataset = Body(data, media_type, filename)  # the form finds lines in it
+    return Submitted(request.state.dataset, _options(raw), fields)
 
 
 def report_type(request: Request) -> str:
@@ -181,17 +181,19 @@ async def validate(
     async with submissions.uploads.slot():  # 503 Busy at once if too many uploads
         try:
             submitted = await read_dataset(request, settings)
+            check = await submissions.validate(
+                submitted.body, profile=submitted.profile, inference=submitted.inference
+            )
         except UploadError as error:
             if media_type == formats.HTML:
-                from server.routes.forms import form_page, page_lang
+                from server.routes.forms import refused_page
 
-                return form_page(
-                    request, page_lang(request), error=error.detail, status=error.status
-                )
+                return refused_page(request, error)
             raise  # answered by server/errors.py
-        check = await submissions.check(
-            submitted.upload, profile=submitted.profile, inference=submitted.inference
-        )
+    if media_type == formats.HTML:  # the form shows where the file writes each focus node
+        from server.routes.forms import locate_lines
+
+        await locate_lines(request, check)
     return report_response(
         request, check, submitted.lang, media_type, settings, options=submitted.options
     )

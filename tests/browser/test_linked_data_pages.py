@@ -145,7 +145,7 @@ def test_page_shows_types_sources_shape_and_query(page: Page, curated_server: Pr
     expect(page.locator("ul.types")).to_contain_text("Source")
     page.go_back()
     query = page.locator("#open-query")
-    expect(query).to_have_attribute("href", re.compile(r"^/\?query=DESCRIBE%20%3C"))
+    expect(query).to_have_attribute("href", re.compile(r"^/query\?query=DESCRIBE%20%3C"))
     page.locator('section[aria-labelledby="shapes-heading"] a[href^="/shapes"]').first.click()
     expect(page).to_have_url(re.compile(r"/shapes(\?lang=en)?#"))
     anchor = page.url.split("#", 1)[1]

@@ -27,7 +27,7 @@ def open_ui(page: Page, url: str) -> None:
 
 
 def test_run_a_named_query(page: Page, curated_server: Process) -> None:
-    open_ui(page, curated_server.url + "/")
+    open_ui(page, curated_server.url + "/query")
     expect(page.locator("html")).to_have_attribute("lang", "da")
     expect(page.get_by_role("heading", level=1)).to_have_text(i18n.STRINGS["heading"]["da"])
     page.get_by_label(i18n.STRINGS["example_label"]["da"]).select_option(EXAMPLE)
@@ -44,11 +44,11 @@ def test_run_a_named_query(page: Page, curated_server: Process) -> None:
 
 
 def test_switch_to_english(page: Page, curated_server: Process) -> None:
-    open_ui(page, curated_server.url + "/")
+    open_ui(page, curated_server.url + "/query")
     page.get_by_role("navigation", name=i18n.STRINGS["language_nav"]["da"]).get_by_role(
         "link", name="English"
     ).click()
-    page.wait_for_url("**/?lang=en")
+    page.wait_for_url("**/query?lang=en")
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_role("heading", level=1)).to_have_text(i18n.STRINGS["heading"]["en"])
     expect(page.get_by_label(i18n.STRINGS["example_label"]["en"])).to_be_visible()

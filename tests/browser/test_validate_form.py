@@ -26,7 +26,8 @@ def test_bad_then_good(page: Page, curated_server: Process) -> None:
     expect(page.locator("#verdict")).to_have_text("Datasættet overholder ikke reglerne")
     focus = page.locator('section.focus[data-focus$="/municipality/jammerbugt"]')
     expect(focus).to_contain_text("mun:jammerbugt")
-    result = focus.locator("li.result")
+    expect(focus.locator("li.result")).to_have_count(2)  # the pattern, and two codes
+    result = focus.locator('li.result[data-component="PatternConstraintComponent"]')
     expect(result).to_have_count(1)
     expect(result.locator(".message")).to_contain_text(
         "Kommunekode (pob:kommunekode): højst én, skrevet som tekst med præcis tre cifre"

@@ -31,7 +31,7 @@ from pob.graph.coverage import countries
 from pob.graph.curated import curated
 from pob.publish.catalog_terms import COUNTRY_CODES, EU
 from pob.publish.extent import temporal_extent
-from tests.conftest import ROOT, _wait, free_port
+from tests.conftest import ROOT, _wait, free_port, wait_for_feed
 
 CKAN_PYTHON = ROOT / ".venv-ckan" / "bin" / "python"
 HARVEST = Path(__file__).parent / "ckan" / "harvest.py"
@@ -95,6 +95,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
                 headers=auth,
             )
         assert first.status_code == second.status_code == 201, (first.text, second.text)
+        wait_for_feed(url)
         yield {"url": url, "gamlestaden": first.json(), "frederikshavn": second.json()}
     finally:
         process.terminate()

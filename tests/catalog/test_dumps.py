@@ -5,6 +5,10 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import os
+import random
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -268,3 +272,95 @@ def test_small_manifest_summaries(small_dumps: tuple[Path, DumpManifest]) -> Non
     assert curated.temporal_start == ("2015-03", str(XSD.gYearMonth))
     assert curated.temporal_end == ("2020-09-03", str(XSD.date))
     assert summary(manifest, "submission/s2").temporal_start == ("2022-02", str(XSD.gYearMonth))
+
+
+# ----------------------------------------------------------------------- byte-stable
+
+
+def _reshuffled(graph: Graph, seed: int) -> Graph:
+    """The same triples, inserted in another order, with fresh blank-node labels (as a
+    new process parsing the same sources gets)."""
+    lines = graph.serialize(format="nt").splitlines()
+    random.Random(seed).shuffle(lines)
+    return Graph().parse(data="\n".join(lines), format="nt")
+
+
+def test_dumps_built_twice_are_the_same_bytes(tmp_path: Path) -> None:
+    """Two builds from the same triples (other order, other blank-node labels, other
+    folders) write the same bytes: every file's SHA-256 is the same (issue 11)."""
+    graphs = fixture_graphs(2)
+    graphs["data"] += turtle("mun:aarhus pob:region [ rdfs:label 'x' ; pob:kommunekode '1' ] .")
+    first = build_dumps(tmp_path / "a", BASE, PUBLIC_URL, graphs)
+    second = build_dumps(
+        tmp_path / "b", BASE, PUBLIC_URL, {k: _reshuffled(g, 7) for k, g in graphs.items()}
+    )
+    assert [f.path for f in first.files] == [f.path for f in second.files]
+    assert {f.media_type for f in first.files} >= {"text/turtle", "application/n-triples",
+                                                   "application/ld+json"}  # fmt: skip
+    for a, b in zip(first.files, second.files, strict=True):
+        assert (tmp_path / "a" / a.path).read_bytes() == (tmp_path / "b" / b.path).read_bytes()
+        assert a.sha256 == b.sha256, a.path
+
+
+def test_stable_serialisation_is_the_same_in_another_process() -> None:
+    """The hash seed and the order of a set do not change the bytes of a dump syntax."""
+    code = (
+        "import hashlib, sys, random\n"
+        "from rdflib import Graph\n"
+        "from pob.core import formats\n"
+        "from pob.publish.stable import stable_bytes\n"
+        "g = Graph().parse(data=sys.stdin.read(), format='turtle')\n"
+        "for s in (formats.TURTLE_SYNTAX, formats.NTRIPLES_SYNTAX, formats.JSONLD_SYNTAX):\n"
+        "    print(hashlib.sha256(stable_bytes(g, s, 'https://w3id.org/pob/')).hexdigest())\n"
+    )
+    data = turtle("mun:aarhus pob:region [ rdfs:label 'x' ], [ rdfs:label 'y' ] .").serialize(
+        format="turtle"
+    )
+    runs = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            input=data,
+            text=True,
+            check=True,
+            capture_output=True,
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+        ).stdout
+        for seed in (1, 2)
+    }
+    assert len(runs) == 1 and len(next(iter(runs)).split()) == 3
+
+
+@pytest.mark.parametrize("fmt", ["ttl", "nt", "jsonld"])
+def test_pob_export_twice_gives_the_same_sha256(tmp_path: Path, fmt: str) -> None:
+    pob = Path(sys.executable).parent / "pob"
+    digests = set()
+    for run in range(2):
+        out = tmp_path / f"{run}.{fmt}"
+        env = {**os.environ, "PYTHONHASHSEED": str(run + 1)}
+        subprocess.run([str(pob), "export", "--format", fmt, "-o", str(out)], env=env,
+                       check=True, capture_output=True)  # fmt: skip
+        digests.add(hashlib.sha256(out.read_bytes()).hexdigest())
+    assert len(digests) == 1
+
+
+def test_two_writers_take_turns(tmp_path: Path) -> None:
+    """The dumps folder's lock: a second writer waits until the first is done."""
+    import threading
+
+    from pob.publish.manifest import dumps_lock
+
+    order: list[str] = []
+    with dumps_lock(tmp_path):
+        waiter = threading.Thread(target=lambda: _locked(tmp_path, order))
+        waiter.start()
+        waiter.join(0.3)
+        order.append("first done")
+    waiter.join(10)
+    assert order == ["first done", "second"]
+
+
+def _locked(folder: Path, order: list[str]) -> None:
+    from pob.publish.manifest import dumps_lock
+
+    with dumps_lock(folder):
+        order.append("second")

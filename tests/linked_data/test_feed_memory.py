@@ -14,14 +14,14 @@ from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
 
-import pob.publish.snapshot
+import pob.publish.assembly
 from bench.generate import generate
 from pob.core import formats
 from pob.graph.iri import term
 from pob.publish.manifest import load_manifest
 from pob.publish.resources import describe, fetch_resource, with_triples
 from pob.publish.snapshot import Feed, describe_graphs, refresh_feed, void_bytes
-from pob.publish.void import graph_stats, store_stats
+from pob.publish.void import graph_stats, merge_stats, store_stats
 from pob.settings import Settings
 from pob.store import make_store
 from pob.store.base import Store
@@ -71,14 +71,14 @@ def any_settings(
 def parsed(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
     """The number of triples of every graph the feed parses from the store."""
     sizes: list[int] = []
-    original = pob.publish.snapshot._parse
+    original = pob.publish.assembly._parse
 
     def spy(data: bytes) -> Graph:
         graph = original(data)
         sizes.append(len(graph))
         return graph
 
-    monkeypatch.setattr(pob.publish.snapshot, "_parse", spy)
+    monkeypatch.setattr(pob.publish.assembly, "_parse", spy)
     yield sizes
 
 
@@ -139,7 +139,7 @@ def test_the_snapshot_holds_only_the_curated_graphs(
     assert feed.manifest is not None
     (entry,) = feed.manifest.files_of(f"submission/{SID}")
     assert entry.path == f"submissions/{SID}.ttl" and entry.media_type == "text/turtle"
-    path = Path(settings.dumps_dir) / entry.path
+    path = settings.dumps_path / entry.path
     assert path.stat().st_size == entry.byte_size
     dumped = Graph().parse(path, format="turtle")
     assert entry.items == len(stored) == len(dumped)
@@ -155,28 +155,38 @@ def test_rebuilding_an_unchanged_store_keeps_the_dumps(settings: Settings, big: 
         return first, await refresh_feed(store, settings)
 
     first, second = run(settings, big, body)
-    assert first.manifest == second.manifest == load_manifest(Path(settings.dumps_dir))
+    assert first.manifest == second.manifest == load_manifest(settings.dumps_path)
 
 
 def test_void_counts_the_store(settings: Settings, big: Graph) -> None:
-    async def body(store: Store) -> tuple[Any, Graph, bytes]:
-        feed = await refresh_feed(store, settings)
-        everything = Graph()
-        for iri in await store.graphs():
-            data = (await store.get_graph(iri, formats.NTRIPLES)).read()
-            everything.parse(data=data, format="nt")
-        body = await void_bytes(store, feed, formats.TURTLE)
-        return await store_stats(store, settings.base), everything, body
+    """Per graph, the store's figures are those of the graph parsed; the dataset's are the
+    sums of the curated graphs' and the stored graphs' figures."""
+    iri = settings.graph(f"submission/{SID}")
 
-    stats, everything, void = run(settings, big, body)
-    expected = graph_stats(everything, BASE)
-    assert stats.triples == expected.triples
+    async def body(store: Store) -> tuple[Any, Graph, Graph, bytes]:
+        feed = await refresh_feed(store, settings)
+        curated = Graph()
+        for name in await store.graphs():
+            if name in store.curated:
+                data = (await store.get_graph(name, formats.NTRIPLES)).read()
+                curated.parse(data=data, format="nt")
+        data = (await store.get_graph(iri, formats.NTRIPLES)).read()
+        stored = Graph().parse(data=data, format="nt")
+        body = await void_bytes(store, feed, formats.TURTLE)
+        assert set(feed.stats) == {iri}
+        return await store_stats(store, settings.base, iri), curated, stored, body
+
+    stats, curated, stored, void = run(settings, big, body)
+    expected = graph_stats(stored, BASE)
+    assert stats.triples == expected.triples == len(stored)
     assert stats.property_triples == expected.property_triples
     assert stats.class_entities == expected.class_entities
     assert stats.distinct_subjects == expected.distinct_subjects
+    assert stats.distinct_objects == expected.distinct_objects
     assert stats.entities == expected.entities
-    assert stats.examples == expected.examples
-    assert f"{stats.triples}".encode() in void
+    total = merge_stats([graph_stats(curated, BASE), stats])
+    assert total.triples == len(curated) + len(stored)
+    assert f"{total.triples}".encode() in void
 
 
 def test_a_page_about_a_resource_of_the_big_graph(settings: Settings, big: Graph) -> None:

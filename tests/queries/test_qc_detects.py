@@ -44,6 +44,25 @@ BAD: dict[str, tuple[str, str]] = {
         " org:organization ps:a ; org:role role:medlem .",
         "https://w3id.org/pob/id/membership/a--b--medlem",
     ),
+    "municipality-without-kommunekode-violation": (
+        'mun:z a pob:Municipality ; rdfs:label "Z Kommune"@da ; dct:source src:s ;'
+        " pob:country <https://w3id.org/pob/id/country/danmark> .",
+        "https://w3id.org/pob/id/municipality/z",
+    ),
+    "membership-without-member-role-violation": (
+        'mship:a--b--sekretariat a org:Membership ; rdfs:label "M"@da ; dct:source src:s ;'
+        " org:organization ps:a ; org:member mun:b ; org:role role:sekretariat .",
+        "https://w3id.org/pob/id/membership/a--b--sekretariat",
+    ),
+    "amount-without-period-violation": (
+        '<https://w3id.org/pob/id/grant/g> a pob:Grant ; rdfs:label "G"@da ; dct:source src:s ;'
+        ' pob:amount 1000.0 ; pob:currency "DKK" .',
+        "https://w3id.org/pob/id/grant/g",
+    ),
+    "count-without-date-violation": (
+        'ps:c a pob:LocalPartnership ; rdfs:label "C"@da ; dct:source src:s ; pob:memberCount 12 .',
+        "https://w3id.org/pob/id/partnership/c",
+    ),
     "uncited-source-violation": (
         'src:unused a pob:Source ; dct:title "U" ;'
         ' schema:url "https://example.org/u"^^xsd:anyURI .',

@@ -21,8 +21,9 @@ def test_docs_page_names_only_this_server(client: httpx.Client) -> None:
     urls = re.findall(r'(?:src|href|data-openapi)="([^"]+)"', response.text)
     assert "/static/vendor/swagger-ui/swagger-ui-bundle.js" in urls
     assert "/openapi.json" in urls
+    assert "/static/ui/api-docs.css" in urls  # the contrast overrides, after Swagger UI's
     for url in urls:
-        assert url.startswith(("/", "data:")), url
+        assert url.startswith(("/", "data:", "#")), url  # `#main`: the layout's skip link
     assert "<script>" not in response.text  # no inline script: the usual policy holds
     policy = response.headers["content-security-policy"]
     assert "script-src 'self';" in policy and "unsafe-inline" not in policy.split("style-src")[0]

@@ -85,3 +85,25 @@ def test_inference_false_with_dataset_refused(
 
 def test_inference_must_be_boolean(client: httpx.Client) -> None:
     assert run(client, inference="maybe").status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "shown"),
+    [
+        ("default-graph-uri", "", "empty"),
+        ("named-graph-uri", "", "empty"),
+        ("default-graph-uri", "graph/relative", "'graph/relative'"),
+        ("named-graph-uri", "http://example.org/a b", "'http://example.org/a b'"),
+    ],
+)
+def test_a_graph_name_must_be_an_absolute_iri(
+    client: httpx.Client, name: str, value: str, shown: str
+) -> None:
+    """Found by schemathesis: an empty `default-graph-uri` was a 500. A value that is not an
+    absolute IRI is a 400 naming the parameter, by GET and by POST."""
+    for response in (
+        run(client, **{name: value}),
+        client.post("/sparql", params={name: value}, data={"query": COUNT}),
+    ):
+        assert response.status_code == 400, response.text
+        assert f"{name} must be a graph's absolute IRI; it is {shown}" in response.text

@@ -52,6 +52,7 @@ def test_timeout_503_while_others_answer(server: Service) -> None:
     assert response.status_code == 503
     error = json.loads(response.content)["error"]
     assert error["status"] == 503 and "timed out" in error["title"]
+    assert response.headers["retry-after"] == "5"  # an honest 503 says when to try again
     print(f"{server.kind}: 503 after {elapsed:.2f} s; point queries max {max(point_times):.3f} s")
     assert TIMEOUT <= elapsed <= TIMEOUT + 1
     assert point_times and max(point_times) < 0.5, point_times
@@ -63,6 +64,7 @@ def test_timeout_plain_text(client: httpx.Client) -> None:
     )
     assert response.status_code == 503
     assert response.headers["content-type"].startswith("text/plain")
+    assert response.headers["retry-after"] == "5"
     assert "ran longer than" in response.text
 
 

@@ -16,7 +16,12 @@ TURTLE = b"@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\n"
 #: name -> (method, path, request body (bytes, or form fields), expected status)
 PAGES: dict[str, tuple[str, str, bytes | dict[str, str] | None, int]] = {
     "home": ("GET", "/", None, 200),
+    "query-ui": ("GET", "/query", None, 200),
     "sparql-ui": ("GET", "/sparql", None, 200),
+    "search": ("GET", "/search?q=hiller%C3%B8d", None, 200),
+    "browse": ("GET", "/browse", None, 200),
+    "browse-refused": ("GET", "/browse/pob:NoSuchClass", None, 404),
+    "unknown-path": ("GET", "/no/such/page", None, 404),
     "validate-form": ("GET", "/validate", None, 200),
     "validate-form-en": ("GET", "/validate?lang=en", None, 200),
     "resource": ("GET", "/id/partnership/bymidte-hilleroed", None, 200),
@@ -53,8 +58,8 @@ def test_every_html_page_sends_the_security_headers(
         response = client.request(method, path, content=body, headers=headers)
     assert response.status_code == status, response.text[:300]
     # the query UI keeps its own, wider policy (it may reach a published SPARQL endpoint)
-    _assert_headers(response, own_policy=name in ("home", "sparql-ui"))
-    if name in ("home", "sparql-ui"):
+    _assert_headers(response, own_policy=name in ("query-ui", "sparql-ui"))
+    if name in ("query-ui", "sparql-ui"):
         policy = response.headers["content-security-policy"]
         assert "script-src 'self'" in policy and "object-src 'none'" in policy
 

@@ -32,7 +32,7 @@ import pob.graph.reasoning.closure
 import server.app
 from pob.cli import app as cli
 from pob.graph import sources
-from pob.publish.snapshot import Feed, current_feed, forget_curated
+from pob.publish.snapshot import Feed, current_feed, forget_curated, refresh_feed
 from pob.settings import Settings
 from pob.store.build import BuildReport
 from server.app import create_app
@@ -124,7 +124,7 @@ def start(settings: Settings, calls: Calls | None = None) -> tuple[Feed, Calls |
                 return first, None, first
             noted = Calls(Counter(calls.parsed), calls.closures, calls.owlrl, list(calls.builds))
             await store.put_graph(settings.graph("submission/later"), SUBMISSION)
-            return first, noted, await current_feed(store, settings)
+            return first, noted, await refresh_feed(store, settings)
 
     return asyncio.run(main())
 

@@ -47,7 +47,7 @@ def test_language_choice(asked: str | None, accept_language: str | None, chosen:
     assert i18n.choose(asked, accept_language) == chosen
 
 
-@pytest.mark.parametrize("path", ["/", "/sparql"])
+@pytest.mark.parametrize("path", ["/query", "/sparql"])
 def test_page_in_danish_by_default(client: httpx.Client, path: str) -> None:
     response = client.get(path, headers={"Accept": HTML})
     assert response.status_code == 200
@@ -61,8 +61,8 @@ def test_page_in_danish_by_default(client: httpx.Client, path: str) -> None:
 
 
 def test_page_in_english(client: httpx.Client) -> None:
-    by_header = client.get("/", headers={"Accept": HTML, "Accept-Language": "en-US,en;q=0.8"})
-    by_switch = client.get("/?lang=en", headers={"Accept": HTML, "Accept-Language": "da"})
+    by_header = client.get("/query", headers={"Accept": HTML, "Accept-Language": "en-US,en;q=0.8"})
+    by_switch = client.get("/query?lang=en", headers={"Accept": HTML, "Accept-Language": "da"})
     for response in (by_header, by_switch):
         assert response.headers["content-language"] == "en"
         assert '<html lang="en">' in response.text
@@ -72,11 +72,11 @@ def test_page_in_english(client: httpx.Client) -> None:
 
 
 def test_page_names_only_this_server(client: httpx.Client, server: Service) -> None:
-    page = client.get("/", headers={"Accept": HTML}).text
+    page = client.get("/query", headers={"Accept": HTML}).text
     for url in re.findall(r'(?:src|href)="([^"]+)"', page):
         assert url.startswith(("/", "?", "#", "data:")), url
     assert f'"endpoint": "{server.url}/sparql"' in page
-    policy = client.get("/", headers={"Accept": HTML}).headers["content-security-policy"]
+    policy = client.get("/query", headers={"Accept": HTML}).headers["content-security-policy"]
     assert "default-src 'self'" in policy and "script-src 'self'" in policy
 
 
@@ -129,7 +129,10 @@ def test_description_link_followable(client: httpx.Client) -> None:
 
 def test_linked_query_is_data_not_markup(client: httpx.Client) -> None:
     attack = 'SELECT * { ?s ?p "</script><script>alert(1)</script>" }'
-    page = client.get("/", params={"query": attack}, headers={"Accept": HTML}).text
+    # the old address `/?query=…` sends a browser to the editor with the same query
+    moved = client.get("/", params={"query": attack}, headers={"Accept": HTML})
+    assert moved.status_code == 308 and moved.headers["location"].startswith("/query?query=")
+    page = client.get("/query", params={"query": attack}, headers={"Accept": HTML}).text
     assert "<script>alert(1)" not in page
     config = re.search(r'<script type="application/json" id="pob-config">(.*?)</script>', page)
     assert config is not None

@@ -1,6 +1,6 @@
 """A stand-in worker for the pool tests: `python -m tests.store.sleepy_worker FD`.
 
-Jobs (answered by :func:`pob.store.workers.answer_jobs`): ("echo", value) → value;
+Jobs (answered by :func:`pob.store.jobs.answer_jobs`): ("echo", value) → value;
 ("sleep", seconds) → seconds (in C, never yielding); ("crash",) → the process aborts, as
 an engine stack overflow would end it; ("raise", what) → raises one of :data:`RAISES`.
 """
@@ -16,7 +16,7 @@ from typing import Any
 
 from pob.sparql.guard import QueryTooLarge
 from pob.store.errors import QuerySyntaxError, ResultTooLarge
-from pob.store.workers import answer_jobs
+from pob.store.jobs import answer_jobs
 
 #: what a ("raise", name) job raises in the worker
 RAISES: dict[str, Callable[[], Exception]] = {

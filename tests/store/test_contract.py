@@ -256,6 +256,28 @@ def test_update_writes_two_graphs_in_one_transaction(settings: Settings) -> None
     empty(settings, body, hooks=hooks)
 
 
+def test_insert_writes_several_graphs_in_one_transaction(settings: Settings) -> None:
+    hooks = Recording()
+    bnode = f'<{EX}d> <{EX}p> _:x .\n_:x <{LABEL}> "blank" .\n'.encode()
+
+    async def body(store: Store) -> None:
+        await store.put_graph(G1, A)
+        await store.insert({G1: C, G2: B + bnode})
+        assert hooks.calls == ["before", "after"]
+        assert await store.graphs() == {G1, G2}
+        assert await graph_lines(store, G1) == lines(A + C)
+        two = (await store.get_graph(G2, formats.NTRIPLES)).read()
+        assert len(list(ox.parse(two, ox.RdfFormat.N_TRIPLES))) == 3
+        before = await state(store)
+        hooks.calls.clear()
+        with pytest.raises(StoreError):  # the second graph does not parse: neither is written
+            await store.insert({G3: C, G1: f'<{EX}s> <{EX}p> "open .\n'.encode()})
+        assert await state(store) == before
+        assert hooks.calls == ["before"]
+
+    empty(settings, body, hooks=hooks)
+
+
 # -- load_files ---------------------------------------------------------------------------
 
 TURTLE = f"""@prefix ex: <{EX}> .

@@ -33,8 +33,13 @@ def post(service: Service, body: bytes, content_type: str, **params: str) -> dic
 def test_json_summary(embedded: Service) -> None:
     summary = post(embedded, BAD.read_bytes(), "text/turtle", lang="da")
     assert summary["conforms"] is False
-    assert summary["counts"] == {"Violation": 1, "Warning": 0, "Info": 0}
-    (result,) = summary["results"]
+    # the pattern, and a second code beside the reference list's "849" (data/ttl/municipalities.ttl)
+    assert summary["counts"] == {"Violation": 2, "Warning": 0, "Info": 0}
+    components = {r["constraintComponent"] for r in summary["results"]}
+    assert components == {"PatternConstraintComponent", "MaxCountConstraintComponent"}
+    (result,) = [
+        r for r in summary["results"] if r["constraintComponent"] == "PatternConstraintComponent"
+    ]
     assert result["focusNode"] == "https://w3id.org/pob/id/municipality/jammerbugt"
     assert result["path"] == "https://w3id.org/pob/ontology#kommunekode"
     assert result["value"] == "0849"
@@ -108,9 +113,10 @@ def test_w3c_report(embedded: Service, accept: str, kind: str) -> None:
     report = Graph().parse(data=response.text, format=kind)
     (root,) = report.subjects(predicate=None, object=SH.ValidationReport)
     results = list(report.objects(root, SH.result))
-    assert len(results) == 1
-    messages = {m.language for m in report.objects(results[0], SH.resultMessage)}
-    assert messages == {"da", "en"}
+    assert len(results) == 2  # the pattern, and two codes (see test_json_summary)
+    for result in results:
+        messages = {m.language for m in report.objects(result, SH.resultMessage)}
+        assert messages == {"da", "en"}
 
 
 def test_html_report(embedded: Service) -> None:

@@ -8,7 +8,13 @@ import sys
 from pathlib import Path
 
 from tests.conftest import ROOT, free_port
-from tests.submissions.conftest import EXAMPLES_DIR, TOKENS, Service, sources_dataset
+from tests.submissions.conftest import (
+    EXAMPLES_DIR,
+    SUBMIT_TOKEN,
+    TOKENS,
+    Service,
+    sources_dataset,
+)
 
 
 def pob(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -29,7 +35,11 @@ def test_submit_accepted_exit_0(embedded: Service, tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.startswith("accepted: ")
     again = pob(
-        "submit", str(dataset), "--url", embedded.url, env={"POB_SUBMIT_TOKEN": TOKENS["bob"]}
+        "submit",
+        str(dataset),
+        "--url",
+        embedded.url,
+        env={"POB_TOKEN": TOKENS["bob"], "POB_SUBMIT_TOKEN": SUBMIT_TOKEN},
     )
     assert again.returncode == 0 and again.stdout.startswith("already there: ")
 
@@ -40,9 +50,10 @@ def test_submit_rejected_exit_1_with_report(embedded: Service) -> None:
         "submit", str(bad), "--url", embedded.url, "--token", TOKENS["alice"], "--lang", "da"
     )
     assert result.returncode == 1, result.stdout + result.stderr
-    assert "rejected: nothing was stored" in result.stdout
+    assert "afvist: intet blev gemt" in result.stdout  # one language: Danish throughout
     assert "Kommunekode (pob:kommunekode)" in result.stdout
-    assert "jammerbugt" in result.stdout
+    assert "[Overtrædelse] mun:jammerbugt pob:kommunekode" in result.stdout
+    assert "Violation" not in result.stdout and "https://w3id.org" not in result.stdout
 
 
 def test_submit_bad_input_or_unreachable_exit_2(embedded: Service, tmp_path: Path) -> None:
@@ -52,7 +63,8 @@ def test_submit_bad_input_or_unreachable_exit_2(embedded: Service, tmp_path: Pat
     assert syntax.returncode == 2 and "line 2" in syntax.stderr
     good = EXAMPLES_DIR / "good-frederikshavn-bymidtepartnerskab.ttl"
     token = pob("submit", str(good), "--url", embedded.url, "--token", "wrong")
-    assert token.returncode == 2 and "401" in token.stderr
+    assert token.returncode == 2 and "did not accept the submit token" in token.stderr
+    assert "Bearer" not in token.stderr and "401" not in token.stderr
     missing = pob("submit", str(tmp_path / "nope.ttl"), "--url", embedded.url, "--token", "x")
     assert missing.returncode == 2
     away = pob("submit", str(good), "--url", f"http://127.0.0.1:{free_port()}", "--token", "x")

@@ -85,7 +85,7 @@ def test_accept_resubmit_read_and_withdraw(service: Service) -> None:
     sid, graph = record["id"], record["graph"]
     assert graph == service.graph(f"submission/{sid}")
     assert response.headers["location"] == f"/api/datasets/{sid}"
-    assert record["submitter"] == "alice" and record["triples"] == 20
+    assert record["submitter"] == "alice" and record["triples"] == 15
     assert len(record["sha256"]) == 64 and len(record["shapesVersion"]) == 64
     assert graph in service.graphs()
 
@@ -104,7 +104,7 @@ def test_accept_resubmit_read_and_withdraw(service: Service) -> None:
     one = service.client.get(f"/api/datasets/{sid}")
     assert one.json()["sha256"] == record["sha256"]
     data = service.client.get(f"/api/datasets/{sid}", headers={"Accept": "text/turtle"})
-    assert len(Graph().parse(data=data.text, format="turtle")) == 20
+    assert len(Graph().parse(data=data.text, format="turtle")) == 15
 
     assert (
         service.client.delete(f"/api/datasets/{sid}", headers=service.auth("bob")).status_code

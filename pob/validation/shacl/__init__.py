@@ -25,7 +25,7 @@ on every example of ``tests/shapes/``) another way:
   focus nodes one at a time, with Oxigraph's substitutions).
 * **Only the focus nodes that matter.** ``validate(…, focus=…)`` validates only the given
   focus nodes of each shape (the submission's subjects: results about reference data are
-  dropped anyway). Whether a value conforms to a helper shape (``sh:node``, ``sh:or``,
+  dropped anyway). Whether a value conforms to a helper shape (``sh:node``, ``sh:or``, ``sh:not``,
   ``sh:qualifiedValueShape``) is worked out once per value.
 
 Results carry what pySHACL's carry (focus node, path, value, component, severity, source

@@ -200,6 +200,17 @@ def node(other: Shape) -> Check:
     return check
 
 
+def not_(other: Shape) -> Check:
+    """sh:not: a value that conforms to `other` fails (a deactivated `other` never does)."""
+
+    def check(run: Runner, fv: Values) -> Found:
+        if other.deactivated:
+            return []
+        return [(f, v) for f, values in fv.items() for v in values if run.conforms(other, v)]
+
+    return check
+
+
 def or_(alternatives: list[Shape]) -> Check:
     active = [s for s in alternatives if not s.deactivated]
 

@@ -30,6 +30,7 @@ _GENERIC = {  # pySHACL's own wording, for shapes without sh:message ({} is the 
     "HasValueConstraintComponent": "Node does not have value {}",
     "NodeConstraintComponent": "Value does not conform to Shape {}",
     "OrConstraintComponent": "Node must conform to one or more shapes in {}",
+    "NotConstraintComponent": "Node must not conform to shape {}",
     "QualifiedMinCountConstraintComponent": "Too few values conform to the qualified shape{}",
     "QualifiedMaxCountConstraintComponent": "Too many values conform to the qualified shape{}",
     "MinInclusiveConstraintComponent": "Value is not >= {}",

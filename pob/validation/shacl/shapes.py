@@ -25,7 +25,7 @@ _KNOWN = {
         *("description", "order", "group", "defaultValue", "class", "datatype", "nodeKind"),
         *("minCount", "maxCount", "pattern", "flags", "languageIn", "uniqueLang", "in"),
         *("hasValue", "minInclusive", "maxInclusive", "minExclusive", "maxExclusive"),
-        *("node", "or", "qualifiedValueShape", "qualifiedMinCount", "qualifiedMaxCount"),
+        *("node", "or", "not", "qualifiedValueShape", "qualifiedMinCount", "qualifiedMaxCount"),
         "qualifiedValueShapesDisjoint",
     ]
 }
@@ -151,6 +151,8 @@ class _Compiler:
                 add((f"{name}ConstraintComponent", checks.range(bound, accept), bound.n3()))
         for other in g.objects(node, SH.node):
             add(("NodeConstraintComponent", checks.node(self.shape(other)), str(other)))
+        for other in g.objects(node, SH["not"]):
+            add(("NotConstraintComponent", checks.not_(self.shape(other)), str(other)))
         for alternatives in g.objects(node, SH["or"]):
             shapes = [self.shape(s) for s in Collection(g, alternatives)]
             add(("OrConstraintComponent", checks.or_(shapes), str(alternatives)))

@@ -79,12 +79,113 @@
   }
   currentTab();
 
+  // YASGUI has no Danish: swap its own English words (config.yasgui, from the `yasgui`
+  // words) in texts, titles, placeholders and labels; and send result IRIs within our base
+  // to their local pages (same tab), not to the canonical address.
+  var translation = config.yasgui || {};
+  var holder = document.getElementById("yasgui");
+  function localise(root) {
+    // YASGUI puts its "+" button inside the tab list, which may hold only tabs: the page
+    // offers its own "new tab" button (#new-tab) and hides this one from keyboard and
+    // screen readers (YASGUI still needs it in place)
+    Array.prototype.forEach.call(holder.querySelectorAll(".tabsList button.addTab"), function (add) {
+      add.setAttribute("tabindex", "-1");
+      add.parentNode.setAttribute("aria-hidden", "true");
+    });
+    var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    var node;
+    while ((node = walker.nextNode())) {
+      var text = node.nodeValue.trim();
+      if (text && Object.prototype.hasOwnProperty.call(translation, text)) {
+        node.nodeValue = node.nodeValue.replace(text, translation[text]);
+      }
+    }
+    // YASGUI's endpoint field has a placeholder but no label
+    Array.prototype.forEach.call(holder.querySelectorAll("input.autocomplete:not([aria-label])"), function (input) {
+      input.setAttribute("aria-label", input.getAttribute("placeholder") || config.endpoint);
+    });
+    var elements = root.querySelectorAll ? root.querySelectorAll("[title], [placeholder], [aria-label], a[href]") : [];
+    Array.prototype.forEach.call(elements, function (el) {
+      ["title", "placeholder", "aria-label"].forEach(function (name) {
+        var value = el.getAttribute(name);
+        if (value && Object.prototype.hasOwnProperty.call(translation, value.trim())) {
+          el.setAttribute(name, translation[value.trim()]);
+        }
+      });
+      var href = el.getAttribute("href");
+      if (el.tagName === "A" && href && config.base && href.indexOf(config.base) === 0) {
+        el.setAttribute("href", "/" + href.slice(config.base.length));
+        el.removeAttribute("target");
+      }
+    });
+  }
+  localise(holder);
+  new MutationObserver(function (changes) {
+    changes.forEach(function (change) {
+      if (change.type === "attributes" || change.type === "characterData") {
+        var target = change.target.nodeType === 1 ? change.target : change.target.parentNode;
+        if (target && target.parentNode) { localise(target.parentNode); }
+        return;
+      }
+      Array.prototype.forEach.call(change.addedNodes, function (added) {
+        if (added.nodeType === 1) { localise(added); }
+        else if (added.nodeType === 3 && added.parentNode) { localise(added.parentNode); }
+      });
+    });
+  }).observe(holder, {
+    childList: true, subtree: true, characterData: true,
+    attributes: true, attributeFilter: ["title", "placeholder", "aria-label", "href"]
+  });
+
+  // The editor must not trap focus: Tab and Shift+Tab move on (Ctrl+Space, Ctrl+Enter stay),
+  // and the page does not start with focus inside it.
+  var FOCUSABLE = "a[href], button:not([disabled]), input:not([type=hidden]):not([disabled]), " +
+    "select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex='-1'])";
+  function moveFocus(editor, step) {
+    var wrapper = editor.getWrapperElement();
+    var all = Array.prototype.filter.call(document.querySelectorAll(FOCUSABLE), function (el) {
+      return el.offsetParent !== null && !wrapper.contains(el);
+    });
+    var after = all.filter(function (el) {
+      var position = wrapper.compareDocumentPosition(el);
+      return step > 0 ? position & Node.DOCUMENT_POSITION_FOLLOWING : position & Node.DOCUMENT_POSITION_PRECEDING;
+    });
+    var target = step > 0 ? after[0] : after[after.length - 1];
+    if (target) { target.focus(); }
+  }
+  function release(tab) {
+    var yasqe = tab && tab.getYasqe && tab.getYasqe();
+    if (!yasqe) { return; }
+    var keys = Object.assign({}, yasqe.getOption("extraKeys") || {}, {
+      Tab: function (editor) { moveFocus(editor, 1); },
+      "Shift-Tab": function (editor) { moveFocus(editor, -1); }
+    });
+    yasqe.setOption("extraKeys", keys);
+    yasqe.getInputField().setAttribute("aria-label", config.words.editor_label);
+  }
+  release(yasgui.getTab());
+  yasgui.on("tabSelect", function (_instance, id) {
+    window.setTimeout(function () { release(yasgui.getTab(id)); }, 0);
+  });
+  yasgui.on("tabAdd", function (_instance, id) {
+    window.setTimeout(function () { release(yasgui.getTab(id)); }, 0);
+  });
+  if (holder.contains(document.activeElement)) { document.activeElement.blur(); }
+
   // `/?query=…` (a link from another page): the query goes into a tab of its own, not run
   if (config.linkedQuery) {
     var linkedTab = yasgui.addTab(true, { name: words.tab_name });
     linkedTab.setEndpoint(config.endpoint);
     linkedTab.setQuery(config.linkedQuery);
     say(words.linked);
+  }
+
+  var newTab = document.getElementById("new-tab");
+  if (newTab) {
+    newTab.addEventListener("click", function () {
+      var tab = yasgui.addTab(true, { name: words.tab_name });
+      tab.setEndpoint(config.endpoint);
+    });
   }
 
   yasgui.on("query", function () {

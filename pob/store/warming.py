@@ -1,0 +1,104 @@
+"""What the embedded store does around its workers after a start or a write, and how it
+lets background work wait for a gap in the queries (:class:`Warming`, a part of
+:class:`pob.store.embedded.EmbeddedStore`).
+
+After a start and after every write the workers open the store at once (the first query
+then does not pay ~10 ms of opening RocksDB), and when the store fits `POB_REPLICA_MEMORY`
+(:func:`pob.store.replica.replica_fits`) every pool worker starts its in-memory replica.
+:meth:`Warming.quiet` follows client queries, so that the open-data feed's start-up build
+runs in a gap between them instead of beside them (docs/architecture.md, "Execution
+model").
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from pob.store.base import EngineQuery, TrustedQuery
+from pob.store.errors import StoreError
+from pob.store.query_worker import Where
+from pob.store.replica import replica_fits
+from pob.store.workers import WorkerPool
+
+
+class Warming:
+    """Warm-up, replicas and the query clock of the embedded store."""
+
+    settings: Any
+    pool: WorkerPool | None
+    lane: WorkerPool | None
+    _generation: int
+
+    @property
+    def path(self) -> Path:
+        raise NotImplementedError
+
+    async def _in_worker(self, kind: str, *args: Any, cheap: bool = False) -> Any:
+        raise NotImplementedError
+
+    def _init_warming(self) -> None:
+        #: the pool's workers answer from in-memory replicas (the store fits the budget)
+        self._replica = False
+        self._planning: asyncio.Task[None] | None = None
+        #: when the last client query started, and how many run (for :meth:`quiet`)
+        self._last_query = time.monotonic()
+        self._queries = 0
+
+    def _where(self, lane: bool = False) -> Where:
+        """The store version a job reads, and whether from a replica (never in the lane)."""
+        return Where(str(self.path), self._generation, self._replica and not lane)
+
+    def _warm(self) -> None:
+        """In the background: every worker opens the store now, and if the store fits
+        `POB_REPLICA_MEMORY` the pool's workers start their in-memory copies."""
+        self._replica = False
+        if self.pool is None:
+            return
+        # not cancelled when a newer write comes (a job cancelled in a worker kills it):
+        # the warming of an older generation changes nothing
+        self._planning = asyncio.get_running_loop().create_task(self._warm_up(self._generation))
+
+    async def _warm_up(self, generation: int) -> None:
+        pool, lane = self.pool, self.lane
+        assert pool is not None
+        with contextlib.suppress(StoreError):  # then the first queries open the store
+            if lane is not None:
+                await lane.run(("warm", self._where(lane=True), ()), self.settings.query_timeout)
+            if self.settings.replica_memory > 0:
+                quads = await self._in_worker("size")
+                fits = replica_fits(quads, pool.size, self.settings.replica_memory)
+                self._replica = fits and generation == self._generation
+            # one job per worker: none answers before all are sent
+            await asyncio.gather(*(self._in_worker("warm") for _ in range(pool.size)))
+
+    async def _stop_warming(self) -> None:
+        if self._planning is not None:
+            self._planning.cancel()
+            with contextlib.suppress(BaseException):
+                await self._planning
+
+    @contextlib.contextmanager
+    def _client_query(self, query: EngineQuery) -> Iterator[None]:
+        """Around a query: a client's (not the library's own) moves the query clock."""
+        client = not isinstance(query, TrustedQuery)
+        if client:
+            self._queries += 1
+            self._last_query = time.monotonic()
+        try:
+            yield
+        finally:
+            if client:
+                self._queries -= 1
+
+    async def quiet(self, idle: float = 0.5, limit: float = 30.0) -> None:
+        deadline = time.monotonic() + limit
+        while time.monotonic() < deadline:
+            gap = time.monotonic() - self._last_query
+            if self._queries == 0 and gap >= idle:
+                return
+            await asyncio.sleep(max(idle - gap, 0.05))
