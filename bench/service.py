@@ -97,7 +97,10 @@ def lines(path: Path) -> int:
 
 def bench_queries(store: ox.Store, folder: Path) -> list[Query]:
     """The queries of `folder`, `$partnership` bound to the first generated one."""
-    first = store.query(f"SELECT ?p WHERE {{ ?p a <{POB}LocalPartnership> }} ORDER BY ?p LIMIT 1")
+    kind = f"?p a <{POB}LocalPartnership>"  # in the default graph or a named one
+    first = store.query(
+        f"SELECT ?p WHERE {{ {{ {kind} }} UNION {{ GRAPH ?g {{ {kind} }} }} }} ORDER BY ?p LIMIT 1"
+    )
     assert isinstance(first, ox.QuerySolutions)
     partnership = next(iter(first))[0]
     assert isinstance(partnership, ox.NamedNode)
