@@ -226,7 +226,7 @@ def test_to_text() -> None:
     english = report.to_text("en")
     danish = report.to_text("da")
     assert english.startswith("Conforms: yes (Violation: 0, Warning: 1, Info: 0)")
-    assert danish.startswith("Overholder: ja")
+    assert danish.startswith("Overholder reglerne: ja (Overtrædelse: 0, Advarsel: 1, Oplysning: 0)")
     assert "mun:testrup rdfs:label" in english
     assert "pobsh:LabelledRecommendedLabelEn" in english
     assert "engelsk navn" in danish

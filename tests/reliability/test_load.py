@@ -133,7 +133,12 @@ async def _client(client: httpx.AsyncClient, seed: int, world: World, until: flo
         kind = choose(rng)
         request = kind.make(rng, world)
         started = time.monotonic()
-        response = await client.request(request.method, request.path, **send_kwargs(request))
+        try:
+            response = await client.request(request.method, request.path, **send_kwargs(request))
+        except (httpx.ReadError, httpx.RemoteProtocolError):
+            # a kept-alive connection the server closed as it idled (uvicorn's 5 s) while the
+            # client reused it: nothing was answered, so a client sends again, as browsers do
+            response = await client.request(request.method, request.path, **send_kwargs(request))
         seconds = time.monotonic() - started
         body = None
         if "json" in response.headers.get("content-type", ""):

@@ -106,8 +106,8 @@ def _lane_workers(server: Process) -> set[int]:
 
 
 def test_misjudged_query_moves_to_the_pool(busy_server: Process) -> None:
-    values = " ".join(str(i) for i in range(150))
-    # judged cheap (an ASK), but it reads 3.4 M rows: killed in the lane, then answered
+    values = " ".join(str(i) for i in range(220))
+    # judged cheap (an ASK), but it reads 10.6 M rows: killed in the lane, then answered
     misjudged = (
         f"ASK {{ VALUES ?a {{ {values} }} VALUES ?b {{ {values} }} VALUES ?d {{ {values} }} "
         "FILTER(?a - ?b - ?d = 10000) }"
