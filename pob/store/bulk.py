@@ -66,21 +66,16 @@ def snapshot(live: Path, version: Path, graph: str, replace: bool) -> Plan:
 
     The live store is opened read-write once to flush its write-ahead log: a checkpoint of
     a read-only handle leaves out what is only in the log."""
-    store = ox.Store(str(live))
-    try:
+
+    def begin(store: ox.Store) -> Plan:
         store.flush()
         plan = _plan(store, graph, replace)
         if plan != "copy":
             version.rmdir()  # the checkpoint makes the directory itself
             store.backup(str(version))
         return plan
-    except BaseException as exc:
-        # the traceback's frames would keep the live store open read-write
-        traceback.clear_frames(exc.__traceback__)
-        raise
-    finally:
-        del store
-        gc.collect()
+
+    return ops.with_store(live, begin)  # closed again, also when it raises
 
 
 def _plan(store: ox.Store, graph: str, replace: bool) -> Plan:

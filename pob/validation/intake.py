@@ -29,13 +29,12 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 from rdflib import Graph
 
-from pob.graph.coverage import countries as countries_of
 from pob.validation.body import graph_body
 from pob.validation.check import Reference, check
 from pob.validation.content import canonical, ntriples, relabel
-from pob.validation.records import dataset_texts
+from pob.validation.records import self_description
 from pob.validation.report import Check
-from pob.validation.upload import UploadError, parse_upload
+from pob.validation.upload import Upload, UploadError, parse_upload
 
 if TYPE_CHECKING:
     from pob.settings import Settings
@@ -82,7 +81,7 @@ class Prepared:
     format: str
     check: Check | None = None
     ntriples: bytes | None = None
-    #: what the dataset states about itself (:func:`pob.validation.records.describe`)
+    #: what the dataset states about itself (:func:`pob.validation.records.self_description`)
     title: dict[str, str] = field(default_factory=dict)
     description: dict[str, str] = field(default_factory=dict)
     countries: list[str] = field(default_factory=list)
@@ -104,6 +103,17 @@ def reserved_subjects(triples: Sequence[Any], base: str) -> list[str]:
     )
 
 
+def _parse(body: Body, limits: Limits) -> Upload:
+    """The dataset of `body`, read as every upload is (:func:`parse_upload`)."""
+    return parse_upload(
+        body.data,
+        body.media_type,
+        filename=body.filename,
+        max_triples=limits.max_triples,
+        base=limits.base,
+    )
+
+
 def validate_body(
     reference: Reference | None,
     body: Body,
@@ -112,13 +122,7 @@ def validate_body(
     inference: str = "none",
 ) -> Check:
     """Parse and check a dataset; stored nowhere."""
-    upload = parse_upload(
-        body.data,
-        body.media_type,
-        filename=body.filename,
-        max_triples=limits.max_triples,
-        base=limits.base,
-    )
+    upload = _parse(body, limits)
     return check(
         upload.triples,
         reference,
@@ -143,13 +147,7 @@ def prepare_submission(
     and give the N-Triples to store when it conforms (:class:`ReservedIRI` if it states
     facts about the service's graph IRIs). `stated`: the title and description the form
     gave (:func:`pob.validation.records.stated_texts`)."""
-    upload = parse_upload(
-        body.data,
-        body.media_type,
-        filename=body.filename,
-        max_triples=limits.max_triples,
-        base=limits.base,
-    )
+    upload = _parse(body, limits)
     reserved = reserved_subjects(upload.triples, limits.base)
     if reserved:
         raise ReservedIRI(
@@ -175,9 +173,8 @@ def prepare_submission(
         prepared.ntriples = ntriples(relabel(triples, f"s{prepared.id}x"))
         data = Graph().parse(data=prepared.ntriples, format="nt")
         curated = reference.graph("data") if reference is not None else None
-        texts = dataset_texts(data, limits.base, *stated)
-        prepared.title, prepared.description = texts
-        prepared.countries = [str(c) for c in countries_of(data, curated, limits.base)]
+        described = self_description(data, curated, limits.base, stated)
+        prepared.title, prepared.description, prepared.countries = described
     return prepared
 
 

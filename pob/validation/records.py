@@ -13,7 +13,7 @@ Provenance (PROV-O, SPDX, VoID, DCMI, SHACL) of a submission graph ``G`` in the 
     [] a sh:ValidationReport ; sh:conforms true ; prov:wasDerivedFrom G ;
       dct:conformsTo "core" ; sh:result …   # the warnings and infos that remained
 
-What the submission states about itself (:func:`dataset_texts`, :func:`describe`): its title and
+What the submission states about itself (:func:`self_description`): its title and
 description are the submitter's words, field by field the first of: the form fields or query
 parameters ``title``/``description`` (one text, no language tag); the ``dct:title``/
 ``dct:description`` of a node the data types ``dcat:Dataset`` (every language given); else
@@ -257,33 +257,35 @@ def dataset_texts(data: Graph, base: str, title: Texts, description: Texts) -> t
     if not title:
         title = next((t for n in nodes if (t := _texts(data, n, DCTERMS.title))), {})
     if not title:
-        labels: dict[str, list[str]] = {}
-        for root in roots:
-            for lang, text in _texts(data, root, RDFS.label).items():
-                labels.setdefault(lang, []).append(text)
         title = {
             lang: ", ".join(texts[:TITLE_LABELS]) + (" …" if len(texts) > TITLE_LABELS else "")
-            for lang, texts in labels.items()
+            for lang, texts in _per_language(data, roots, RDFS.label).items()
         }
     if not description:
         description = next((t for n in nodes if (t := _texts(data, n, DCTERMS.description))), {})
     if not description:
-        parts: dict[str, list[str]] = {}
-        for root in roots:
-            for lang, text in _texts(data, root, DCTERMS.description).items():
-                parts.setdefault(lang, []).append(text)
-        description = {lang: "\n\n".join(texts) for lang, texts in parts.items()}
+        found = _per_language(data, roots, DCTERMS.description)
+        description = {lang: "\n\n".join(texts) for lang, texts in found.items()}
     return title, description
 
 
-def describe(
-    record: Record, data: Graph, reference: Graph | None, base: str, stated: tuple[Texts, Texts]
-) -> None:
-    """Fill in what `record`'s submission `data` states about itself (title, description,
-    countries; see the module docstring); `stated` is :func:`stated_texts` of the form."""
-    title, description = stated
-    record.title, record.description = dataset_texts(data, base, title, description)
-    record.countries = [str(c) for c in countries_of(data, reference, base)]
+def _per_language(data: Graph, nodes: list[Node], predicate: URIRef) -> dict[str, list[str]]:
+    """The `predicate` texts of `nodes`, in their order, per language."""
+    out: dict[str, list[str]] = {}
+    for node in nodes:
+        for lang, text in _texts(data, node, predicate).items():
+            out.setdefault(lang, []).append(text)
+    return out
+
+
+def self_description(
+    data: Graph, reference: Graph | None, base: str, stated: tuple[Texts, Texts]
+) -> tuple[Texts, Texts, list[str]]:
+    """What a submission's `data` states about itself: title, description (`stated` by the
+    form first, :func:`stated_texts`) and the countries of its places (see the module
+    docstring); worked out where the data is parsed (the validation worker)."""
+    title, description = dataset_texts(data, base, *stated)
+    return title, description, [str(c) for c in countries_of(data, reference, base)]
 
 
 def _local(node: Node | None) -> str:

@@ -204,7 +204,7 @@ class Submissions:
         """Check and store a dataset: (record, created, check); ``created`` is False (and
         check None) when the same content was accepted before. :class:`Rejected` if it does
         not conform: then nothing is written. `fields`: the form's ``title`` and
-        ``description`` (:func:`pob.validation.records.describe`)."""
+        ``description`` (:func:`pob.validation.records.self_description`)."""
         settings = self.settings
         stated = stated_texts(fields or {})
         known = frozenset(r.sha256 for r in records_from(await self._meta(), settings).values())
