@@ -6,7 +6,7 @@ after every write, which makes the worker reopen its handle) and whether to answ
 in-memory replica (:mod:`pob.store.replica`: copied in the background while the disk
 handle answers; the embedded store asks for it when the store fits `POB_REPLICA_MEMORY`).
 The job "close" drops the handle and the replica before a write; "warm" only opens them;
-"status" says whether the replica is there to answer; "size" counts the quads.
+"status" says whether the replica is there to answer.
 The answer is ``("ok", value)`` or an error reply (:func:`pob.store.jobs.error_reply`:
 a StoreError such as QuerySyntaxError or ResultTooLarge arrives in the server as itself).
 Results are written into the spool directory (or kept in memory when small) by
@@ -49,7 +49,6 @@ def serve(conn: Connection, spool_dir: str) -> None:
         "graph": lambda s, *a: ops.dump_graph(s, *a, spool_dir=spool),
         "counts": lambda s: ops.triple_counts(s),
         "canonical": lambda s, *a: canonical.dump_canonical(s, *a, spool_dir=spool),
-        "size": lambda s: len(s),  # quads, to size a replica (a key count: ~0.1 s at 0.5 M)
         "warm": lambda s: None,
         "status": lambda s: False,  # answered from the replica? (below)
     }

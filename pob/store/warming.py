@@ -41,6 +41,9 @@ class Warming:
     async def _in_worker(self, kind: str, *args: Any, cheap: bool = False) -> Any:
         raise NotImplementedError
 
+    async def triple_counts(self) -> dict[str, int]:
+        raise NotImplementedError
+
     def _init_warming(self) -> None:
         #: the pool's workers answer from in-memory replicas (the store fits the budget)
         self._replica = False
@@ -70,7 +73,8 @@ class Warming:
             if lane is not None:
                 await lane.run(("warm", self._where(lane=True), ()), self.settings.query_timeout)
             if self.settings.replica_memory > 0:
-                quads = await self._in_worker("size")
+                # the counts per graph the feed reads after every write too: one scan
+                quads = sum((await self.triple_counts()).values())
                 fits = replica_fits(quads, pool.size, self.settings.replica_memory)
                 self._replica = fits and generation == self._generation
             # one job per worker: none answers before all are sent
