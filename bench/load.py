@@ -93,6 +93,16 @@ def _children() -> dict[int, list[int]]:
     return tree
 
 
+def process_tree(pid: int) -> list[int]:
+    """`pid` and every process under it."""
+    tree, found, todo = _children(), [], [pid]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(tree.get(pid, []))
+    return found
+
+
 def _status_kib(pid: int, key: str) -> int:
     with contextlib.suppress(OSError):
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -144,12 +154,7 @@ class Memory:
     _thread: threading.Thread | None = None
 
     def tree(self) -> list[int]:
-        tree, found, todo = _children(), [], [self.pid]
-        while todo:
-            pid = todo.pop()
-            found.append(pid)
-            todo.extend(tree.get(pid, []))
-        return found
+        return process_tree(self.pid)
 
     def pause(self, paused: bool) -> None:
         """Stop sampling for a while (the per-process peaks, VmHWM, are kept by the kernel

@@ -34,7 +34,7 @@ import httpx
 import pyoxigraph as ox
 
 from bench.doc import write_block
-from bench.load import _children, _status_kib, free_port, wait_idle
+from bench.load import _status_kib, free_port, process_tree, wait_idle
 from bench.load import start as start_server
 from bench.service import DOC, WORK, data_file
 from pob.graph.namespaces import prefixes
@@ -82,12 +82,7 @@ class Sampler:
     _stop: threading.Event = field(default_factory=threading.Event)
 
     def tree(self) -> list[int]:
-        tree, found, todo = _children(), [], [self.pid]
-        while todo:
-            pid = todo.pop()
-            found.append(pid)
-            todo.extend(tree.get(pid, []))
-        return found
+        return process_tree(self.pid)
 
     def sample(self) -> None:
         for pid in self.tree():

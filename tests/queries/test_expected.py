@@ -46,6 +46,20 @@ def test_every_query_has_an_expected_answer() -> None:
     assert len(CASES) >= len(QUERIES) >= 12
 
 
+def assert_rows(rows: list[dict[str, str]], case: dict[str, Any]) -> None:
+    """`rows` are the case's expected rows: its columns only ("" for unbound), in order if
+    the case says `ordered`."""
+    expected: list[dict[str, str]] = case["rows"]
+    columns = sorted({k for row in expected for k in row}) or sorted({k for r in rows for k in r})
+    got = [{c: r.get(c, "") for c in columns} for r in rows]
+    want = [{c: r.get(c, "") for c in columns} for r in expected]
+    if case.get("ordered", False):
+        assert got == want
+    else:
+        key = lambda r: json.dumps(r, sort_keys=True)  # noqa: E731
+        assert sorted(got, key=key) == sorted(want, key=key)
+
+
 @pytest.mark.parametrize(("name", "index", "case"), CASES, ids=[f"{n}[{i}]" for n, i, _ in CASES])
 def test_named_query(
     stores: dict[bool, ox.Store], name: str, index: int, case: dict[str, Any]
@@ -58,15 +72,7 @@ def test_named_query(
         assert bool(result) is case["boolean"]
         return
     rows = select(store, text)
-    expected: list[dict[str, str]] = case["rows"]
-    columns = sorted({k for row in expected for k in row}) or sorted({k for r in rows for k in r})
-    got = [{c: r.get(c, "") for c in columns} for r in rows]
-    want = [{c: r.get(c, "") for c in columns} for r in expected]
-    if case.get("ordered", False):
-        assert got == want
-    else:
-        key = lambda r: json.dumps(r, sort_keys=True)  # noqa: E731
-        assert sorted(got, key=key) == sorted(want, key=key)
+    assert_rows(rows, case)
 
 
 QC = load_qc_queries()

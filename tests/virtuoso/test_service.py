@@ -24,7 +24,7 @@ from rdflib import Graph
 from rdflib.namespace import DCAT, RDF
 
 from tests.conftest import ROOT, Process, _wait, free_port
-from tests.queries.test_expected import CASES
+from tests.queries.test_expected import CASES, assert_rows
 from tests.submissions.conftest import EXAMPLES_DIR
 from tests.virtuoso.engine import Virtuoso
 
@@ -88,15 +88,7 @@ def test_named_query_on_virtuoso(
         assert body["boolean"] is case["boolean"]
         return
     rows = [{k: _value(v) for k, v in b.items()} for b in body["results"]["bindings"]]
-    expected: list[dict[str, str]] = case["rows"]
-    columns = sorted({k for row in expected for k in row}) or sorted({k for r in rows for k in r})
-    got = [{c: r.get(c, "") for c in columns} for r in rows]
-    want = [{c: r.get(c, "") for c in columns} for r in expected]
-    if case.get("ordered", False):
-        assert got == want
-    else:
-        key = lambda r: json.dumps(r, sort_keys=True)  # noqa: E731
-        assert sorted(got, key=key) == sorted(want, key=key)
+    assert_rows(rows, case)
 
 
 def test_the_cases_were_collected() -> None:
