@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable, Iterator
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from tests.conftest import Process
+from tests.conftest import ROOT, Process
 
 CHROMIUM_FLAGS = [
     "--headless=new",
@@ -74,3 +75,31 @@ def curated_server(
     """The service on the real curated sources (ontology/, data/ttl/, queries/)."""
     data_dir: Path = tmp_path_factory.mktemp("curated-store")
     return live_server({"data_dir": str(data_dir), "query_timeout": 10.0, "workers": 2}, 300)
+
+
+#: axe-core, installed from npm (package.json) by `make deps-js`
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+#: the window sizes every page kind is checked at
+WIDTHS = {"desktop": (1366, 900), "phone": (375, 740)}
+
+
+@cache
+def axe_source() -> str:
+    if not AXE.is_file():
+        pytest.fail(f"{AXE} is missing: run `make deps-js` (npm ci)")
+    return AXE.read_text(encoding="utf-8")
+
+
+def axe_findings(page: Page) -> list[dict[str, Any]]:
+    """Serious and critical axe-core findings on the page as it is now (WCAG 2.1 A and AA)."""
+    page.evaluate(axe_source())
+    result = page.evaluate(
+        """async () => {
+          const r = await axe.run(document, {
+            runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+            resultTypes: ['violations'] });
+          return r.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help,
+            nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ')) }));
+        }"""
+    )
+    return [f for f in result if f["impact"] in ("serious", "critical")]

@@ -8,19 +8,17 @@ from __future__ import annotations
 
 import json
 import re
-from functools import cache
-from typing import Any
 from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.conftest import WIDTHS, axe_findings
 from tests.browser.test_linked_data_pages import console_errors
-from tests.conftest import ROOT, Process
+from tests.conftest import Process
 
 pytestmark = pytest.mark.browser
 
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 #: one of each page kind
 PAGES = {
     "home": "/",
@@ -40,29 +38,6 @@ PAGES = {
     "api-docs": "/docs",
     "not-found": "/no/such/page",
 }
-WIDTHS = {"desktop": (1366, 900), "phone": (375, 740)}
-
-
-@cache
-def axe_source() -> str:
-    if not AXE.is_file():
-        pytest.fail(f"{AXE} is missing: run `make deps-js` (npm ci)")
-    return AXE.read_text(encoding="utf-8")
-
-
-def axe_findings(page: Page) -> list[dict[str, Any]]:
-    """Serious and critical axe-core findings on the page as it is now (WCAG 2.1 A and AA)."""
-    page.evaluate(axe_source())
-    result = page.evaluate(
-        """async () => {
-          const r = await axe.run(document, {
-            runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-            resultTypes: ['violations'] });
-          return r.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help,
-            nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ')) }));
-        }"""
-    )
-    return [f for f in result if f["impact"] in ("serious", "critical")]
 
 
 @pytest.mark.parametrize("width", sorted(WIDTHS))

@@ -9,19 +9,17 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from functools import cache
 from pathlib import Path
-from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.conftest import WIDTHS, axe_findings
 from tests.browser.test_linked_data_pages import console_errors
 from tests.conftest import ROOT, Process, fixture_settings
 
 pytestmark = pytest.mark.browser
 
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 EXAMPLES = ROOT / "data" / "examples" / "submissions"
 BROKEN = "@prefix ex: <http://example.org/> .\nex:a ex:b ex:c ;\n  ex:d .\n"
 #: the page kinds of this helper: named-query index and pages (a form with choices, a bar
@@ -33,32 +31,9 @@ PAGES = {
     "query-timeline": "/queries/timeline",
     "validate": "/validate",
 }
-WIDTHS = {"desktop": (1366, 900), "phone": (375, 740)}
 #: how Chromium logs a page answered with 400 (the form after a refused upload says why)
 REFUSED = "the server responded with a status of 400 (Bad Request)"
 CONTROLS = "a[href], button, input:not([type=hidden]), select, textarea, [tabindex='0']"
-
-
-@cache
-def axe_source() -> str:
-    if not AXE.is_file():
-        pytest.fail(f"{AXE} is missing: run `make deps-js` (npm ci)")
-    return AXE.read_text(encoding="utf-8")
-
-
-def axe_findings(page: Page) -> list[dict[str, Any]]:
-    """Serious and critical axe-core findings on the page as it is (WCAG 2.1 A and AA)."""
-    page.evaluate(axe_source())
-    result = page.evaluate(
-        """async () => {
-          const r = await axe.run(document, {
-            runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-            resultTypes: ['violations'] });
-          return r.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help,
-            nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ')) }));
-        }"""
-    )
-    return [f for f in result if f["impact"] in ("serious", "critical")]
 
 
 def check_page(page: Page) -> None:
