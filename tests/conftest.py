@@ -42,6 +42,38 @@ def free_port() -> int:
         return port
 
 
+def status_kib(pid: int, key: str, default: int | None = None) -> int:
+    """A figure of /proc/<pid>/status in KiB (``VmRSS``, ``VmHWM`` …); `default` when the
+    process is gone or has no such line (without one: an AssertionError)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(key + ":"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    if default is None:
+        raise AssertionError(f"no {key} for process {pid}")
+    return default
+
+
+def process_tree(root: int) -> list[int]:
+    """`root` and every process below it (from /proc)."""
+    parents: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            parents.setdefault(ppid, []).append(int(entry.name))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(parents.get(pid, ()))
+    return found
+
+
 def child_processes(parent: int, module: bytes) -> list[int]:
     """The pids of `parent`'s children whose command line names `module` (from /proc)."""
     found = []

@@ -31,12 +31,11 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.conftest import Process
+from tests.conftest import Process, process_tree, status_kib
 from tests.reliability.conftest import AUTH, reliability_settings
 from tests.reliability.traffic import (
     BASE,
@@ -81,34 +80,6 @@ class Answer:
     body: dict[str, object] | None
 
 
-def _status_kb(pid: int, field: str) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith(field + ":"):
-                return int(line.split()[1]) * 1024
-    except (OSError, ValueError):
-        pass
-    return 0
-
-
-def _tree(root: int) -> list[int]:
-    """`root` and every process below it (from /proc)."""
-    parents: dict[int, list[int]] = defaultdict(list)
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, ValueError, IndexError):
-                continue
-            parents[ppid].append(int(entry.name))
-    found, todo = [], [root]
-    while todo:
-        pid = todo.pop()
-        found.append(pid)
-        todo.extend(parents.get(pid, ()))
-    return found
-
-
 class MemorySampler(threading.Thread):
     """Samples the VmRSS of the server's process tree every 0.25 s."""
 
@@ -121,9 +92,11 @@ class MemorySampler(threading.Thread):
 
     def run(self) -> None:
         while not self.stop.wait(0.25):
-            pids = _tree(self.pid)
+            pids = process_tree(self.pid)
             self.most_processes = max(self.most_processes, len(pids))
-            self.peak_tree = max(self.peak_tree, sum(_status_kb(p, "VmRSS") for p in pids))
+            self.peak_tree = max(
+                self.peak_tree, 1024 * sum(status_kib(p, "VmRSS", 0) for p in pids)
+            )
 
 
 async def _client(client: httpx.AsyncClient, seed: int, world: World, until: float) -> list[Answer]:
@@ -229,7 +202,7 @@ def test_fifty_clients_mixing_everything(loaded: Process) -> None:
         sampler.stop.set()
         sampler.join()
         memory = {
-            "hwm": _status_kb(loaded.process.pid, "VmHWM"),
+            "hwm": 1024 * status_kib(loaded.process.pid, "VmHWM"),
             "tree": sampler.peak_tree,
             "processes": sampler.most_processes,
         }

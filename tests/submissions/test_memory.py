@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from pob.settings import Settings, SettingsError, from_env
-from tests.conftest import Process, child_processes, fixture_settings
+from tests.conftest import Process, child_processes, fixture_settings, status_kib
 from tests.submissions.conftest import SUBMIT_TOKEN, Service, sources_dataset
 
 #: a validation worker's address space here (MiB): a small dataset fits, a big one not
@@ -30,13 +30,6 @@ BIG_SOURCES = 30_000
 WIDE_JSONLD = b'{"@id": "http://e/s", "http://e/p": [' + b"0," * 20_000_000 + b"0]}"
 WRITE_TOKEN = "writer-token"
 NT = "application/n-triples"
-
-
-def status_kib(pid: int, key: str) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(key + ":"):
-            return int(line.split()[1])
-    raise AssertionError(f"no {key} for {pid}")
 
 
 @pytest.fixture(scope="module")
