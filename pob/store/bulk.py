@@ -9,8 +9,9 @@ was, and the half-built version is removed on the next open.
 The new version starts as one of (measured on 0.5 M-triple graphs, see
 docs/performance.md):
 
-* ``snapshot``: a RocksDB checkpoint of the live store (`Store.backup`: hard links, about
-  0.05 s whatever the size), then the files are bulk loaded on top. Used when adding to a
+* ``snapshot``: a RocksDB checkpoint of the live store (`Store.backup` through a read-only
+  handle: hard links, about 0.05 s whatever the size), then the files are bulk loaded on
+  top. Used when adding to a
   graph, and when replacing a graph that does not exist;
 * ``drop``: the same checkpoint, then the old graph removed in one transaction (40 to
   90 µs a quad) before the load: when the graph replaced is small next to the rest;
@@ -62,20 +63,17 @@ DROP_OVER_COPY = 2.0
 
 
 def snapshot(live: Path, version: Path, graph: str, replace: bool) -> Plan:
-    """Start `version` from the live store (which must not be open elsewhere).
-
-    The live store is opened read-write once to flush its write-ahead log: a checkpoint of
-    a read-only handle leaves out what is only in the log."""
-
-    def begin(store: ox.Store) -> Plan:
-        store.flush()
-        plan = _plan(store, graph, replace)
-        if plan != "copy":
-            version.rmdir()  # the checkpoint makes the directory itself
-            store.backup(str(version))
-        return plan
-
-    return ops.with_store(live, begin)  # closed again, also when it raises
+    """Start `version` from the live store, which readers go on reading
+    (:func:`pob.store.ops.checkpoint`)."""
+    source = ox.Store.read_only(str(live))
+    try:
+        plan = _plan(source, graph, replace)
+    finally:
+        del source
+        gc.collect()
+    if plan != "copy":
+        ops.checkpoint(live, version)
+    return plan
 
 
 def _plan(store: ox.Store, graph: str, replace: bool) -> Plan:

@@ -207,6 +207,47 @@ def with_store(path: Path, action: Callable[[ox.Store], T]) -> T:
         gc.collect()
 
 
+def checkpoint(live: Path, version: Path) -> None:
+    """Make `version` (an empty directory, replaced) a RocksDB checkpoint of the store in
+    `live`: hard links to its files, about 0.05 s whatever the size.
+
+    Taken through a read-only handle, so readers of `live` go on meanwhile. A read-only
+    checkpoint leaves out what is only in the write-ahead log: the live store is never
+    written in place, every version is flushed before it goes live (:func:`with_store`),
+    and :func:`flush_log` flushes a store an earlier release wrote in place."""
+    version.rmdir()
+    source = ox.Store.read_only(str(live))
+    try:
+        source.backup(str(version))
+    finally:
+        del source
+        gc.collect()
+
+
+def staged(
+    live: Path, version: Path, action: Callable[[ox.Store], T], before: Callable[[], None]
+) -> T:
+    """`action` on a checkpoint of `live` made in `version` (:func:`checkpoint`), flushed
+    and closed after; `before` is called just before `action`. The live store is only read."""
+    checkpoint(live, version)
+
+    def run(store: ox.Store) -> T:
+        before()
+        return action(store)
+
+    return with_store(version, run)
+
+
+def flush_log(path: Path) -> bool:
+    """Flush the store in `path` if its write-ahead log holds anything (a store an earlier
+    release wrote in place, or a write killed between its commit and its flush); True if
+    it did. Call it before any reader opens the store."""
+    if not any(log.stat().st_size for log in path.glob("[0-9]*.log")):
+        return False
+    close_after(ox.Store(str(path)))
+    return True
+
+
 def close_after(store: ox.Store) -> None:
     store.flush()
     del store

@@ -5,8 +5,8 @@ Started by :class:`pob.store.workers.WorkerPool`. A job is ``(kind, where, args)
 after every write, which makes the worker reopen its handle) and whether to answer from an
 in-memory replica (:mod:`pob.store.replica`: copied in the background while the disk
 handle answers; the embedded store asks for it when the store fits `POB_REPLICA_MEMORY`).
-The job "close" drops the handle and the replica before a write; "warm" only opens them;
-"status" says whether the replica is there to answer.
+The job "close" drops the handle and the replica before the live version changes; "warm"
+only opens them; "status" says whether the replica is there to answer.
 The answer is ``("ok", value)`` or an error reply (:func:`pob.store.jobs.error_reply`:
 a StoreError such as QuerySyntaxError or ResultTooLarge arrives in the server as itself).
 Results are written into the spool directory (or kept in memory when small) by
@@ -56,7 +56,7 @@ def serve(conn: Connection, spool_dir: str) -> None:
     def handle(job: Any) -> Any:
         nonlocal store, opened
         kind, where, args = job
-        if kind == "close":  # a write is coming: no handle may stay open
+        if kind == "close":  # the live version changes: no handle may stay open
             replica.drop()
             store = opened = None
             gc.collect()
