@@ -150,14 +150,13 @@ class EmbeddedStore(Warming, Store):
                 canonical.dump_canonical if kind == "canonical" else getattr(ops, _LOCAL[kind])
             )
             return await self._local(lambda store: handler(store, *args, spool_dir=self._spool))
-        where = self._where()
         if background and self.background is not None:
-            return await self._in_background((kind, where._replace(replica=False), args))
+            return await self._in_background(self._job(kind, args, replica=False))
         timeout = budget = deadline or self.settings.query_timeout
         try:
             if cheap and self.lane is not None and not self.pool.idle:
                 started = time.monotonic()
-                job = (kind, where._replace(replica=False), args)  # the lane reads the disk
+                job = self._job(kind, args, replica=False)  # the lane reads the disk
                 try:
                     return await self.lane.run(job, budget, LANE_DEADLINE)
                 except WorkerTimeout as exc:
@@ -167,7 +166,7 @@ class EmbeddedStore(Warming, Store):
                 budget -= time.monotonic() - started
                 if budget <= 0:
                     raise WorkerTimeout(timeout) from None
-            return await self.pool.run((kind, where, args), budget)
+            return await self.pool.run(self._job(kind, args), budget)
         except WorkerTimeout as exc:
             if exc.queued:
                 raise QueryTimeout(
@@ -181,6 +180,11 @@ class EmbeddedStore(Warming, Store):
             ) from None
         except WorkerFailed as exc:
             raise StoreError(str(exc)) from None
+
+    def _job(self, kind: str, args: tuple[Any, ...], replica: bool = True) -> Callable[[], Any]:
+        """A worker job, made once the pool lets it in (:meth:`WorkerPool.run`): it names
+        the version live then, which no swap removes before the job ends."""
+        return lambda: (kind, self._where(lane=not replica), args)
 
     async def _in_background(self, job: Any) -> Any:
         """A job of the feed's background work, in its own worker, under `feed_timeout`."""

@@ -28,15 +28,23 @@ async def read_limited(
     """The body, refused with :class:`TooLarge` as soon as it grows past `limit` bytes.
 
     A declared `Content-Length` over the limit is refused before a byte is read."""
-    message = f"the upload is larger than the limit of {limit:,} bytes"
-    if declared is not None and str(declared).isdigit() and int(declared) > limit:
-        raise TooLarge(message)
+    check_declared(limit, declared)
     body = bytearray()
     async for chunk in chunks:
         body += chunk
         if len(body) > limit:
-            raise TooLarge(message)
+            raise TooLarge(_too_large(limit))
     return bytes(body)
+
+
+def check_declared(limit: int, declared: int | str | None) -> None:
+    """:class:`TooLarge` if a declared `Content-Length` is over `limit`."""
+    if declared is not None and str(declared).isdigit() and int(declared) > limit:
+        raise TooLarge(_too_large(limit))
+
+
+def _too_large(limit: int) -> str:
+    return f"the upload is larger than the limit of {limit:,} bytes"
 
 
 class NoDataset(UploadError):

@@ -25,7 +25,9 @@ and memory limit), so this process never holds the triples of an upload:
   interleave, and the same content sent twice at once is stored once.
 * :attr:`Submissions.uploads` bounds the uploads read, parsed and checked at once
   (:class:`pob.core.admission.Admission`; ``POB_MAX_PARALLEL_UPLOADS``, ``POB_UPLOAD_QUEUE``):
-  the routes that take a dataset (/api/validate, /api/datasets, /store writes) hold a slot.
+  the routes that take a dataset (/api/validate, /api/datasets, /store writes) hold a slot
+  (:meth:`Submissions.admit`: a declared `Content-Length` over the limit is refused first,
+  413 at once, never 503 Busy).
 * :meth:`Submissions.list`, :meth:`Submissions.get`, :meth:`Submissions.withdraw` read and
   remove them; only the submitter may withdraw a submission, and :meth:`Submissions.identify`
   tells who sent a request (its bearer token, :mod:`pob.core.tokens`, against
@@ -36,7 +38,9 @@ from __future__ import annotations
 
 import asyncio
 import builtins
+import contextlib
 import re
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -49,6 +53,7 @@ from pob.core.problems import Problem
 from pob.core.tokens import bearer_name
 from pob.settings import Settings
 from pob.store.base import Store
+from pob.validation.body import check_declared
 from pob.validation.check import Reference
 from pob.validation.intake import ID_LENGTH, Body, Limits, Prepared, ReservedIRI, run
 from pob.validation.records import (
@@ -145,6 +150,16 @@ class Submissions:
         self._lock = asyncio.Lock()
         self._reference: Reference | None = None
         self.uploads = Admission(settings.max_parallel_uploads, settings.upload_queue)
+
+    @contextlib.asynccontextmanager
+    async def admit(self, declared: str | None) -> AsyncIterator[None]:
+        """An upload's slot (:attr:`uploads`) for the block. A declared `Content-Length`
+        over the limit is refused first (:class:`TooLarge`, 413, at once: however busy the
+        service is, that answer is certain), then :class:`Busy` (503) if no slot is free
+        and the queue is full."""
+        check_declared(self.settings.max_upload_bytes, declared)
+        async with self.uploads.slot():
+            yield
 
     async def close(self) -> None:
         """Stop the validation workers (at shutdown)."""

@@ -57,7 +57,8 @@ async def post_dataset(
     submitter = submissions.identify(request.headers.get("authorization"))
     media_type = report_type(request)
     try:
-        async with submissions.uploads.slot():  # 503 Busy at once if too many uploads
+        # 413 at once for a declared size over the limit, 503 Busy if too many uploads
+        async with submissions.admit(request.headers.get("content-length")):
             submitted = await read_dataset(request, settings)
             record, created, check = await submissions.submit(
                 submitted.body,

@@ -86,7 +86,8 @@ async def _write(
     request: Request, store: Store, settings: Settings, submissions: SubmissionsDep, replace: bool
 ) -> Response:
     graph = await _writable(request, store, settings)
-    async with submissions.uploads.slot():  # 503 Busy if too many uploads
+    # 413 at once for a declared size over the limit, then 503 Busy if too many uploads
+    async with submissions.admit(request.headers.get("content-length")):
         data = await read_limited(
             request.stream(), settings.max_upload_bytes, request.headers.get("content-length")
         )

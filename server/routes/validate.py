@@ -178,18 +178,19 @@ async def validate(
     `inference` (none, rdfs, owlrl: then the report also lists what inference changes),
     `lang` (da, en). The report: JSON summary, Turtle or JSON-LD (W3C SHACL), or HTML."""
     media_type = report_type(request)
-    async with submissions.uploads.slot():  # 503 Busy at once if too many uploads
-        try:
+    try:
+        # 413 at once for a declared size over the limit, 503 Busy if too many uploads
+        async with submissions.admit(request.headers.get("content-length")):
             submitted = await read_dataset(request, settings)
             check = await submissions.validate(
                 submitted.body, profile=submitted.profile, inference=submitted.inference
             )
-        except UploadError as error:
-            if media_type == formats.HTML:
-                from server.routes.forms import refused_page
+    except UploadError as error:
+        if media_type == formats.HTML:
+            from server.routes.forms import refused_page
 
-                return refused_page(request, error)
-            raise  # answered by server/errors.py
+            return refused_page(request, error)
+        raise  # answered by server/errors.py
     if media_type == formats.HTML:  # the form shows where the file writes each focus node
         from server.routes.forms import locate_lines
 

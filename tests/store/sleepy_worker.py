@@ -34,6 +34,8 @@ def handle(job: Any) -> Any:
         time.sleep(job[1])
     if job[0] == "raise":
         raise RAISES[job[1]]()
+    if job[0] == "pid":
+        return os.getpid()
     return job[1]
 
 

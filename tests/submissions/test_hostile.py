@@ -224,7 +224,7 @@ def test_admission_settings_are_checked() -> None:
 
 def test_too_many_uploads_get_503(live_server: Callable[..., Process], tmp_path: Path) -> None:
     """K=1, Q=1: of three slow uploads one is refused at once, the other two succeed; the
-    service answers queries meanwhile."""
+    service answers queries meanwhile, and a declared size over the limit gets its 413."""
     settings = fixture_settings(
         tmp_path, dumps_dir=str(tmp_path / "dumps"), max_parallel_uploads=1, upload_queue=1
     )
@@ -255,7 +255,23 @@ def test_too_many_uploads_get_503(live_server: Callable[..., Process], tmp_path:
         async with httpx.AsyncClient(base_url=server.url, timeout=10) as client:
             response = await client.get("/sparql", params={"query": "ASK {}"})
         assert response.status_code == 200 and time.monotonic() - started < 1.0
+        # every slot and the queue taken: a declared size over the limit is still 413 at once
+        oversized = await asyncio.to_thread(declared_oversized)
+        assert oversized.split(b" ", 2)[1] == b"413", oversized[:300]
+        assert b"larger than the limit" in oversized
         return list(await asyncio.gather(*tasks))
+
+    def declared_oversized() -> bytes:
+        with socket.create_connection((url.hostname, url.port), timeout=30) as sock:
+            sock.sendall(
+                b"POST /api/validate HTTP/1.1\r\nHost: t\r\nContent-Type: text/turtle\r\n"
+                b"Connection: close\r\nContent-Length: %d\r\n\r\n"
+                % (Settings().max_upload_bytes + 1)
+            )
+            answer = b""
+            while chunk := sock.recv(65536):
+                answer += chunk
+            return answer
 
     try:
         answers = asyncio.run(three())
