@@ -7,7 +7,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from bench.generate import generate
+import bench.service
+from bench.generate import generate, source_key
 from bench.service import (
     BEGIN,
     END,
@@ -17,6 +18,7 @@ from bench.service import (
     SECOND,
     answer,
     bench_queries,
+    data_file,
     in_process,
     write_section,
 )
@@ -65,6 +67,28 @@ def test_the_second_query_set_runs(store: ox.Store) -> None:
     assert len(found) == len(list(SECOND.glob("*.rq"))) >= 8
     empty = {name: got for name, got in found.items() if got in ("0 rows", "0 triples")}
     assert not empty, f"queries with an empty answer on generated data: {empty}"
+
+
+def test_the_data_cache_is_keyed_by_the_generator(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Made once per size, seed and version of the generator: a changed generator (another
+    source key) makes new data instead of reusing the old file."""
+    monkeypatch.setattr(bench.service, "WORK", tmp_path)
+    path, seconds = data_file(1_000, 9)
+    assert seconds is not None and source_key() in path.name
+    assert len(source_key()) == 10 and path.parent == tmp_path / "data"
+    assert data_file(1_000, 9) == (path, None)
+    assert {t.triple for t in ox.parse(path=str(path), format=ox.RdfFormat.N_TRIPLES)} == {
+        t.triple
+        for t in ox.parse(
+            generate(1_000, seed=9).serialize(format="nt", encoding="utf-8"),
+            ox.RdfFormat.N_TRIPLES,
+        )
+    }
+    monkeypatch.setattr(bench.service, "source_key", lambda: "0123456789")
+    changed, seconds = data_file(1_000, 9)
+    assert changed != path and seconds is not None and "0123456789" in changed.name
 
 
 def test_write_section_keeps_the_rest(tmp_path: Path) -> None:
