@@ -6,7 +6,8 @@
 
 One run: the data of `bench.generate` (cached as N-Triples under var/bench/data/, the same
 file `bench.service` uses), `pob build` + `pob load` into a store under
-var/bench/feed-memory/ (made once per size and seed; `--fresh` remakes it), then `pob serve`
+var/bench/feed-memory/ (made once per size, seed and version of the generator; `--fresh`
+remakes it), then `pob serve`
 on 127.0.0.1 with a fresh dumps folder. It waits until the feed is built (`/dumps/pob.ttl`
 answers and the process tree is idle), fetches `/.well-known/void` and one page, and prints
 the server's VmHWM and VmRSS, its own and summed with its query workers.
@@ -26,7 +27,7 @@ import httpx
 
 from bench.load import Memory, free_port, wait_idle
 from bench.load import start as start_server
-from bench.service import GRAPH, WORK, data_file
+from bench.service import GRAPH, WORK, data_file, data_name
 
 MIB = 1024
 
@@ -37,7 +38,7 @@ SUBMISSION = "https://w3id.org/pob/graph/submission/bench"
 def store_dir(triples: int, seed: int, fresh: bool, graph: str = GRAPH) -> Path:
     """A store with the curated graphs and the generated data in `graph`."""
     kind = "-submission" if graph == SUBMISSION else ""
-    data_dir = WORK / "feed-memory" / f"store-{triples}-seed{seed}{kind}"
+    data_dir = WORK / "feed-memory" / f"store-{data_name(triples, seed)}{kind}"
     if fresh and data_dir.exists():
         shutil.rmtree(data_dir)
     done = data_dir / ".loaded"

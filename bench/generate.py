@@ -2,13 +2,18 @@
 
 `generate(triples=50_000, seed=1)` builds municipalities (with region, country and
 kommunekode), local areas, local partnerships with memberships (``org:Membership`` with
-``org:organization``/``org:member``/``org:role``), organisations, persons, reports with
+``org:organization``/``org:member`` and a member role, ``role:medlem``) and roles that are not
+membership (``pob:Involvement`` with ``pob:heldIn``/``pob:holder``/``org:role``: chair,
+secretariat, affiliated, contributor, initiator, leader), organisations, persons, reports with
 conclusions, grants and sources, with IRIs from :func:`pob.graph.iri.mint` and terms from
 :mod:`pob.graph.namespaces` and the code lists of ``docs/modelling.md``. The same seed gives the
-same graph. ``errors=0.05`` damages about 5 % of the nodes that can be damaged: a kommunekode
-that is not three digits, a label without ``@da``, an end date before the start date.
-``refer_to`` (e.g. the curated data) makes part of the data point at its municipalities and
-organisations instead of minting new ones, as a real submission would.
+same graph, and without errors it conforms to the shapes (also beside the curated data: no
+generated municipality takes a listed kommunekode). ``errors=0.05`` damages about 5 % of the
+nodes that can be damaged: a kommunekode that is not three digits, a label without ``@da``, an
+end date before the start date; validation finds each at its node. ``refer_to`` (e.g. the
+curated data) makes part of the data point at its municipalities and organisations instead of
+minting new ones, as a real submission would. :func:`source_key` names a version of this
+generator, for caches of its output.
 
     python -m bench.generate --triples 5000 --seed 1 > /tmp/submission.ttl
 """
@@ -16,9 +21,11 @@ organisations instead of minting new ones, as a real submission would.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import random
 import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, XSD
@@ -37,7 +44,15 @@ CHALLENGES = (
 AREA_TYPES = ("turistomraade", "bymidte", "erhvervsomraade", "socialt-udfordret-omraade")
 MEASURE_TYPES = ("fysisk", "indholdsmaessig", "kommunikationsmaessig", "driftsmaessig")
 ACTOR_TYPES = ("ejendomsejere", "handel-og-service", "borgere", "foreninger", "virksomheder")
-MEMBER_ROLES = ("medlem", "formand", "sekretariat", "tilknyttet", "bidragyder")
+#: an organisation's role in a partnership; only `medlem` is a member role (org:roleProperty
+#: org:memberOf), the others are written as pob:Involvement (docs/modelling.md, "Roles")
+ORGANISATION_ROLES = ("medlem", "formand", "sekretariat", "tilknyttet", "bidragyder")
+MEMBER_ROLES = frozenset(
+    {"medlem", "deltagende-kommune", "formandskabsmedlem", "foelgegruppemedlem"}
+)
+#: kommunekoder of generated municipalities: the Danish ones run 101-860, so a generated
+#: municipality never takes a code of the reference list (pobsh:MunicipalityKommunekodeTaken)
+KOMMUNEKODER = (900, 999)
 MODELS = ("pob", "frivillig-bid", "town-centre-management")
 REGIONS = {
     "hovedstaden": ("DK-84", "Region Hovedstaden", "Capital Region of Denmark"),
@@ -86,8 +101,8 @@ class _Builder:
             return True
         return False
 
-    def label(self, node: URIRef, da: str, en: str) -> None:
-        if not self.damaged("label", node):
+    def label(self, node: URIRef, da: str, en: str, damageable: bool = True) -> None:
+        if not (damageable and self.damaged("label", node)):
             self.add(node, RDFS.label, Literal(da, lang="da"))
         self.add(node, RDFS.label, Literal(en, lang="en"))
 
@@ -119,23 +134,25 @@ class _Builder:
     def dates(self, node: URIRef) -> None:
         start = self.rng.randint(2005, 2022)
         end = start + self.rng.randint(1, 6)
-        if self.damaged("dates", node):
+        damaged = self.damaged("dates", node)
+        if damaged:
             start, end = end, start
         self.add(node, SCHEMA.startDate, Literal(str(start), datatype=XSD.gYear))
-        if self.rng.random() < 0.6:
+        if self.rng.random() < 0.6 or damaged:  # damaged dates have both, or none is wrong
             self.add(node, SCHEMA.endDate, Literal(str(end), datatype=XSD.gYear))
 
 
 def _regions(b: _Builder) -> None:
     denmark = mint("country", "danmark", b.base)
     b.add(denmark, RDF.type, POB.Country)
-    b.label(denmark, "Danmark", "Denmark")
+    # the curated data names the country and the regions too, which would hide a damaged name
+    b.label(denmark, "Danmark", "Denmark", damageable=False)
     b.add(denmark, POB.isoCode, Literal("DK"))
     b.sourced(denmark)
     for key, (iso, da, en) in REGIONS.items():
         region = mint("region", key, b.base)
         b.add(region, RDF.type, POB.Region)
-        b.label(region, da, en)
+        b.label(region, da, en, damageable=False)
         b.add(region, POB.isoCode, Literal(iso))
         b.sourced(region)
 
@@ -145,7 +162,7 @@ def _municipality(b: _Builder) -> URIRef:
     node, _ = b.iri("municipality", name)
     b.add(node, RDF.type, POB.Municipality)
     b.label(node, f"{name} Kommune", f"{name} Municipality")
-    code = f"{b.rng.randint(100, 999)}"
+    code = f"{b.rng.randint(*KOMMUNEKODER)}"
     if b.damaged("kommunekode", node):
         code = code[:2] if b.rng.random() < 0.5 else f"K{code}"
     b.add(node, POB.kommunekode, Literal(code))
@@ -177,17 +194,27 @@ def _person(b: _Builder, organisation: URIRef) -> URIRef:
     return node
 
 
-def _membership(b: _Builder, ps: URIRef, member: URIRef, role: str) -> None:
-    keys = (str(ps).rsplit("/", 1)[1], str(member).rsplit("/", 1)[1], role)
+def _role(b: _Builder, ps: URIRef, agent: URIRef, role: str) -> None:
+    """`agent`'s role in `ps`: an org:Membership for a member role, else a pob:Involvement
+    (no org:member/org:organization, so no org:memberOf is inferred); the same IRI rule."""
+    keys = (str(ps).rsplit("/", 1)[1], str(agent).rsplit("/", 1)[1], role)
     node = URIRef(f"{b.base}id/membership/{'--'.join(keys)}")
     if str(node) in b.taken:
         return
     b.taken.add(str(node))
     check(str(node), b.base)
-    b.add(node, RDF.type, ORG.Membership)
-    b.label(node, f"{keys[1]}: {role} i {keys[0]}", f"{keys[1]}: {role} of {keys[0]}")
-    b.add(node, ORG.organization, ps)
-    b.add(node, ORG.member, member)
+    da, en = f"{keys[1]}: {role} i {keys[0]}", f"{keys[1]}: {role} of {keys[0]}"
+    if role in MEMBER_ROLES:
+        b.add(node, RDF.type, ORG.Membership)
+        b.label(node, da, en)
+        b.add(node, ORG.organization, ps)
+        b.add(node, ORG.member, agent)
+    else:
+        b.add(node, RDF.type, POB.Involvement)
+        # pobsh:Labelled does not target pob:Involvement: no shape would miss a damaged name
+        b.label(node, da, en, damageable=False)
+        b.add(node, POB.heldIn, ps)
+        b.add(node, POB.holder, agent)
     b.add(node, ORG.role, mint("role", role, b.base))
     b.dates(node)
     b.sourced(node)
@@ -204,7 +231,7 @@ def _report(b: _Builder, ps: URIRef, town: str) -> None:
         concl = mint("conclusion", f"{key} {n}", b.base)
         b.add(concl, RDF.type, POB.Conclusion)
         b.label(concl, f"Konklusion {n} i {town}", f"Conclusion {n} in {town}")
-        b.add(concl, POB.position, Literal(n, datatype=XSD.positiveInteger))
+        b.add(concl, POB.position, Literal(n, datatype=XSD.integer))
         b.add(concl, POB.conclusionOf, node)
         b.sourced(concl)
 
@@ -221,7 +248,8 @@ def _grant(b: _Builder, ps: URIRef, funder: URIRef, town: str) -> None:
 
 
 def _cluster(b: _Builder, refer: list[URIRef]) -> None:
-    """One municipality with its areas, partnerships, members, reports and grants."""
+    """One municipality with its areas, partnerships, memberships and other roles, people,
+    reports and grants."""
     rng = b.rng
     municipality = rng.choice(refer) if refer and rng.random() < 0.3 else _municipality(b)
     for _ in range(rng.randint(1, 2)):
@@ -246,14 +274,14 @@ def _cluster(b: _Builder, refer: list[URIRef]) -> None:
         b.add(ps, POB.caseStatus, mint("case-status", "relateret", b.base))
         b.dates(ps)
         b.sourced(ps)
-        _membership(b, ps, municipality, "initiativtager")
-        members = [_organisation(b, town) for _ in range(rng.randint(2, 5))]
+        _role(b, ps, municipality, "initiativtager")
+        involved = [_organisation(b, town) for _ in range(rng.randint(2, 5))]
         if b.organisations and rng.random() < 0.5:
-            members.append(rng.choice(b.organisations))
-        for organisation in members:
-            _membership(b, ps, organisation, rng.choice(MEMBER_ROLES))
+            involved.append(rng.choice(b.organisations))
+        for organisation in involved:
+            _role(b, ps, organisation, rng.choice(ORGANISATION_ROLES))
             if rng.random() < 0.5:
-                _membership(b, ps, _person(b, organisation), "leder")
+                _role(b, ps, _person(b, organisation), "leder")
         if rng.random() < 0.4:
             _report(b, ps, town)
         if rng.random() < 0.3:
@@ -286,6 +314,12 @@ def generate(
     while len(b.graph) < triples:
         _cluster(b, refer)
     return b.graph
+
+
+def source_key() -> str:
+    """A short hash of this module's source: what a cache of generated data is also keyed by,
+    so that a changed generator never reuses data an older one made."""
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:10]
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -7,10 +7,11 @@ the documentation pages and the dumps, with 0.05 M, 0.5 M and 5 M extra triples 
     .venv/bin/python -m bench.pages --code /tmp/old --label before   # another checkout, its .venv
 
 One run per size: the data of :mod:`bench.generate` (0.5 M triples cached as N-Triples under
-var/bench/data/; 5 M is that file ten times over with every ``{base}id/…`` IRI and blank
-node renamed per copy, so the copies share nothing), `pob build` + `pob load` into a graph
-of its own in a store under var/bench/pages/ (made once per size and kept on disk: the load
-time is recorded beside it), then `pob serve` on 127.0.0.1 with a fresh dumps folder. From
+var/bench/data/, named by :func:`bench.service.data_name`; 5 M is that file ten times over
+with every ``{base}id/…`` IRI and blank node renamed per copy, so the copies share nothing),
+`pob build` + `pob load` into a graph of its own in a store under var/bench/pages/ (made once
+per size and version of the generator and kept on disk: the load time is recorded beside
+it), then `pob serve` on 127.0.0.1 with a fresh dumps folder. From
 the moment it answers ``ASK {}``, every page is asked once a second until it answers 200
 (the column "first 200": a page that waits for the feed to be rebuilt shows it here), for
 at most `--wait` seconds; then each page is timed `--runs` times (median; a page that never
@@ -39,7 +40,7 @@ import httpx
 from bench.doc import write_block
 from bench.load import Server, free_port
 from bench.load import start as start_server
-from bench.service import WORK, data_file, machine
+from bench.service import WORK, data_file, data_name, machine
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "performance.md"
 HEADING = "## Page cost and store size"
@@ -55,7 +56,7 @@ def data_for(triples: int, seed: int) -> Path:
     """N-Triples of about `triples` triples: generated up to 0.5 M, copies of 0.5 M above."""
     if triples <= SEED_SIZE:
         return data_file(triples, seed)[0]
-    path = WORK / "data" / f"pob-{triples}-seed{seed}-copies.nt"
+    path = WORK / "data" / f"{data_name(triples, seed)}-copies.nt"
     if path.exists():
         return path
     source = data_file(SEED_SIZE, seed)[0]
@@ -77,7 +78,7 @@ def data_for(triples: int, seed: int) -> Path:
 def store_for(triples: int, seed: int) -> tuple[Path, float]:
     """A store with the curated graphs and the data in :data:`GRAPH` (made once), and the
     seconds `pob load` took when it was made."""
-    data_dir = WORK / "pages" / f"store-{triples}-seed{seed}"
+    data_dir = WORK / "pages" / f"store-{data_name(triples, seed)}"
     done = data_dir / "loaded.json"
     if not done.exists():
         shutil.rmtree(data_dir, ignore_errors=True)

@@ -41,7 +41,7 @@ import pyoxigraph as ox
 
 from bench import contenders as c
 from bench.doc import write_block
-from bench.generate import generate
+from bench.generate import generate, source_key
 from bench.load import (
     Memory,
     Query,
@@ -75,10 +75,16 @@ POINT = "point-lookup"
 POB = "https://w3id.org/pob/ontology#"
 
 
+def data_name(triples: int, seed: int) -> str:
+    """The name of the generated data of a size and seed, and of every cache made from it:
+    keyed by the generator's source too, so a changed generator never reuses old data."""
+    return f"pob-{triples}-seed{seed}-{source_key()}"
+
+
 def data_file(triples: int, seed: int) -> tuple[Path, float | None]:
-    """The generated data as N-Triples (made once per size and seed), and the seconds it
-    took to make now (None: it was there)."""
-    path = WORK / "data" / f"pob-{triples}-seed{seed}.nt"
+    """The generated data as N-Triples (made once per size, seed and version of the
+    generator), and the seconds it took to make now (None: it was there)."""
+    path = WORK / "data" / f"{data_name(triples, seed)}.nt"
     if path.exists():
         return path, None
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -5,7 +5,8 @@
     .venv/bin/python -m bench.upload_memory --triples 50000  # a quick run
 
 One run: the data of `bench.generate` (the N-Triples file `bench.service` makes, once per
-size and seed, under var/bench/data/), written once more as Turtle with prefixes (a 0.5 M
+size, seed and version of the generator, under var/bench/data/), written once more as Turtle
+beside it, with prefixes (a 0.5 M
 N-Triples file is 85 MB, over the default upload limit of 50 MB; the Turtle is about half);
 a fresh store (`pob build`) under var/bench/upload-memory/; `pob serve` on 127.0.0.1 with a
 submit token. Once the server is idle (its feed built), the Turtle is POSTed to
