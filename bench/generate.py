@@ -211,8 +211,7 @@ def _role(b: _Builder, ps: URIRef, agent: URIRef, role: str) -> None:
         b.add(node, ORG.member, agent)
     else:
         b.add(node, RDF.type, POB.Involvement)
-        # pobsh:Labelled does not target pob:Involvement: no shape would miss a damaged name
-        b.label(node, da, en, damageable=False)
+        b.label(node, da, en)
         b.add(node, POB.heldIn, ps)
         b.add(node, POB.holder, agent)
     b.add(node, ORG.role, mint("role", role, b.base))
