@@ -296,6 +296,11 @@ class EmbeddedStore(Warming, Store):
 
         await self._write(action)
 
+    async def remove(self, graphs: Sequence[str], delete: str = "", where: str = "") -> None:
+        """One pyoxigraph update (:func:`pob.store.ops.removal`): one transaction."""
+        if graphs or delete:
+            await self.update(ops.removal(graphs, delete, where))
+
     async def insert(self, graphs: Mapping[str, bytes]) -> None:
         """pyoxigraph's transactional ``load`` of the graphs as one TriG stream: it holds
         the transaction, not a parsed SPARQL Update as well (measured at 0.5 M triples:

@@ -118,6 +118,27 @@ def sources_dataset(n: int, tag: str | None = None) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
+def warned_dataset(n: int, tag: str | None = None) -> bytes:
+    """A conforming dataset of a source and `n` areas named in Danish only: `n` warnings
+    (pobsh:LabelledRecommendedLabelEn), so its record holds a report with results."""
+    tag = tag or uuid.uuid4().hex[:8]
+    source = f"<{BASE}id/source/test-{tag}>"
+    lines = [
+        f"{source} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{BASE}ontology#Source> .",
+        f'{source} <http://purl.org/dc/terms/title> "Testkilde {tag}" .',
+        f'{source} <https://schema.org/url> "https://example.org/{tag}"'
+        "^^<http://www.w3.org/2001/XMLSchema#anyURI> .",
+    ]
+    for i in range(n):
+        area = f"<{BASE}id/area/test-{tag}-{i}>"
+        lines.append(
+            f"{area} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{BASE}ontology#Area> ."
+        )
+        lines.append(f'{area} <{PREFIXES["rdfs"]}label> "Testområde {tag} {i}"@da .')
+        lines.append(f"{area} <http://purl.org/dc/terms/source> {source} .")
+    return ("\n".join(lines) + "\n").encode()
+
+
 @dataclass
 class Service:
     kind: str
