@@ -17,7 +17,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import ROOT, OxigraphServer, Process, fixture_settings
+from engines.oxigraph import Oxigraph
+from tests.conftest import ROOT, Process, fixture_settings
 
 EXAMPLES_DIR = ROOT / "data" / "examples" / "submissions"
 EXAMPLES = sorted(p for p in EXAMPLES_DIR.iterdir() if p.name.startswith(("good-", "bad-")))
@@ -181,7 +182,7 @@ def curated_settings(data_dir: Path, **overrides: Any) -> dict[str, Any]:
 def service(
     request: pytest.FixtureRequest,
     live_server: Callable[..., Process],
-    oxigraph: Callable[[], OxigraphServer],
+    oxigraph: Callable[[], Oxigraph],
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Service]:
     """The service on the real curated sources, embedded store and remote engine."""

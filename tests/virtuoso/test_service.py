@@ -1,6 +1,6 @@
 """The service end to end on Virtuoso open source: `pob serve --store …/sparql`.
 
-One Virtuoso (tests/virtuoso/engine.py) and one `pob serve --store http://127.0.0.1:PORT/sparql`
+One Virtuoso (engines/virtuoso.py) and one `pob serve --store http://127.0.0.1:PORT/sparql`
 process (credentials in POB_STORE_USER / POB_STORE_PASSWORD) on the real curated sources.
 Every named query gives its expected answer (tests/queries/expected, the same cases as
 tests/queries/test_expected.py); a linked-data page, the catalog, a submission and its
@@ -25,10 +25,10 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, RDF
 
+from engines.virtuoso import Virtuoso
 from tests.conftest import ROOT, Process, _wait, free_port
 from tests.queries.test_expected import CASES, assert_rows
 from tests.submissions.conftest import EXAMPLES_DIR, warned_dataset
-from tests.virtuoso.engine import Virtuoso
 
 pytestmark = pytest.mark.remote
 POB = Path(sys.executable).parent / "pob"
