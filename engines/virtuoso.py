@@ -138,7 +138,8 @@ class Virtuoso:
 
 
 def start(folder: Path, buffers: int = 20_000, wait: float = 60) -> Virtuoso:
-    """A fresh Virtuoso with its database in `folder` (NumberOfBuffers: 8 KiB pages)."""
+    """A Virtuoso with its database in `folder` (NumberOfBuffers: 8 KiB pages): a fresh one,
+    or, started again on the folder of a stopped one, that database (on new ports)."""
     if not installed():
         raise RuntimeError(
             "Virtuoso open source is not installed: `make deps-system` (Debian package "
