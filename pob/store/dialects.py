@@ -22,8 +22,8 @@ what they write and what they keep:
   of more than one operation cannot be one transaction: it is refused
   (:class:`~pob.store.errors.EngineLimitation`, 501) before anything is sent; a removal
   (:meth:`pob.store.base.Store.remove`: graphs and a pattern, a submission's withdrawal) is
-  written as one ``DELETE``, which Virtuoso runs in one transaction (a failure midway, such
-  as SR325 past ``TransactionAfterImageLimit``, undoes it). Syntax
+  written as one ``DELETE``, which Virtuoso runs in one transaction (killed midway, it is
+  undone when the engine starts again: tests/virtuoso/test_withdrawal.py). Syntax
   errors name the line ("SPARQL compiler, line 2: …").
 """
 
