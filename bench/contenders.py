@@ -33,13 +33,14 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 
-from bench.load import Server, free_port
+from bench.load import Server
 from bench.load import start as start_server
+from engines.oxigraph import OXIGRAPH
+from engines.oxigraph import start as start_oxigraph
 from pob.store import layout
 
 #: outside {base}graph/, which only the service writes (pob.store.writes)
 GRAPH = "https://w3id.org/pob/benchmark"
-OXIGRAPH = Path(sys.executable).parent / "oxigraph"
 #: the HTTP servers, in the order they take turns
 SERVERS = ("ours", "ours-disk", "ours-remote", "oxigraph-disk", "oxigraph-mem")
 IN_PROCESS = ("pyoxigraph-disk", "pyoxigraph-mem", "pyoxigraph-disk-union", "pyoxigraph-mem-union")
@@ -146,13 +147,8 @@ def pob_server(name: str, port: int, work: Path, workers: int, env: dict[str, st
 
 
 def oxigraph_server(name: str, location: Path | None, work: Path) -> Server:
-    port = free_port()
-    command = [str(OXIGRAPH), "serve", "--bind", f"127.0.0.1:{port}"]
-    if location is not None:
-        command += ["--location", str(location)]
-    return start_server(
-        name, command, f"http://127.0.0.1:{port}/query", work / f"{name}.log", wait=300
-    )
+    engine = start_oxigraph(work / f"{name}.log", location, wait=300)
+    return Server(name, engine.query_url, engine.process, engine.log)
 
 
 def copy_store(source: Path, target: Path) -> None:

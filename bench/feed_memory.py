@@ -25,9 +25,10 @@ from pathlib import Path
 
 import httpx
 
-from bench.load import Memory, free_port, wait_idle
+from bench.load import Memory, wait_idle
 from bench.load import start as start_server
 from bench.service import GRAPH, WORK, data_file, data_name
+from engines.ports import free_port
 
 MIB = 1024
 

@@ -11,7 +11,6 @@ import random
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import threading
@@ -24,13 +23,6 @@ import httpx
 
 JSON = "application/sparql-results+json"
 NTRIPLES = "application/n-triples"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @dataclass

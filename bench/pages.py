@@ -38,9 +38,10 @@ from pathlib import Path
 import httpx
 
 from bench.doc import write_block
-from bench.load import Server, free_port
+from bench.load import Server
 from bench.load import start as start_server
 from bench.service import WORK, data_file, data_name, machine
+from engines.ports import free_port
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "performance.md"
 HEADING = "## Page cost and store size"

@@ -50,7 +50,6 @@ from bench.load import (
     ask,
     cpu_seconds,
     first_requests,
-    free_port,
     loadavg,
     medians,
     mix,
@@ -60,6 +59,7 @@ from bench.load import (
 )
 from bench.load import start as start_server_again
 from bench.service_tables import table
+from engines.ports import free_port
 from pob.graph.sources import ROOT
 from pob.sparql.named import bind, load_queries
 

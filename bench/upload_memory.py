@@ -35,9 +35,10 @@ import httpx
 import pyoxigraph as ox
 
 from bench.doc import write_block
-from bench.load import _status_kib, free_port, process_tree, wait_idle
+from bench.load import _status_kib, process_tree, wait_idle
 from bench.load import start as start_server
 from bench.service import DOC, WORK, data_file
+from engines.ports import free_port
 from pob.graph.namespaces import prefixes
 
 MIB = 1024  # KiB per MiB (/proc reports KiB)

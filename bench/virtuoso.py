@@ -1,6 +1,6 @@
 """Ours over Virtuoso beside Virtuoso direct (issue 12): `python -m bench.virtuoso`.
 
-One Virtuoso open source (tests/virtuoso/engine.py: its own database in var/bench/, free
+One Virtuoso open source (engines/virtuoso.py: its own database in var/bench/, free
 ports on 127.0.0.1) holds the curated graphs (`pob build --store`) and the generated data
 (`bench.service.data_file`, one Graph Store PUT into `{base}graph/bench`, timed). Then
 `pob serve --store …/sparql --workers 2 --no-access-log` runs in front of it and the 9
@@ -24,11 +24,12 @@ from pathlib import Path
 import httpx
 
 from bench.doc import write_block
-from bench.load import Query, Throughput, ask, free_port, medians, mix
+from bench.load import Query, Throughput, ask, medians, mix
 from bench.load import start as start_server
 from bench.service import DOC, GRAPH, POB, QUERIES, WORK, answer, data_file, lines, machine
+from engines.ports import free_port
+from engines.virtuoso import start as start_virtuoso
 from pob.sparql.named import bind, load_queries
-from tests.virtuoso.engine import start as start_virtuoso
 
 PCLI = Path(sys.executable).parent / "pob"
 HEADING = "## SPARQL service over Virtuoso"

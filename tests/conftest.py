@@ -1,7 +1,8 @@
 """Shared fixtures: real servers on 127.0.0.1.
 
-* `oxigraph` starts `oxigraph serve` (from the venv) with its own temporary `--location`;
-* `virtuoso` starts Virtuoso open source (`tests/virtuoso/engine.py`) with its own
+* `oxigraph` starts `oxigraph serve` (from the venv, `engines/oxigraph.py`) with its own
+  temporary `--location`;
+* `virtuoso` starts Virtuoso open source (`engines/virtuoso.py`) with its own
   database directory and a generated virtuoso.ini, on free ports of 127.0.0.1;
 * `live_server` starts our service (`python -m tests.serve`) under uvicorn on a free port.
 
@@ -15,7 +16,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -27,19 +27,14 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.virtuoso.engine import Virtuoso
-from tests.virtuoso.engine import start as start_virtuoso
+from engines.oxigraph import Oxigraph
+from engines.oxigraph import start as start_oxigraph
+from engines.ports import free_port
+from engines.virtuoso import Virtuoso
+from engines.virtuoso import start as start_virtuoso
 
 ROOT = Path(__file__).resolve().parent.parent
-OXIGRAPH = Path(sys.executable).parent / "oxigraph"
 FIXTURES = ROOT / "tests" / "server" / "fixtures"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def status_kib(pid: int, key: str, default: int | None = None) -> int:
@@ -141,40 +136,14 @@ class Process:
         return self.process.poll() is None
 
 
-@dataclass
-class OxigraphServer(Process):
-    def clear(self) -> None:
-        httpx.post(
-            self.url + "/update",
-            content=b"DROP ALL",
-            headers={"Content-Type": "application/sparql-update"},
-        ).raise_for_status()
-
-
 @pytest.fixture(scope="session")
-def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[], OxigraphServer]]:
+def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[], Oxigraph]]:
     """A factory: each call starts a fresh `oxigraph serve` on 127.0.0.1."""
-    started: list[OxigraphServer] = []
+    started: list[Oxigraph] = []
 
-    def start() -> OxigraphServer:
+    def start() -> Oxigraph:
         location = tmp_path_factory.mktemp("oxigraph")
-        port = free_port()
-        log = location.parent / f"{location.name}.log"
-        with log.open("wb") as sink:
-            process = subprocess.Popen(
-                [
-                    str(OXIGRAPH),
-                    "serve",
-                    "--location",
-                    str(location),
-                    "--bind",
-                    f"127.0.0.1:{port}",
-                ],
-                stdout=sink,
-                stderr=subprocess.STDOUT,
-            )
-        server = OxigraphServer(f"http://127.0.0.1:{port}", process, log)
-        _wait(server.url + "/query?query=ASK%7B%7D", process, log, 30)
+        server = start_oxigraph(location.parent / f"{location.name}.log", location)
         started.append(server)
         return server
 

@@ -232,6 +232,18 @@ class Store(ABC):
         fails; nothing is written either way."""
 
     @abstractmethod
+    async def remove(self, graphs: Sequence[str], delete: str = "", where: str = "") -> None:
+        """Remove the named `graphs` and, in the same transaction, the triples that
+        ``DELETE { delete } WHERE { where }`` finds: all of it or none, also across a crash
+        (a submission's graph and its provenance record). Afterwards the graphs are not
+        listed by :meth:`graphs`. Each engine does it its own way (:mod:`pob.store.ops`,
+        :mod:`pob.store.dialects`): where an update of several operations is one
+        transaction, ``DELETE … ; DROP SILENT GRAPH <g>``; on Virtuoso one ``DELETE`` that
+        also takes every triple of the graphs (it drops a graph with its last triple).
+        `delete` and `where` may not use variables named ``?_…`` (the store's own). The
+        hooks are called as for :meth:`update`; a StoreError if it fails, nothing written."""
+
+    @abstractmethod
     async def insert(self, graphs: Mapping[str, bytes]) -> None:
         """Add N-Triples (from our own serialiser) to named graphs, all of them in one
         transaction: everything or nothing, also across a crash (a submission's graph and

@@ -20,18 +20,23 @@ what they write and what they keep:
   virtuoso.ini lower still). Its endpoint commits after every operation of an update, also
   after one that fails (`exec (...); commit work;` in `WS.WS."/!sparql/"`), so an update
   of more than one operation cannot be one transaction: it is refused
-  (:class:`~pob.store.errors.EngineLimitation`, 501) before anything is sent. Syntax
+  (:class:`~pob.store.errors.EngineLimitation`, 501) before anything is sent; a removal
+  (:meth:`pob.store.base.Store.remove`: graphs and a pattern, a submission's withdrawal) is
+  written as one ``DELETE``, which Virtuoso runs in one transaction (killed midway, it is
+  undone when the engine starts again: tests/virtuoso/test_withdrawal.py). Syntax
   errors name the line ("SPARQL compiler, line 2: …").
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 import httpx
 
 from pob.core import formats
+from pob.store import ops
 from pob.store.errors import EngineLimitation, QueryTimeout
 
 #: `maxrows` for a query without a row limit (Virtuoso's own default is 1,048,576)
@@ -102,6 +107,11 @@ class Dialect:
         """The update as the engine runs it in one transaction; raise before sending one
         it cannot."""
         return sparql
+
+    def removal(self, graphs: Sequence[str], delete: str, where: str) -> str:
+        """:meth:`pob.store.base.Store.remove` as one update the engine runs in one
+        transaction."""
+        return ops.removal(graphs, delete, where)
 
     def insert_frame(self) -> tuple[bytes, bytes]:
         """What comes before and after the GRAPH blocks of a streamed insert (one
@@ -218,6 +228,18 @@ class Virtuoso(Dialect):
         if data is None:
             return sparql
         return "INSERT" + sparql[data.end() :].rstrip().rstrip(";").rstrip() + "\nWHERE { }"
+
+    def removal(self, graphs: Sequence[str], delete: str, where: str) -> str:
+        """One ``DELETE`` (one operation, so one transaction here): every triple of each
+        graph beside the caller's pattern, as branches of a UNION. Virtuoso drops a graph
+        with its last triple, so no ``DROP`` is needed (nor could one be sent beside it)."""
+        ops.own_variables(delete, where)
+        template = [f"GRAPH <{g}> {{ ?_s{i} ?_p{i} ?_o{i} }}" for i, g in enumerate(graphs)]
+        branches = [f"{{ {t} }}" for t in template]
+        if delete:
+            template.append(delete)
+            branches.append(f"{{ {where} }}")
+        return f"DELETE {{ {' '.join(template)} }}\nWHERE {{ {' UNION '.join(branches)} }}"
 
     def insert_frame(self) -> tuple[bytes, bytes]:
         return b"INSERT {\n", b"}\nWHERE { }\n"  # as check_update rewrites INSERT DATA

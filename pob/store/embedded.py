@@ -305,7 +305,7 @@ class EmbeddedStore(Warming, Store):
     async def _write(self, action: Callable[[ox.Store], T], hooks: WriteHooks | None = None) -> T:
         """`action` in one transaction on a new version, then the swap. The hooks (the
         crash test's) are called just before `action` and once the swap is done."""
-        before = hooks.before if hooks is not None else _nothing
+        before = hooks.before if hooks is not None else (lambda: None)
         async with self._new_version() as version:
             result = await asyncio.to_thread(ops.staged, self.path, version, action, before)
         if hooks is not None:
@@ -326,6 +326,11 @@ class EmbeddedStore(Warming, Store):
                 raise StoreError(f"the update failed: {exc}") from None
 
         await self._write(action, self.hooks)
+
+    async def remove(self, graphs: Sequence[str], delete: str = "", where: str = "") -> None:
+        """One pyoxigraph update (:func:`pob.store.ops.removal`): one transaction."""
+        if graphs or delete:
+            await self.update(ops.removal(graphs, delete, where))
 
     async def insert(self, graphs: Mapping[str, bytes]) -> None:
         """pyoxigraph's transactional ``load`` of the graphs as one TriG stream: it holds
@@ -387,10 +392,6 @@ class EmbeddedStore(Warming, Store):
             return await asyncio.to_thread(
                 bulk.stage, self.path, version, graph, files, plan, progress
             )
-
-
-def _nothing() -> None:
-    return None
 
 
 _LOCAL = {

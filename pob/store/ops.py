@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import gc
 import io
+import re
 import traceback
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TypeVar
 
@@ -148,6 +149,24 @@ def drop_graph(store: ox.Store, graph: str) -> None:
     if not store.contains_named_graph(name):
         raise UnknownGraph(f"graph <{graph}> is not in this store")
     store.remove_graph(name)
+
+
+def removal(graphs: Sequence[str], delete: str = "", where: str = "") -> str:
+    """:meth:`pob.store.base.Store.remove` as an update of several operations, for an
+    engine that runs them in one transaction (Oxigraph): the ``DELETE`` first (its
+    ``WHERE`` sees the graphs as they were), then ``DROP SILENT GRAPH`` each graph (an
+    engine that keeps empty graphs keeps one a ``DELETE`` has emptied)."""
+    own_variables(delete, where)
+    steps = [f"DELETE {{ {delete} }}\nWHERE {{ {where} }}"] if delete else []
+    steps += [f"DROP SILENT GRAPH <{graph}>" for graph in graphs]
+    return " ;\n".join(steps)
+
+
+def own_variables(*texts: str) -> None:
+    """Refuse a caller's pattern that uses the variables a removal names itself (``?_…``)."""
+    for text in texts:
+        if re.search(r"[?$]_", text):
+            raise ValueError("the variables ?_… are the store's own in a removal")
 
 
 def graph_blocks(graphs: Mapping[str, bytes], head: bytes = b"") -> Iterator[bytes]:

@@ -289,6 +289,15 @@ class RemoteStore(Store):
                 raise
         await self._mark(graph, False)
 
+    async def remove(self, graphs: Sequence[str], delete: str = "", where: str = "") -> None:
+        """One request to the update endpoint, as the engine's dialect writes the removal
+        (one transaction); then the graphs' notes as empty graphs forgotten, if any."""
+        if not graphs and not delete:
+            return
+        await self._update(self.dialect.removal(graphs, delete, where))
+        for graph in graphs:
+            await self._mark(graph, False)
+
     async def insert(self, graphs: Mapping[str, bytes]) -> None:
         """One SPARQL Update ``INSERT DATA`` (one transaction), streamed to the engine piece
         by piece rather than built as one string."""

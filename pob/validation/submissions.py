@@ -29,9 +29,12 @@ and memory limit), so this process never holds the triples of an upload:
   (:meth:`Submissions.admit`: a declared `Content-Length` over the limit is refused first,
   413 at once, never 503 Busy).
 * :meth:`Submissions.list`, :meth:`Submissions.get`, :meth:`Submissions.withdraw` read and
-  remove them; only the submitter may withdraw a submission, and :meth:`Submissions.identify`
-  tells who sent a request (its bearer token, :mod:`pob.core.tokens`, against
-  ``POB_SUBMIT_TOKEN`` as :attr:`pob.settings.Settings.submitters` parsed it).
+  remove them: ``get`` reads one record (:func:`pob.validation.records.record_pattern`),
+  ``withdraw`` removes the graph and its record in one transaction on every store
+  (:meth:`pob.store.base.Store.remove`). Only the submitter may withdraw a submission, and
+  :meth:`Submissions.identify` tells who sent a request (its bearer token,
+  :mod:`pob.core.tokens`, against ``POB_SUBMIT_TOKEN`` as
+  :attr:`pob.settings.Settings.submitters` parsed it).
 """
 
 from __future__ import annotations
@@ -60,9 +63,10 @@ from pob.validation.records import (
     Record,
     graph_name,
     record_graph,
+    record_pattern,
+    record_query,
     records_from,
     stated_texts,
-    without_record,
 )
 from pob.validation.report import Check, Inference, Profile
 from pob.validation.shapes import shapes_version
@@ -271,27 +275,29 @@ class Submissions:
         return await self.store.post_graph(graph, data)
 
     async def get(self, sid: str) -> Record:
-        """One submission (:class:`NotFound` if there is none)."""
+        """One submission (:class:`NotFound` if there is none): its record alone is read
+        (:func:`pob.validation.records.record_query`), not the whole meta graph."""
         if not ID_RE.match(sid):
             raise NotFound(f"{sid!r} is not a submission id")
-        record = records_from(await self._meta(), self.settings).get(sid)
+        text = record_query(self.settings.graph("meta"), graph_name(self.settings, sid))
+        data = (await self.store.trusted_query(text, "CONSTRUCT", formats.NTRIPLES)).read()
+        found = Graph().parse(data=data, format="nt") if data.strip() else Graph()
+        record = records_from(found, self.settings).get(sid)
         if record is None:
             raise NotFound(f"no submission {sid!r}; GET /api/datasets lists them")
         return record
 
     async def withdraw(self, sid: str, submitter: Submitter) -> Record:
-        """Remove a submission (its graph and its provenance, in one transaction)."""
+        """Remove a submission: its graph and its record in the meta graph, in one
+        transaction (:meth:`pob.store.base.Store.remove`, the record found by
+        :func:`pob.validation.records.record_pattern`); the rest of the meta graph is
+        not read or written."""
         async with self._lock:
             record = await self.get(sid)
             if record.submitter != submitter.name:
                 raise Forbidden(f"submission {sid} belongs to another submitter")
-            meta = without_record(await self._meta(), record.graph)
-            meta_iri = self.settings.graph("meta")
-            text = meta.serialize(format="nt", encoding="utf-8").decode("utf-8")
-            await self.store.update(
-                f"DROP SILENT GRAPH <{record.graph}> ;\nDROP SILENT GRAPH <{meta_iri}> ;\n"
-                f"INSERT DATA {{ GRAPH <{meta_iri}> {{\n{text}\n}} }}",
-            )
+            delete, where = record_pattern(self.settings.graph("meta"), record.graph)
+            await self.store.remove([record.graph], delete, where)
         return record
 
     async def list(self) -> builtins.list[Record]:

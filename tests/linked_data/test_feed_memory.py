@@ -16,6 +16,7 @@ from rdflib.namespace import RDF
 
 import pob.publish.assembly
 from bench.generate import generate
+from engines.oxigraph import Oxigraph
 from pob.core import formats
 from pob.graph.iri import term
 from pob.publish.manifest import load_manifest
@@ -26,7 +27,7 @@ from pob.settings import Settings
 from pob.store import make_store
 from pob.store.base import Store
 from pob.store.build import build
-from tests.conftest import FIXTURES, OxigraphServer
+from tests.conftest import FIXTURES
 
 BIG = 50_000
 BASE = "https://w3id.org/pob/"
@@ -59,7 +60,7 @@ def settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture(params=["embedded", pytest.param("remote", marks=pytest.mark.remote)])
 def any_settings(
-    request: pytest.FixtureRequest, tmp_path: Path, oxigraph: Callable[[], OxigraphServer]
+    request: pytest.FixtureRequest, tmp_path: Path, oxigraph: Callable[[], Oxigraph]
 ) -> Settings:
     """An embedded store, or a fresh `oxigraph serve`."""
     if request.param == "remote":

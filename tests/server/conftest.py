@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import httpx
 import pytest
 
-from tests.conftest import OxigraphServer, Process, fixture_settings
+from engines.oxigraph import Oxigraph
+from tests.conftest import Process, fixture_settings
 
 TOKEN = "test-write-token"
 MAX_ROWS = 50
@@ -39,7 +40,7 @@ class Service:
 def server(
     request: pytest.FixtureRequest,
     live_server: Callable[..., Process],
-    oxigraph: Callable[[], OxigraphServer],
+    oxigraph: Callable[[], Oxigraph],
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Service]:
     kind: str = request.param

@@ -16,18 +16,19 @@ from typing import Any, TypeVar
 
 import pytest
 
+from engines.oxigraph import Oxigraph
+from engines.virtuoso import Virtuoso
 from pob.settings import Settings
 from pob.store import make_store
 from pob.store.base import Store, WriteHooks
 from pob.store.build import build
-from tests.conftest import FIXTURES, OxigraphServer
-from tests.virtuoso.engine import Virtuoso
+from tests.conftest import FIXTURES
 
 T = TypeVar("T")
 
 
 @pytest.fixture(scope="session")
-def store_engine(oxigraph: Callable[[], OxigraphServer]) -> OxigraphServer:
+def store_engine(oxigraph: Callable[[], Oxigraph]) -> Oxigraph:
     return oxigraph()
 
 
@@ -46,7 +47,7 @@ def virtuoso_engine(virtuoso: Callable[[], Virtuoso]) -> Virtuoso:
 def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Settings]:
     extra: dict[str, Any] = {}
     if request.param == "remote":
-        engine: OxigraphServer = request.getfixturevalue("store_engine")
+        engine: Oxigraph = request.getfixturevalue("store_engine")
         engine.clear()
         extra["store_url"] = engine.url
     elif request.param == "virtuoso":

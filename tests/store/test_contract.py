@@ -282,6 +282,48 @@ def test_insert_writes_several_graphs_in_one_transaction(settings: Settings) -> 
     empty(settings, body, hooks=hooks)
 
 
+def test_remove_takes_graphs_and_a_pattern_in_one_transaction(settings: Settings) -> None:
+    """Whole graphs and the triples a pattern finds (blank nodes among them) go together;
+    the graphs are no longer listed, also one kept empty (Virtuoso: by pob's note)."""
+    hooks = Recording()
+    blank = f'<{EX}d> <{EX}p> _:x .\n_:x <{LABEL}> "blank" .\n_:y <{LABEL}> "other" .\n'
+    g4 = f"{EX}contract/four"
+    delete = f"GRAPH <{G2}> {{ ?n ?p ?o }}"
+    where = (
+        f"GRAPH <{G2}> {{ {{ BIND(<{EX}d> AS ?n) }} UNION "
+        f"{{ <{EX}d> <{EX}p> ?n FILTER(isBlank(?n)) }} ?n ?p ?o }}"
+    )
+
+    async def body(store: Store) -> None:
+        await store.put_graph(G1, A + C)
+        await store.put_graph(G2, B + blank.encode())
+        await store.put_graph(G3, A)
+        await store.put_graph(g4, b"")
+        assert await store.graphs(refresh=True) == {G1, G2, G3, g4}
+        before = await state(store)
+        with pytest.raises(QuerySyntaxError):  # nothing written
+            await store.remove([G1], delete, where.replace("?o }", "}"))
+        with pytest.raises(ValueError, match="store's own"):
+            await store.remove([G1], delete.replace("?n", "?_n"), where.replace("?n", "?_n"))
+        assert await state(store) == before
+        hooks.calls.clear()
+        await store.remove([G1, g4], delete, where)
+        assert hooks.calls == ["before", "after"]
+        assert await store.graphs() == {G2, G3}  # seen without refresh
+        assert await store.graphs(refresh=True) == {G2, G3}
+        left = ox.parse(
+            (await store.get_graph(G2, formats.NTRIPLES)).read(), ox.RdfFormat.N_TRIPLES
+        )
+        assert sorted(f"{t.predicate} {t.object}" for t in left) == sorted(
+            [f'<{EX}p> "two"@en', f'<{LABEL}> "other"']
+        )
+        assert await graph_lines(store, G3) == lines(A)
+        await store.remove([G3])  # graphs alone
+        assert await store.graphs(refresh=True) == {G2}
+
+    empty(settings, body, hooks=hooks)
+
+
 # -- load_files ---------------------------------------------------------------------------
 
 TURTLE = f"""@prefix ex: <{EX}> .

@@ -17,7 +17,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import ROOT, OxigraphServer, Process, fixture_settings
+from engines.oxigraph import Oxigraph
+from tests.conftest import ROOT, Process, fixture_settings
 
 EXAMPLES_DIR = ROOT / "data" / "examples" / "submissions"
 EXAMPLES = sorted(p for p in EXAMPLES_DIR.iterdir() if p.name.startswith(("good-", "bad-")))
@@ -118,6 +119,27 @@ def sources_dataset(n: int, tag: str | None = None) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
+def warned_dataset(n: int, tag: str | None = None) -> bytes:
+    """A conforming dataset of a source and `n` areas named in Danish only: `n` warnings
+    (pobsh:LabelledRecommendedLabelEn), so its record holds a report with results."""
+    tag = tag or uuid.uuid4().hex[:8]
+    source = f"<{BASE}id/source/test-{tag}>"
+    lines = [
+        f"{source} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{BASE}ontology#Source> .",
+        f'{source} <http://purl.org/dc/terms/title> "Testkilde {tag}" .',
+        f'{source} <https://schema.org/url> "https://example.org/{tag}"'
+        "^^<http://www.w3.org/2001/XMLSchema#anyURI> .",
+    ]
+    for i in range(n):
+        area = f"<{BASE}id/area/test-{tag}-{i}>"
+        lines.append(
+            f"{area} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{BASE}ontology#Area> ."
+        )
+        lines.append(f'{area} <{PREFIXES["rdfs"]}label> "Testområde {tag} {i}"@da .')
+        lines.append(f"{area} <http://purl.org/dc/terms/source> {source} .")
+    return ("\n".join(lines) + "\n").encode()
+
+
 @dataclass
 class Service:
     kind: str
@@ -160,7 +182,7 @@ def curated_settings(data_dir: Path, **overrides: Any) -> dict[str, Any]:
 def service(
     request: pytest.FixtureRequest,
     live_server: Callable[..., Process],
-    oxigraph: Callable[[], OxigraphServer],
+    oxigraph: Callable[[], Oxigraph],
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Service]:
     """The service on the real curated sources, embedded store and remote engine."""

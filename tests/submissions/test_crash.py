@@ -6,7 +6,9 @@ writes ``mark.before``, sleeps, runs the one SPARQL Update that writes the data 
 the provenance together, writes ``mark.after`` and sleeps again.
 The test kills the server (SIGKILL) before the update, during it and after it, restarts it
 on the same store, and checks that the submission's graph and its record in the meta graph
-are both there or both missing.
+are both there or both missing. The same for a withdrawal killed during its update (the
+embedded store's ``DELETE …; DROP SILENT GRAPH``; Virtuoso's is
+tests/virtuoso/test_withdrawal.py).
 """
 
 from __future__ import annotations
@@ -126,5 +128,52 @@ def test_kill_9_mid_submission(
             assert count == declared == 18_000
         if expected is not None:
             assert graph is expected
+    finally:
+        restarted.stop()
+
+
+def test_kill_9_mid_withdrawal(
+    live_server: Callable[..., Process], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    data_dir = tmp_path_factory.mktemp("crash-withdrawal")
+    mark = data_dir / "mark"
+    settings = curated_settings(data_dir)
+    server = live_server({**settings, "write_hooks": {"delay": DELAY, "mark": str(mark)}}, 600)
+    auth = {"Authorization": f"Bearer {TOKENS['alice']}"}
+    body = sources_dataset(6000)
+    submitted = httpx.post(
+        server.url + "/api/datasets",
+        content=body,
+        headers={"Content-Type": "application/n-triples", **auth},
+        timeout=600,
+    )
+    assert submitted.status_code == 201, submitted.text
+    sid = submitted.json()["id"]
+    for path in (mark.with_suffix(".before"), mark.with_suffix(".after")):
+        path.unlink()
+    outcome: list[object] = []
+
+    def withdraw() -> None:
+        try:
+            url = f"{server.url}/api/datasets/{sid}"
+            outcome.append(httpx.delete(url, headers=auth, timeout=600).status_code)
+        except httpx.HTTPError as exc:
+            outcome.append(exc)
+
+    thread = threading.Thread(target=withdraw)
+    thread.start()
+    wait_for(mark.with_suffix(".before"))
+    time.sleep(DELAY + 0.02)  # the update has begun
+    server.process.kill()
+    server.process.wait()
+    thread.join()
+    assert isinstance(outcome[0], httpx.HTTPError), "the request finished before the kill"
+
+    restarted = live_server(settings, 600)
+    try:
+        graph, record, count, declared = state(restarted.url, sid)
+        assert graph == record, f"graph there: {graph}, record there: {record}"
+        if graph:
+            assert count == declared == 18_000
     finally:
         restarted.stop()

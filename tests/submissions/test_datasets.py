@@ -10,9 +10,16 @@ from collections.abc import Callable
 import httpx
 import pytest
 from rdflib import Graph, URIRef
+from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, RDF, RDFS
 
-from tests.submissions.conftest import EXAMPLES_DIR, Service, media_type, sources_dataset
+from tests.submissions.conftest import (
+    EXAMPLES_DIR,
+    Service,
+    media_type,
+    sources_dataset,
+    warned_dataset,
+)
 
 GOOD = EXAMPLES_DIR / "good-platssamverkan-gamlestaden.ttl"
 BAD = EXAMPLES_DIR / "bad-unknown-term.ttl"
@@ -115,6 +122,27 @@ def test_accept_resubmit_read_and_withdraw(service: Service) -> None:
     assert graph not in service.graphs()
     assert (node, None, None) not in meta(service)
     assert service.client.get(f"/api/datasets/{sid}").status_code == 404
+
+
+def test_a_withdrawal_removes_exactly_its_graph_and_record(service: Service) -> None:
+    """The meta graph after the withdrawal is the one before the submission (other records,
+    the build's, untouched), its report's results included; the graph is no longer listed."""
+    before = meta(service)
+    graphs = service.graphs()
+    response = submit(service, warned_dataset(2))
+    assert response.status_code == 201, response.text
+    record = response.json()
+    assert len(record["warnings"]) == 2
+    assert len(meta(service)) > len(before)
+    gone = service.client.delete(f"/api/datasets/{record['id']}", headers=service.auth())
+    assert gone.status_code == 204
+    assert isomorphic(meta(service), before)
+    assert service.graphs() == graphs
+    assert service.client.get(f"/api/datasets/{record['id']}").status_code == 404
+    assert (
+        service.client.delete(f"/api/datasets/{record['id']}", headers=service.auth()).status_code
+        == 404
+    )
 
 
 def test_graph_names_in_the_input_are_ignored(service: Service) -> None:

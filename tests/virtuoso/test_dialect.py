@@ -13,13 +13,13 @@ from collections.abc import Callable
 
 import pytest
 
+from engines.virtuoso import Virtuoso as Engine
 from pob.settings import Settings, SettingsError
 from pob.store import make_store
 from pob.store.base import Dataset, TrustedQuery
 from pob.store.dialects import Rows, Virtuoso, VirtuosoRows, operations
 from pob.store.errors import EngineLimitation, QueryTimeout
 from tests.conftest import FIXTURES
-from tests.virtuoso.engine import Virtuoso as Engine
 
 XML = (
     b'<sparql><head><variable name="s"/></head><results>\n'

@@ -1,10 +1,10 @@
 """The service end to end on Virtuoso open source: `pob serve --store …/sparql`.
 
-One Virtuoso (tests/virtuoso/engine.py) and one `pob serve --store http://127.0.0.1:PORT/sparql`
+One Virtuoso (engines/virtuoso.py) and one `pob serve --store http://127.0.0.1:PORT/sparql`
 process (credentials in POB_STORE_USER / POB_STORE_PASSWORD) on the real curated sources.
 Every named query gives its expected answer (tests/queries/expected, the same cases as
-tests/queries/test_expected.py); a linked-data page, the catalog and a submission work;
-the answers are the engine's, not a fork of the expected ones.
+tests/queries/test_expected.py); a linked-data page, the catalog, a submission and its
+withdrawal work; the answers are the engine's, not a fork of the expected ones.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -21,12 +22,13 @@ from typing import Any
 import httpx
 import pytest
 from rdflib import Graph
+from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, RDF
 
+from engines.virtuoso import Virtuoso
 from tests.conftest import ROOT, Process, _wait, free_port
 from tests.queries.test_expected import CASES, assert_rows
-from tests.submissions.conftest import EXAMPLES_DIR
-from tests.virtuoso.engine import Virtuoso
+from tests.submissions.conftest import EXAMPLES_DIR, warned_dataset
 
 pytestmark = pytest.mark.remote
 POB = Path(sys.executable).parent / "pob"
@@ -150,3 +152,60 @@ def test_submission_written_in_one_update(service: tuple[httpx.Client, Virtuoso]
         headers={"Content-Type": "text/turtle", "Authorization": f"Bearer {TOKEN}"},
     )
     assert again.status_code == 200 and again.json()["created"] is False
+
+
+def _until(check: Callable[[], bool], what: str, seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not within {seconds} s: {what}")
+        time.sleep(0.2)
+
+
+def test_withdrawal_on_virtuoso(service: tuple[httpx.Client, Virtuoso]) -> None:
+    """Submit, then withdraw: the graph leaves the engine, the record leaves the meta graph
+    (which is as before the submission, the other records untouched), and the catalog no
+    longer lists the dataset."""
+    client, engine = service
+    meta_iri = f"{BASE}graph/meta"
+
+    def meta() -> Graph:
+        answer = client.get("/store", params={"graph": meta_iri}, headers={"Accept": "text/turtle"})
+        answer.raise_for_status()
+        return Graph().parse(data=answer.text, format="turtle")
+
+    def listed() -> set[str]:
+        catalog = client.get("/catalog", headers={"Accept": "text/turtle"})
+        catalog.raise_for_status()
+        graph = Graph().parse(data=catalog.text, format="turtle")
+        return {str(d) for d in graph.subjects(RDF.type, DCAT.Dataset)}
+
+    before = meta()
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    response = client.post(
+        "/api/datasets",
+        content=warned_dataset(2),
+        headers={"Content-Type": "application/n-triples", **auth},
+    )
+    assert response.status_code == 201, response.text
+    record = response.json()
+    sid, graph = record["id"], record["graph"]
+    assert len(record["warnings"]) == 2  # its record holds a report with results
+    assert graph in engine.graphs()
+    page = f"/catalog/dataset/submission/{sid}"
+    _until(lambda: client.get(page).status_code == 200, "the catalog describes it")
+    assert any(d.endswith(page) for d in listed())
+
+    assert client.delete(f"/api/datasets/{sid}", headers=auth).status_code == 204
+    assert graph not in engine.graphs()  # in the engine itself
+    assert isomorphic(meta(), before)
+    assert client.get(f"/api/datasets/{sid}").status_code == 404
+    assert sid not in json.dumps(client.get("/api/datasets").json())
+    sparql = client.get(
+        "/sparql",
+        params={"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"},
+        headers={"Accept": "application/sparql-results+json"},
+    ).json()
+    assert graph not in {b["g"]["value"] for b in sparql["results"]["bindings"]}
+    _until(lambda: client.get(page).status_code == 404, "the catalog forgets it")
+    assert not any(d.endswith(page) for d in listed())

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import shutil
 import signal
-import socket
 import subprocess
 import time
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from pathlib import Path
 
 import httpx
 
+from engines.ports import free_port
 from pob.store.dialects import EMPTY_GRAPHS
 from pob.store.dialects import Virtuoso as VirtuosoDialect
 
@@ -69,13 +69,6 @@ ResultSetMaxRows = 0
 MaxQueryExecutionTime = 0
 MaxQueryCostEstimationTime = 0
 """
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def installed() -> bool:
@@ -145,14 +138,15 @@ class Virtuoso:
 
 
 def start(folder: Path, buffers: int = 20_000, wait: float = 60) -> Virtuoso:
-    """A fresh Virtuoso with its database in `folder` (NumberOfBuffers: 8 KiB pages)."""
+    """A Virtuoso with its database in `folder` (NumberOfBuffers: 8 KiB pages): a fresh one,
+    or, started again on the folder of a stopped one, that database (on new ports)."""
     if not installed():
         raise RuntimeError(
             "Virtuoso open source is not installed: `make deps-system` (Debian package "
             "virtuoso-opensource) installs virtuoso-t and isql-vt"
         )
     folder.mkdir(parents=True, exist_ok=True)
-    sql_port, http_port = _free_port(), _free_port()
+    sql_port, http_port = free_port(), free_port()
     ini = folder / "virtuoso.ini"
     ini.write_text(
         INI.format(
