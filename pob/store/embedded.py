@@ -101,7 +101,8 @@ class EmbeddedStore(Warming, Store):
             self.lane = WorkerPool(1, "pob.store.lane_worker", (str(self._spool),))
             self.background = WorkerPool(1, "pob.store.feed_worker", (str(self._spool),))
             await asyncio.gather(self.pool.start(), self.lane.start(), self.background.start())
-            self._warm()
+            await self._open_workers()  # the first request does not wait for (or pay) it
+            self._warm(opened=True)
 
     async def close(self) -> None:
         await self._stop_warming()

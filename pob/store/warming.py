@@ -2,8 +2,10 @@
 lets background work wait for a gap in the queries (:class:`Warming`, a part of
 :class:`pob.store.embedded.EmbeddedStore`).
 
-After a start and after every write the workers open the store at once (the first query
-then does not pay ~10 ms of opening RocksDB); then, at the first gap in the client queries
+After a start (before :meth:`open` returns) and after every write (in the background) the
+workers open the store at once, under the feed's deadline, not a query's: the first query
+then does not pay ~10 ms of opening RocksDB, nor wait for a worker killed while it opened
+(on a slow machine, that was a 503 for the first request after a start); then, at the first gap in the client queries
 (:meth:`Warming.quiet`, 30 s at most), if the store fits `POB_REPLICA_MEMORY`
 (:func:`pob.store.replica.replica_fits`) every pool worker starts its in-memory replica.
 :meth:`Warming.quiet` follows client queries, so that the open-data feed's start-up build
@@ -39,7 +41,9 @@ class Warming:
     def path(self) -> Path:
         raise NotImplementedError
 
-    async def _in_worker(self, kind: str, *args: Any, cheap: bool = False) -> Any:
+    async def _in_worker(
+        self, kind: str, *args: Any, cheap: bool = False, deadline: float | None = None
+    ) -> Any:
         raise NotImplementedError
 
     async def triple_counts(self) -> dict[str, int]:
@@ -57,24 +61,43 @@ class Warming:
         """The store version a job reads, and whether from a replica (never in the lane)."""
         return Where(str(self.path), self._generation, self._replica and not lane)
 
-    def _warm(self) -> None:
-        """In the background: every worker opens the store now, and if the store fits
+    def _warm(self, opened: bool = False) -> None:
+        """In the background: every worker opens the live version (unless `opened`: done
+        already, as :meth:`open` does before it returns), and if the store fits
         `POB_REPLICA_MEMORY` the pool's workers start their in-memory copies."""
         self._replica = False
         if self.pool is None:
             return
         # not cancelled when a newer write comes (a job cancelled in a worker kills it):
         # the warming of an older generation changes nothing
-        self._planning = asyncio.get_running_loop().create_task(self._warm_up(self._generation))
+        self._planning = asyncio.get_running_loop().create_task(
+            self._warm_up(self._generation, opened)
+        )
 
-    async def _warm_up(self, generation: int) -> None:
+    async def _open_workers(self) -> None:
+        """Every worker (lane and pool) opens the live version. Under the feed's deadline,
+        not a query's: a worker killed while it opens the store is a worker the first
+        queries wait for (on a slow machine, a 503 for the first request after a start)."""
         pool, lane = self.pool, self.lane
         assert pool is not None
         with contextlib.suppress(StoreError):  # then the first queries open the store
             if lane is not None:
                 job = lambda: ("warm", self._where(lane=True), ())  # noqa: E731 (made when let in)
-                await lane.run(job, self.settings.query_timeout)
-            await self._warm_pool()
+                await lane.run(job, self.settings.feed_timeout)
+            # one job per worker: none answers before all are sent
+            await asyncio.gather(
+                *(
+                    self._in_worker("warm", deadline=self.settings.feed_timeout)
+                    for _ in range(pool.size)
+                )
+            )
+
+    async def _warm_up(self, generation: int, opened: bool = False) -> None:
+        pool = self.pool
+        assert pool is not None
+        with contextlib.suppress(StoreError):
+            if not opened:
+                await self._open_workers()
             if self.settings.replica_memory <= 0:
                 return
             # the copies, and the count they are planned by, wait for a gap in the client
@@ -89,13 +112,7 @@ class Warming:
             fits = replica_fits(quads, pool.size, self.settings.replica_memory)
             self._replica = fits and generation == self._generation
             if self._replica:
-                await self._warm_pool()
-
-    async def _warm_pool(self) -> None:
-        """Every pool worker opens the live version (and starts its replica if asked)."""
-        assert self.pool is not None
-        # one job per worker: none answers before all are sent
-        await asyncio.gather(*(self._in_worker("warm") for _ in range(self.pool.size)))
+                await self._open_workers()
 
     async def _stop_warming(self) -> None:
         if self._planning is not None:
