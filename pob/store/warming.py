@@ -5,9 +5,10 @@ lets background work wait for a gap in the queries (:class:`Warming`, a part of
 After a start (before :meth:`open` returns) and after every write (in the background) the
 workers open the store at once, under the feed's deadline, not a query's: the first query
 then does not pay ~10 ms of opening RocksDB, nor wait for a worker killed while it opened
-(on a slow machine, that was a 503 for the first request after a start); then, at the first gap in the client queries
-(:meth:`Warming.quiet`, 30 s at most), if the store fits `POB_REPLICA_MEMORY`
-(:func:`pob.store.replica.replica_fits`) every pool worker starts its in-memory replica.
+(on a slow machine, that was a 503 for the first request after a start); then, at the
+first gap in the client queries (:meth:`Warming.quiet`, 30 s at most), if the store
+fits `POB_REPLICA_MEMORY` (:func:`pob.store.replica.replica_fits`) every pool worker
+starts its in-memory replica.
 :meth:`Warming.quiet` follows client queries, so that the open-data feed's start-up build
 runs in a gap between them instead of beside them (docs/architecture.md, "Execution
 model").
