@@ -3,15 +3,14 @@ lets background work wait for a gap in the queries (:class:`Warming`, a part of
 :class:`pob.store.embedded.EmbeddedStore`).
 
 After a start (before :meth:`open` returns) and after every write (in the background) the
-workers open the store at once, under the feed's deadline, not a query's: the first query
-then does not pay ~10 ms of opening RocksDB, nor wait for a worker killed while it opened
-(on a slow machine, that was a 503 for the first request after a start); then, at the
-first gap in the client queries (:meth:`Warming.quiet`, 30 s at most), if the store
-fits `POB_REPLICA_MEMORY` (:func:`pob.store.replica.replica_fits`) every pool worker
-starts its in-memory replica.
-:meth:`Warming.quiet` follows client queries, so that the open-data feed's start-up build
-runs in a gap between them instead of beside them (docs/architecture.md, "Execution
-model").
+workers open the store at once, under :data:`OPEN_DEADLINE`, not a query's deadline: the
+first query then does not pay ~10 ms of opening RocksDB, nor wait for a worker killed
+while it opened (on a slow machine, that was a 503 for the first request after a start);
+then, at the first gap in the client queries (:meth:`Warming.quiet`, 30 s at most), if
+the store fits `POB_REPLICA_MEMORY` (:func:`pob.store.replica.replica_fits`) every pool
+worker starts its in-memory replica. :meth:`Warming.quiet` follows client queries, so
+that the open-data feed's start-up build runs in a gap between them instead of beside them
+(docs/architecture.md, "Execution model").
 """
 
 from __future__ import annotations
@@ -27,7 +26,11 @@ from pob.store.base import EngineQuery, TrustedQuery
 from pob.store.errors import StoreError
 from pob.store.query_worker import Where
 from pob.store.replica import replica_fits
-from pob.store.workers import WorkerPool
+from pob.store.workers import WorkerError, WorkerPool
+
+#: how long a worker may take to open the store (it reads RocksDB's manifest and logs,
+#: not the data: 0.5 s here, for all three workers at once)
+OPEN_DEADLINE = 60.0
 
 
 class Warming:
@@ -76,21 +79,19 @@ class Warming:
         )
 
     async def _open_workers(self) -> None:
-        """Every worker (lane and pool) opens the live version. Under the feed's deadline,
-        not a query's: a worker killed while it opens the store is a worker the first
-        queries wait for (on a slow machine, a 503 for the first request after a start)."""
+        """Every worker (lane and pool) opens the live version, under :data:`OPEN_DEADLINE`
+        rather than a query's: a worker killed while it opens the store is one the first
+        queries wait for (on a slow machine, a 503 for the first request after a start).
+        A failure here is not the start's: the first queries then open the store."""
         pool, lane = self.pool, self.lane
         assert pool is not None
-        with contextlib.suppress(StoreError):  # then the first queries open the store
+        with contextlib.suppress(StoreError, WorkerError):
             if lane is not None:
                 job = lambda: ("warm", self._where(lane=True), ())  # noqa: E731 (made when let in)
-                await lane.run(job, self.settings.feed_timeout)
+                await lane.run(job, OPEN_DEADLINE)
             # one job per worker: none answers before all are sent
             await asyncio.gather(
-                *(
-                    self._in_worker("warm", deadline=self.settings.feed_timeout)
-                    for _ in range(pool.size)
-                )
+                *(self._in_worker("warm", deadline=OPEN_DEADLINE) for _ in range(pool.size))
             )
 
     async def _warm_up(self, generation: int, opened: bool = False) -> None:
