@@ -78,17 +78,18 @@ class Warming:
             self._warm_up(self._generation, opened)
         )
 
-    async def _open_workers(self) -> None:
-        """Every worker (lane and pool) opens the live version, under :data:`OPEN_DEADLINE`
+    async def _open_workers(self, lane: bool = True) -> None:
+        """Every worker (the lane's too, unless not `lane`: it never keeps a copy, so a
+        replica's start leaves it alone) opens the live version, under :data:`OPEN_DEADLINE`
         rather than a query's: a worker killed while it opens the store is one the first
         queries wait for (on a slow machine, a 503 for the first request after a start).
         A failure here is not the start's: the first queries then open the store."""
-        pool, lane = self.pool, self.lane
+        pool = self.pool
         assert pool is not None
         with contextlib.suppress(StoreError, WorkerError):
-            if lane is not None:
+            if lane and self.lane is not None:
                 job = lambda: ("warm", self._where(lane=True), ())  # noqa: E731 (made when let in)
-                await lane.run(job, OPEN_DEADLINE)
+                await self.lane.run(job, OPEN_DEADLINE)
             # one job per worker: none answers before all are sent
             await asyncio.gather(
                 *(self._in_worker("warm", deadline=OPEN_DEADLINE) for _ in range(pool.size))
@@ -114,7 +115,7 @@ class Warming:
             fits = replica_fits(quads, pool.size, self.settings.replica_memory)
             self._replica = fits and generation == self._generation
             if self._replica:
-                await self._open_workers()
+                await self._open_workers(lane=False)
 
     async def _stop_warming(self) -> None:
         if self._planning is not None:
