@@ -58,3 +58,11 @@ def convert_ntriples(spool: results.Spool, media_type: str, rows: int | None) ->
     spool.drop()
     result.rows = rows
     return result
+
+
+def form_fields(form: list[tuple[str, str]]) -> dict[str, list[str]]:
+    """Form fields with repeated names, the way httpx takes them."""
+    out: dict[str, list[str]] = {}
+    for key, value in form:
+        out.setdefault(key, []).append(value)
+    return out

@@ -23,14 +23,15 @@ what they write and what they keep:
   (:class:`~pob.store.errors.EngineLimitation`, 501) before anything is sent; a removal
   (:meth:`pob.store.base.Store.remove`: graphs and a pattern, a submission's withdrawal) is
   written as one ``DELETE``, which Virtuoso runs in one transaction (killed midway, it is
-  undone when the engine starts again: tests/virtuoso/test_withdrawal.py). Syntax
-  errors name the line ("SPARQL compiler, line 2: …").
+  undone when the engine starts again: tests/virtuoso/test_withdrawal.py). An insert is
+  staged (:mod:`pob.store.staging`): its update compiler takes about 1,000 triples at most.
+  Syntax errors name the line ("SPARQL compiler, line 2: …").
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 import httpx
@@ -117,6 +118,24 @@ class Dialect:
         """What comes before and after the GRAPH blocks of a streamed insert (one
         operation, :meth:`pob.store.remote.RemoteStore.insert`)."""
         return b"INSERT DATA {\n", b"}\n"
+
+    #: whether :meth:`pob.store.remote.RemoteStore.insert` stages the data in graphs of
+    #: its own first and then copies it with :meth:`staged_insert` (an engine whose update
+    #: parser cannot take a large `INSERT DATA`)
+    stages_inserts = False
+
+    def staged_insert(self, staged: Mapping[str, str], replace: Collection[str] = ()) -> str:
+        """One operation that copies every staging graph into its target (`staged`: target
+        → staging graph) and deletes the triples the graphs in `replace` held before: one
+        transaction, blank nodes kept as the same nodes."""
+        branches = [
+            f"{{ GRAPH <{stage}> {{ ?s ?p ?o }} BIND(<{target}> AS ?g) }}"
+            for target, stage in staged.items()
+        ]
+        branches += [f"{{ GRAPH <{g}> {{ ?_s ?_p ?_o }} BIND(<{g}> AS ?_g) }}" for g in replace]
+        delete = "DELETE { GRAPH ?_g { ?_s ?_p ?_o } }\n" if replace else ""
+        insert = "INSERT { GRAPH ?g { ?s ?p ?o } }\n" if staged else ""
+        return f"{delete}{insert}WHERE {{ {' UNION '.join(branches)} }}"
 
     def syntax_position(self, message: str) -> tuple[int | None, int | None]:
         found = re.search(r"at (\d+):(\d+)", message)
@@ -241,8 +260,13 @@ class Virtuoso(Dialect):
             branches.append(f"{{ {where} }}")
         return f"DELETE {{ {' '.join(template)} }}\nWHERE {{ {' UNION '.join(branches)} }}"
 
-    def insert_frame(self) -> tuple[bytes, bytes]:
-        return b"INSERT {\n", b"}\nWHERE { }\n"  # as check_update rewrites INSERT DATA
+    #: its SQL compiler takes at most about 1,000 triples in one `INSERT … WHERE { }` (SP031)
+    #: and its parser about 5,000 lines of one update (SP030); the Graph Store protocol
+    #: takes any size, and one `INSERT … WHERE` copies any number of triples in one
+    #: transaction (measured: 0.5 M triples staged in 10 s, copied in 15 s). Two constant
+    #: GRAPH blocks in that template answer 500 after writing (SR002), so the target graph
+    #: is a variable bound in each branch.
+    stages_inserts = True
 
     def syntax_position(self, message: str) -> tuple[int | None, int | None]:
         found = re.search(r"line (\d+)", message)

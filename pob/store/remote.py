@@ -1,23 +1,21 @@
 """A remote SPARQL 1.1 engine (Oxigraph server, Fuseki, GraphDB, Virtuoso, Neptune …).
 
-Queries go to the query endpoint as a form POST with an explicit dataset (so the default
-graph is the union of our graphs whatever the engine's own default is); SELECT results are
-asked for in a format counted exactly while it streams into the spool (TSV, one row a line;
-SPARQL XML for Virtuoso) and CONSTRUCT/DESCRIBE as N-Triples (one triple a line), cut off
-past the row limit; pyoxigraph then writes the format the client asked for. What differs
-between engines (result formats, the engine's own graphs, timeouts, transactions) is the
-engine's dialect (:mod:`pob.store.dialects`); with `store_user` set, writes authenticate
-(HTTP digest or basic, as the engine's challenge asks). Writes of whole graphs use the
-Graph Store protocol: one PUT / POST / DELETE per graph, each atomic in the engine;
-`update` is one request to the engine's SPARQL Update endpoint (one transaction). A build
-PUTs the curated graphs one after the other (meta last, so the recorded hash only changes
-after every graph is in): readers may see a new `data` beside an old `inferred` for a
-moment.
+Queries go to the query endpoint as a form POST with an explicit dataset (the default graph
+is the union of our graphs whatever the engine's default); SELECT results come in a format
+counted exactly while it streams into the spool (TSV; SPARQL XML for Virtuoso),
+CONSTRUCT/DESCRIBE as N-Triples, cut off past the row limit; pyoxigraph then writes the
+client's format. What differs between engines (result formats, own graphs, timeouts,
+transactions, how large an insert may be) is the engine's dialect (:mod:`pob.store.dialects`);
+with `store_user` set, writes authenticate (digest or basic, as the engine asks). Whole
+graphs go by the Graph Store protocol, one atomic request each; `update` is one request to
+the Update endpoint (one transaction). A build PUTs the curated graphs one after the other,
+meta (the hash) last: readers may see a new `data` beside an old `inferred` for a moment.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import tempfile
 import time
@@ -29,7 +27,7 @@ import httpx
 
 from pob.core import formats
 from pob.graph.namespaces import prefixes
-from pob.store import conversions, ops, results
+from pob.store import conversions, ops, results, staging
 from pob.store.base import Dataset, EngineQuery, Progress, QueryResult, Store, WriteHooks
 from pob.store.bulk import file_ntriples
 from pob.store.canonical import canonical_result
@@ -39,10 +37,12 @@ from pob.store.errors import (
     QuerySyntaxError,
     QueryTimeout,
     ResultTooLarge,
+    StoreError,
     UnknownGraph,
 )
 
 GRAPHS_TTL = 10.0
+UpdateBody = str | bytes | AsyncIterator[bytes]
 
 
 class RemoteStore(Store):
@@ -61,6 +61,9 @@ class RemoteStore(Store):
         self.client = httpx.AsyncClient(timeout=httpx.Timeout(self.settings.query_timeout))
         if self.settings.store_user:
             self.auth = await self._credentials()
+        if self.dialect.stages_inserts:  # not up yet: nothing can have been left since
+            with contextlib.suppress(StoreError):
+                await staging.sweep(self)
 
     async def _credentials(self) -> httpx.Auth:
         """Digest or basic auth, as the engine's update endpoint challenges; a digest
@@ -144,7 +147,11 @@ class RemoteStore(Store):
         waits = httpx.Timeout(timeout) if timeout is not None else httpx.USE_CLIENT_DEFAULT
         try:
             async with self.http.stream(
-                "POST", self.query_url, data=_multi(form), headers={"Accept": accept}, timeout=waits
+                "POST",
+                self.query_url,
+                data=conversions.form_fields(form),
+                headers={"Accept": accept},
+                timeout=waits,
             ) as response:
                 if response.status_code >= 400:
                     await response.aread()
@@ -198,7 +205,9 @@ class RemoteStore(Store):
             found = frozenset(
                 r["g"]["value"]
                 for r in rows
-                if r.get("g", {}).get("type") == "uri" and not self.dialect.hidden(r["g"]["value"])
+                if r.get("g", {}).get("type") == "uri"
+                and not self.dialect.hidden(r["g"]["value"])
+                and not staging.staged(self, r["g"]["value"])
             )
             self._graphs = (now, found)
         return self._graphs[1]
@@ -254,17 +263,14 @@ class RemoteStore(Store):
 
     async def _send(self, method: str, graph: str, ntriples: bytes | _Pieces, empty: bool) -> bool:
         existed = graph in await self.graphs(refresh=True)
-        headers = {"Content-Type": formats.NTRIPLES}
-        if isinstance(ntriples, _Pieces):  # its length: Virtuoso reads no chunked bodies
-            headers["Content-Length"] = str(ntriples.size)
-        await self._call(
-            method,
-            self.gsp_url,
-            params={"graph": graph},
-            content=ntriples,
-            headers=headers,
-            auth=self.auth,
-        )
+        if self.dialect.stages_inserts:  # its Graph Store is not atomic: pob.store.staging
+            replace = [graph] if method == "PUT" else []
+            await staging.insert(self, {graph: ntriples}, replace, hooked=False)
+        else:
+            size = len(ntriples) if isinstance(ntriples, bytes) else ntriples.size
+            headers = {"Content-Type": formats.NTRIPLES, "Content-Length": str(size)}
+            target = {"params": {"graph": graph}, "content": ntriples, "headers": headers}
+            await self._call(method, self.gsp_url, auth=self.auth, **target)
         await self._mark(graph, empty)
         return not existed
 
@@ -300,11 +306,12 @@ class RemoteStore(Store):
 
     async def insert(self, graphs: Mapping[str, bytes]) -> None:
         """One SPARQL Update ``INSERT DATA`` (one transaction), streamed to the engine piece
-        by piece rather than built as one string."""
-
+        by piece, never built as one string; staged where the dialect asks (pob.store.staging)."""
+        if self.dialect.stages_inserts:
+            await staging.insert(self, graphs)
+            return
         before, after = self.dialect.insert_frame()
         blocks = [before, *ops.graph_blocks(graphs, b"GRAPH "), after]
-
         if self.auth is not None:  # digest auth sends the body twice: one replayable body
             await self._update(b"".join(blocks))
             return
@@ -317,19 +324,18 @@ class RemoteStore(Store):
         await self._update(pieces(), sum(len(piece) for piece in blocks))
 
     async def update(self, sparql: str) -> None:
-        """One request to the engine's SPARQL Update endpoint: one transaction.
-        QuerySyntaxError if the engine refuses it (400); EngineUnavailable if it fails
-        otherwise (the engine's answer does not tell a failed operation from a failed
-        engine)."""
+        """One request to the Update endpoint: one transaction. QuerySyntaxError if the
+        engine refuses it (400), else EngineUnavailable (it cannot tell which failed)."""
         await self._update(sparql)
 
     async def _update(
-        self, body: str | bytes | AsyncIterator[bytes], length: int | None = None
+        self, body: UpdateBody, length: int | None = None, hooked: bool = True
     ) -> None:
         """Send an update (a text, as the engine's dialect writes it, or pieces of one
-        `length` bytes long)."""
-        if self.hooks is not None:
-            await asyncio.to_thread(self.hooks.before)
+        `length` bytes long), the hooks around it unless the caller calls them."""
+        hooks = self.hooks if hooked else None
+        if hooks is not None:
+            await asyncio.to_thread(hooks.before)
         if isinstance(body, str):
             body = self.dialect.check_update(body).encode("utf-8")
         headers = {"Content-Type": "application/sparql-update"}
@@ -348,8 +354,8 @@ class RemoteStore(Store):
             self._graphs = None
         if response.status_code >= 400:
             raise self._engine_error(response, "update")
-        if self.hooks is not None:
-            await asyncio.to_thread(self.hooks.after)
+        if hooks is not None:
+            await asyncio.to_thread(hooks.after)
 
     async def load_files(
         self,
@@ -399,11 +405,3 @@ class _Pieces:
     async def __aiter__(self) -> AsyncIterator[bytes]:
         while chunk := await asyncio.to_thread(self.handle.read, 1 << 20):
             yield chunk
-
-
-def _multi(form: list[tuple[str, str]]) -> dict[str, list[str]]:
-    """Form fields with repeated names, the way httpx takes them."""
-    out: dict[str, list[str]] = {}
-    for key, value in form:
-        out.setdefault(key, []).append(value)
-    return out

@@ -28,7 +28,7 @@ from rdflib.namespace import DCAT, RDF
 from engines.virtuoso import Virtuoso
 from tests.conftest import ROOT, Process, _wait, free_port
 from tests.queries.test_expected import CASES, assert_rows
-from tests.submissions.conftest import EXAMPLES_DIR, warned_dataset
+from tests.submissions.conftest import EXAMPLES_DIR, sources_dataset, warned_dataset
 
 pytestmark = pytest.mark.remote
 POB = Path(sys.executable).parent / "pob"
@@ -152,6 +152,26 @@ def test_submission_written_in_one_update(service: tuple[httpx.Client, Virtuoso]
         headers={"Content-Type": "text/turtle", "Authorization": f"Bearer {TOKEN}"},
     )
     assert again.status_code == 200 and again.json()["created"] is False
+
+
+def test_a_large_submission(service: tuple[httpx.Client, Virtuoso]) -> None:
+    """Past the ~1,000 triples Virtuoso's update compiler takes in one INSERT: staged
+    through the Graph Store and copied in one update (pob.store.staging)."""
+    client, engine = service
+    response = client.post(
+        "/api/datasets",
+        content=sources_dataset(1_500),
+        headers={"Content-Type": "application/n-triples", "Authorization": f"Bearer {TOKEN}"},
+    )
+    assert response.status_code == 201, response.text
+    record = response.json()
+    assert record["triples"] == 4_500
+    stored = client.get(
+        "/store", params={"graph": record["graph"]}, headers={"Accept": "application/n-triples"}
+    )
+    assert stored.status_code == 200
+    assert len(Graph().parse(data=stored.text, format="nt")) == 4_500
+    assert not [g for g in engine.graphs() if g.startswith(f"{BASE}graph/staging/")]
 
 
 def _until(check: Callable[[], bool], what: str, seconds: float = 120) -> None:

@@ -1,0 +1,124 @@
+"""Inserts staged in graphs of their own, for engines that cannot take a large update.
+
+Virtuoso's SPARQL compiler takes at most about 1,000 triples in one `INSERT … WHERE { }`
+and its parser about 5,000 lines of one update, so a submission of a few thousand triples
+could not be written there in one update. Its Graph Store protocol takes any size but is
+not atomic (a PUT killed midway leaves the graph empty: its old triples are gone, the new
+ones not there), and one `INSERT … WHERE` copies any number of triples in one transaction.
+So `RemoteStore.insert` and its Graph Store writes (`put_graph`, `post_graph`, `load_files`,
+the build's `replace_curated`) on such an engine (`Dialect.stages_inserts`):
+
+1. POSTs each graph's N-Triples to a staging graph of its own,
+   `{base}graph/staging/{run}/{n}` (the reserved namespace: no client can write there,
+   pob.store.writes; never listed by `RemoteStore.graphs`, so never in a dataset, the
+   catalog or a dump);
+2. sends one update (`Dialect.staged_insert`) that copies every staging graph into its
+   target (for a Graph Store PUT, deleting the target's triples in the same update): the
+   transaction. A crash or a refusal before it leaves the targets as they were; blank
+   nodes stay the same nodes across graphs;
+3. removes the staging graphs, whatever happened. One left by a crash between 1 and 3 is
+   removed by :func:`sweep` when the store opens.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import uuid
+from collections.abc import AsyncIterator, Collection, Iterable, Mapping
+from typing import Any, Protocol
+
+import httpx
+
+from pob.core import formats
+from pob.store.base import WriteHooks
+from pob.store.dialects import Dialect
+from pob.store.errors import EngineUnavailable, UnknownGraph
+
+
+class Sized(Protocol):
+    """A request body sent in pieces, of a known size."""
+
+    size: int
+
+    def __aiter__(self) -> AsyncIterator[bytes]: ...
+
+
+class RemoteStore(Protocol):
+    """What staging uses of :class:`pob.store.remote.RemoteStore` (which imports this)."""
+
+    gsp_url: str
+    auth: httpx.Auth | None
+    dialect: Dialect
+    hooks: WriteHooks | None
+
+    def graph_iri(self, name: str) -> str: ...
+    async def _call(self, method: str, url: str, **kwargs: Any) -> httpx.Response: ...
+    async def _update(self, body: str, length: None = None, hooked: bool = True) -> None: ...
+    async def _select(self, text: str) -> list[dict[str, Any]]: ...
+
+
+def prefix(store: RemoteStore) -> str:
+    """Where staging graphs live: under the store's reserved `{base}graph/`."""
+    return store.graph_iri("staging/")
+
+
+def staged(store: RemoteStore, graph: str) -> bool:
+    """Whether `graph` is a staging graph (hidden from every listing)."""
+    return graph.startswith(prefix(store))
+
+
+async def insert(
+    store: RemoteStore,
+    graphs: Mapping[str, bytes | Sized],
+    replace: Collection[str] = (),
+    hooked: bool = True,
+) -> None:
+    """N-Triples into graphs by staging (module docstring), the graphs in `replace` emptied
+    first in the same transaction (a Graph Store PUT); a StoreError if the engine refuses a
+    step, and the targets are untouched then. A body is bytes or streamed pieces with a
+    `size` (a spooled load). The write hooks around it all if `hooked` (as for
+    `Store.insert`; the Graph Store writes call none)."""
+    hooks = store.hooks if hooked else None
+    run = uuid.uuid4().hex
+    stages = {
+        target: f"{prefix(store)}{run}/{n}"
+        for n, (target, body) in enumerate(graphs.items())
+        if (body.strip() if isinstance(body, bytes) else body.size)
+    }
+    if not stages and not replace:
+        return
+    if hooks is not None:  # around the whole write, as for an update
+        await asyncio.to_thread(hooks.before)
+    try:
+        for target, stage in stages.items():
+            body = graphs[target]
+            size = len(body) if isinstance(body, bytes) else body.size
+            await store._call(
+                "POST",
+                store.gsp_url,
+                params={"graph": stage},
+                content=body,
+                headers={"Content-Type": formats.NTRIPLES, "Content-Length": str(size)},
+                auth=store.auth,
+            )
+        await store._update(store.dialect.staged_insert(stages, replace), hooked=False)
+    finally:
+        await _drop(store, stages.values())
+    if hooks is not None:
+        await asyncio.to_thread(hooks.after)
+
+
+async def sweep(store: RemoteStore) -> int:
+    """Remove the staging graphs an insert that was cut off left behind; how many. One pob
+    process writes to an engine (docs/architecture.md), so none of them is in use."""
+    rows = await store._select(store.dialect.graphs_query)
+    left = [r["g"]["value"] for r in rows if staged(store, r.get("g", {}).get("value", ""))]
+    await _drop(store, left)
+    return len(left)
+
+
+async def _drop(store: RemoteStore, graphs: Iterable[str]) -> None:
+    for graph in graphs:
+        with contextlib.suppress(UnknownGraph, EngineUnavailable):
+            await store._call("DELETE", store.gsp_url, params={"graph": graph}, auth=store.auth)
