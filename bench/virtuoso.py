@@ -173,7 +173,16 @@ def main() -> None:
     body = measure(args)
     print(body)
     if args.write:
-        write_block(body, DOC, HEADING, BEGIN, END)
+        begin, end = markers(args.triples)
+        write_block(body, DOC, HEADING, begin, end, after=END)
+
+
+def markers(triples: int) -> tuple[str, str]:
+    """This bench's markers in docs/performance.md: one table per data size (the 0.5 M one
+    first, another size's after it)."""
+    if triples == 500_000:
+        return BEGIN, END
+    return f"<!-- bench.virtuoso {triples}: begin -->", f"<!-- bench.virtuoso {triples}: end -->"
 
 
 if __name__ == "__main__":
