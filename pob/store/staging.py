@@ -17,13 +17,14 @@ the build's `replace_curated`) on such an engine (`Dialect.stages_inserts`):
    transaction. A crash or a refusal before it leaves the targets as they were; blank
    nodes stay the same nodes across graphs;
 3. removes the staging graphs, whatever happened. One left by a crash between 1 and 3 is
-   removed by :func:`sweep` when the store opens.
+   removed by :func:`sweep` when the store opens, once it is an hour old (`STALE`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 import uuid
 from collections.abc import AsyncIterator, Collection, Iterable, Mapping
 from typing import Any, Protocol
@@ -34,6 +35,10 @@ from pob.core import formats
 from pob.store.base import WriteHooks
 from pob.store.dialects import Dialect
 from pob.store.errors import EngineUnavailable, UnknownGraph
+
+#: seconds after which a staging graph is taken to be left over (a write of the largest
+#: upload takes a few minutes; docs/performance.md)
+STALE = 3600.0
 
 
 class Sized(Protocol):
@@ -80,7 +85,7 @@ async def insert(
     `size` (a spooled load). The write hooks around it all if `hooked` (as for
     `Store.insert`; the Graph Store writes call none)."""
     hooks = store.hooks if hooked else None
-    run = uuid.uuid4().hex
+    run = f"{int(time.time())}-{uuid.uuid4().hex}"  # when: see sweep
     stages = {
         target: f"{prefix(store)}{run}/{n}"
         for n, (target, body) in enumerate(graphs.items())
@@ -109,13 +114,28 @@ async def insert(
         await asyncio.to_thread(hooks.after)
 
 
-async def sweep(store: RemoteStore) -> int:
-    """Remove the staging graphs an insert that was cut off left behind; how many. One pob
-    process writes to an engine (docs/architecture.md), so none of them is in use."""
+async def sweep(store: RemoteStore, older_than: float = STALE) -> int:
+    """Remove the staging graphs that inserts cut off left behind, those begun more than
+    `older_than` seconds ago; how many. The age keeps a sweep (every open of the store,
+    a CLI command's too) from removing the staging graphs of a write under way in another
+    process, which would then copy nothing."""
     rows = await store._select(store.dialect.graphs_query)
-    left = [r["g"]["value"] for r in rows if staged(store, r.get("g", {}).get("value", ""))]
+    now = time.time()
+    left = [
+        graph
+        for r in rows
+        if staged(store, graph := r.get("g", {}).get("value", ""))
+        and now - _begun(store, graph) > older_than
+    ]
     await _drop(store, left)
     return len(left)
+
+
+def _begun(store: RemoteStore, graph: str) -> float:
+    """When the insert that staged `graph` began (its run's name starts with the time);
+    0 for a name in no known form, so that it counts as old."""
+    stamp = graph[len(prefix(store)) :].split("-", 1)[0]
+    return float(stamp) if stamp.isdigit() else 0.0
 
 
 async def _drop(store: RemoteStore, graphs: Iterable[str]) -> None:
