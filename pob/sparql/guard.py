@@ -119,6 +119,9 @@ class CheckedQuery:
     form: str
     from_graphs: tuple[str, ...] = ()
     from_named: tuple[str, ...] = ()
+    #: `text` with its FROM / FROM NAMED clauses blanked out ("" if it has none), for an
+    #: engine that is given the dataset as protocol parameters instead
+    text_without_dataset: str = ""
     base_iri: str | None = None
     #: (start, end) in `text` and (start, end) in `original` of each rewritten IRI
     edits: tuple[tuple[int, int, int, int], ...] = field(default=(), repr=False)
@@ -245,6 +248,7 @@ def check(
     form = _form(toks, prologue)
     from_graphs: list[str] = []
     from_named: list[str] = []
+    dataset_tokens: set[int] = set()  # FROM [NAMED] target: left out of text_without_dataset
     for i, tok in enumerate(toks):
         word = tok.text.upper() if tok.kind == "word" else ""
         if tok.kind == "pname" and tok.text.split(":", 1)[0].upper() in RESERVED_PREFIXES:
@@ -269,13 +273,23 @@ def check(
             if target is None or target.kind not in ("iri", "pname"):
                 continue  # a syntax error; the engine will say where
             (from_named if named else from_graphs).append(prologue.resolve(target))
+            dataset_tokens.update(range(i, i + (3 if named else 2)))
     rewritten, edits = _rewrite(text, toks)
+    without = ""
+    if dataset_tokens:  # blanked, not cut: every other token keeps its line and column
+        blanked = list(text)
+        for i in dataset_tokens:
+            for at in range(toks[i].start, toks[i].start + len(toks[i].text)):
+                blanked[at] = " "
+        kept = [t for i, t in enumerate(toks) if i not in dataset_tokens]
+        without = _rewrite("".join(blanked), kept)[0]
     return CheckedQuery(
         text=rewritten,
         original=text,
         form=form,
         from_graphs=tuple(from_graphs),
         from_named=tuple(from_named),
+        text_without_dataset=without,
         base_iri=base_iri,
         edits=tuple(edits),
         cheap=is_cheap(toks, form),

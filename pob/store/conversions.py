@@ -7,6 +7,10 @@ converts it here, writing what the embedded store would write for the same reque
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
+from typing import IO
+
 import pyoxigraph as ox
 
 from pob.core import formats
@@ -66,3 +70,14 @@ def form_fields(form: list[tuple[str, str]]) -> dict[str, list[str]]:
     for key, value in form:
         out.setdefault(key, []).append(value)
     return out
+
+
+class Pieces:
+    """A file's bytes in pieces, for a streamed request body of a known `size`."""
+
+    def __init__(self, handle: IO[bytes], size: int) -> None:
+        self.handle, self.size = handle, size
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        while chunk := await asyncio.to_thread(self.handle.read, 1 << 20):
+            yield chunk

@@ -21,7 +21,7 @@ import tempfile
 import time
 from collections.abc import AsyncIterator, Mapping, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import httpx
 
@@ -31,6 +31,7 @@ from pob.store import conversions, ops, results, staging
 from pob.store.base import Dataset, EngineQuery, Progress, QueryResult, Store, WriteHooks
 from pob.store.bulk import file_ntriples
 from pob.store.canonical import canonical_result
+from pob.store.conversions import Pieces
 from pob.store.dialects import Rows, dialect
 from pob.store.errors import (
     EngineUnavailable,
@@ -94,14 +95,24 @@ class RemoteStore(Store):
 
     # -- queries ------------------------------------------------------------------------
 
-    async def _form(self, dataset: Dataset) -> list[tuple[str, str]]:
-        if dataset.from_query:
+    async def _form(self, dataset: Dataset, query: Any = None) -> list[tuple[str, str]]:
+        """The dataset as protocol parameters, naming only our graphs: one a client names
+        that is not (the engine's own, a staging graph, any other) is an empty graph. A
+        client's FROM too (its text is sent without them): Virtuoso would merge FROM with
+        the parameters, and read its own graphs. The library's own FROM goes as written."""
+        if dataset.from_query and not hasattr(query, "from_graphs"):
             return []
         everything = sorted(await self.graphs())
-        default = everything if dataset.default is None else list(dataset.default)
-        named = everything if dataset.named is None else list(dataset.named)
-        if not default and not named:  # an empty dataset cannot be said in the protocol
-            default = [self.graph_iri("none")]
+        if dataset.from_query:
+            default, named = list(query.from_graphs), list(query.from_named)
+        else:
+            default = everything if dataset.default is None else list(dataset.default)
+            named = everything if dataset.named is None else list(dataset.named)
+        ours, none = set(everything), [self.graph_iri("none")]
+        # an empty graph set cannot be said in the protocol (Virtuoso reads no named graph
+        # as every graph): an empty graph of ours stands for it
+        default = [g for g in default if g in ours] or none
+        named = [g for g in named if g in ours] or none
         return [("default-graph-uri", g) for g in default] + [("named-graph-uri", g) for g in named]
 
     async def query(
@@ -109,9 +120,10 @@ class RemoteStore(Store):
     ) -> QueryResult:
         background = getattr(query, "background", False)  # the feed's work: its own deadline
         timeout = self.settings.feed_timeout if background else self.settings.query_timeout
+        text = getattr(query, "text_without_dataset", "") or query.text  # _form: the dataset
         form = [
-            ("query", self.dialect.text(query.text)),
-            *await self._form(dataset),
+            ("query", self.dialect.text(text)),
+            *await self._form(dataset, query),
             *self.dialect.params(timeout, max_rows),
         ]
         kind = query.form
@@ -261,7 +273,7 @@ class RemoteStore(Store):
 
     # -- writes -------------------------------------------------------------------------
 
-    async def _send(self, method: str, graph: str, ntriples: bytes | _Pieces, empty: bool) -> bool:
+    async def _send(self, method: str, graph: str, ntriples: bytes | Pieces, empty: bool) -> bool:
         existed = graph in await self.graphs(refresh=True)
         if self.dialect.stages_inserts:  # its Graph Store is not atomic: pob.store.staging
             replace = [graph] if method == "PUT" else []
@@ -378,7 +390,7 @@ class RemoteStore(Store):
                 count += triples
                 report(None, path.stat().st_size)
             report(f"write {count:,} triples", 0)
-            body = _Pieces(spool, spool.tell())
+            body = Pieces(spool, spool.tell())
             spool.seek(0)
             await self._send("PUT" if replace else "POST", graph, body, count == 0)
         return (await self.triple_counts()).get(graph, 0)
@@ -394,14 +406,3 @@ class RemoteStore(Store):
         names = sorted(graphs, key=lambda n: n == "meta")  # meta (the hash) last
         for name in names:
             await self.put_graph(self.graph_iri(name), graphs[name])
-
-
-class _Pieces:
-    """A file's bytes in pieces, for a streamed request body of a known `size`."""
-
-    def __init__(self, handle: IO[bytes], size: int) -> None:
-        self.handle, self.size = handle, size
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        while chunk := await asyncio.to_thread(self.handle.read, 1 << 20):
-            yield chunk

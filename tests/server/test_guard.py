@@ -129,6 +129,24 @@ def test_from_graphs_resolved() -> None:
     )
 
 
+def test_text_without_dataset_blanks_only_the_from_clauses() -> None:
+    """For an engine given the dataset as protocol parameters (pob.store.remote): the FROM
+    and FROM NAMED clauses become spaces, everything else stays where it was."""
+    text = (
+        "PREFIX g: <http://g.example/>\n"
+        "SELECT ?s FROM g:one\nFROM NAMED <http://n.example/x#y> WHERE { ?s <http://p/a#b> ?o }"
+    )
+    query = check(text)
+    without = query.text_without_dataset
+    assert "FROM" not in without and "g:one" not in without and "n.example" not in without
+    assert without.startswith("PREFIX g: <http://g.example/>\nSELECT ?s ")
+    assert without.splitlines()[2].lstrip() == "WHERE { ?s <http://p/a\\u0023b> ?o }"
+    assert len(without.splitlines()) == len(query.text.splitlines())
+    # the FROM NAMED IRI's `#` is escaped in `text` (5 characters more), not in `without`
+    assert without.index("WHERE") == query.text.index("WHERE") - len("\\u0023") + 1
+    assert check("SELECT * { ?s ?p ?o }").text_without_dataset == ""
+
+
 def test_reserved_prefix_refused() -> None:
     with pytest.raises(GuardError, match="prefix"):
         check("PREFIX from: <http://x/>\nSELECT * FROM:g { }")

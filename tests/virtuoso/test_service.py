@@ -154,6 +154,39 @@ def test_submission_written_in_one_update(service: tuple[httpx.Client, Virtuoso]
     assert again.status_code == 200 and again.json()["created"] is False
 
 
+def test_a_dataset_names_only_our_graphs(service: tuple[httpx.Client, Virtuoso]) -> None:
+    """A graph a client names that is not ours (Virtuoso's own schema graph) is an empty
+    graph, by FROM, FROM NAMED or the protocol's parameters; our graphs read as named.
+    (Virtuoso itself reads its own graphs, and merges FROM with `default-graph-uri`.)"""
+    client, _ = service
+
+    def count(query: str, **params: str) -> int:
+        answer = client.get(
+            "/sparql",
+            params={"query": query, **params},
+            headers={"Accept": "application/sparql-results+json"},
+        )
+        assert answer.status_code == 200, answer.text
+        return int(answer.json()["results"]["bindings"][0]["n"]["value"])
+
+    everything = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    graph = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    assert count(f"SELECT (COUNT(*) AS ?n) FROM <{VIRTRDF}> WHERE {{ ?s ?p ?o }}") == 0
+    assert (
+        count(f"SELECT (COUNT(*) AS ?n) FROM NAMED <{VIRTRDF}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}")
+        == 0
+    )
+    assert count(everything, **{"default-graph-uri": VIRTRDF}) == 0
+    assert count(graph, **{"named-graph-uri": VIRTRDF}) == 0
+    data = f"{BASE}graph/data"
+    in_data = count(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{data}> {{ ?s ?p ?o }} }}")
+    assert in_data > 1_000
+    assert count(f"SELECT (COUNT(*) AS ?n) FROM <{data}> WHERE {{ ?s ?p ?o }}") == in_data
+    # FROM and the parameters: the parameters win (SPARQL 1.1 Protocol 2.1.4), not a merge
+    both = f"SELECT (COUNT(*) AS ?n) FROM <{data}> WHERE {{ ?s ?p ?o }}"
+    assert count(both, **{"default-graph-uri": VIRTRDF}) == 0
+
+
 def test_a_large_submission(service: tuple[httpx.Client, Virtuoso]) -> None:
     """Past the ~1,000 triples Virtuoso's update compiler takes in one INSERT: staged
     through the Graph Store and copied in one update (pob.store.staging)."""
