@@ -70,7 +70,9 @@ def test_api_docs_with_an_operation_open(page: Page, curated_server: Process, la
     language); an operation opens from the address and puts itself there when opened."""
     errors = console_errors(page)
     page.goto(f"{curated_server.url}/docs?lang={lang}#/SPARQL/sparql_sparql_get")
-    expect(page.locator("#operations-SPARQL-sparql_sparql_get.is-open")).to_be_visible()
+    expect(page.locator("#operations-SPARQL-sparql_sparql_get.is-open")).to_be_visible(
+        timeout=30_000
+    )  # Swagger UI opens it once the description is loaded and drawn: seconds under load
     assert page.locator(".opblock-summary-control a").count() == 0  # no link in a button
     validate = page.locator("#operations-Validation-validate_api_validate_post")
     validate.locator(".opblock-summary-control").click()
