@@ -7,9 +7,10 @@ CONSTRUCT/DESCRIBE as N-Triples, cut off past the row limit; pyoxigraph then wri
 client's format. What differs between engines (result formats, own graphs, timeouts,
 transactions, how large an insert may be) is the engine's dialect (:mod:`pob.store.dialects`);
 with `store_user` set, writes authenticate (digest or basic, as the engine asks). Whole
-graphs go by the Graph Store protocol, one atomic request each; `update` is one request to
-the Update endpoint (one transaction). A build PUTs the curated graphs one after the other,
-meta (the hash) last: readers may see a new `data` beside an old `inferred` for a moment.
+graphs go by the Graph Store protocol, one request each (staged where it is not atomic:
+pob.store.staging); `update` is one Update request (one transaction). A build PUTs the
+curated graphs one by one, meta (the hash) last: readers may see a new `data` beside an old
+`inferred` for a moment.
 """
 
 from __future__ import annotations
