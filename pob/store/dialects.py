@@ -23,8 +23,9 @@ what they write and what they keep:
   (:class:`~pob.store.errors.EngineLimitation`, 501) before anything is sent; a removal
   (:meth:`pob.store.base.Store.remove`: graphs and a pattern, a submission's withdrawal) is
   written as one ``DELETE``, which Virtuoso runs in one transaction (killed midway, it is
-  undone when the engine starts again: tests/virtuoso/test_withdrawal.py). An insert is
-  staged (:mod:`pob.store.staging`): its update compiler takes about 1,000 triples at most.
+  undone when the engine starts again: tests/virtuoso/test_withdrawal.py). Inserts and
+  Graph Store writes are staged (:mod:`pob.store.staging`): its update compiler takes about
+  1,000 triples at most, and its Graph Store PUT is not atomic.
   Syntax errors name the line ("SPARQL compiler, line 2: …").
 """
 
@@ -119,9 +120,9 @@ class Dialect:
         operation, :meth:`pob.store.remote.RemoteStore.insert`)."""
         return b"INSERT DATA {\n", b"}\n"
 
-    #: whether :meth:`pob.store.remote.RemoteStore.insert` stages the data in graphs of
-    #: its own first and then copies it with :meth:`staged_insert` (an engine whose update
-    #: parser cannot take a large `INSERT DATA`)
+    #: whether inserts and Graph Store writes are staged in graphs of their own and then
+    #: copied with :meth:`staged_insert` (:mod:`pob.store.staging`: an engine whose update
+    #: parser cannot take a large `INSERT DATA`, or whose Graph Store is not atomic)
     stages_inserts = False
 
     def staged_insert(self, staged: Mapping[str, str], replace: Collection[str] = ()) -> str:
