@@ -63,7 +63,7 @@ class RemoteStore(Store):
         self.client = httpx.AsyncClient(timeout=httpx.Timeout(self.settings.query_timeout))
         if self.settings.store_user:
             self.auth = await self._credentials()
-        if self.dialect.stages_inserts:  # not up yet: nothing can have been left since
+        if self.dialect.stages_inserts:  # leftovers of a cut-off write; engine down: next open
             with contextlib.suppress(StoreError):
                 await staging.sweep(self)
 
