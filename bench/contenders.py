@@ -38,6 +38,7 @@ from bench.load import start as start_server
 from engines.oxigraph import OXIGRAPH
 from engines.oxigraph import start as start_oxigraph
 from pob.store import layout
+from pob.store.replica import Replica
 
 #: outside {base}graph/, which only the service writes (pob.store.writes)
 GRAPH = "https://w3id.org/pob/benchmark"
@@ -108,6 +109,24 @@ def load_pyoxigraph_named(nt: Path, curated_nq: Path, location: Path | None) -> 
     if location is not None:
         store.optimize()
     return store
+
+
+def replica_of(disk: ox.Store, spool: Path) -> ox.Store:
+    """An in-memory copy of `disk` made as the service's replicas are made
+    (:class:`pob.store.replica.Replica`: one named graph at a time, dumped and loaded), so
+    that its quads are in the same order: an in-memory store scans them in the order they
+    were added, and an ASK that finds a match early in one order can read for 100 times
+    longer in another (measured: ask-person-chair 0.1 ms one way, 22 ms the other)."""
+    spool.mkdir(parents=True, exist_ok=True)
+    replica = Replica(spool)
+    replica.want("bench", disk)
+    deadline = time.monotonic() + 3600
+    while (copy := replica.get("bench")) is None:
+        if time.monotonic() > deadline:
+            raise TimeoutError("the in-memory copy took more than an hour")
+        time.sleep(0.2)
+    replica.drop()  # the thread lets go of `disk`; the copy is ours
+    return copy
 
 
 def post_default(endpoint_root: str, files: list[Path]) -> float:

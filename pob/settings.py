@@ -66,7 +66,7 @@ class Settings:
     #: MiB the query workers' in-memory replicas of the store may take together (each
     #: worker holds one; pob/store/replica.py); a store that does not fit is read from
     #: disk; 0: never
-    replica_memory: int = 1024
+    replica_memory: int = 2048
     host: str = "127.0.0.1"
     port: int = 8000
     ontology_dir: Path = ONTOLOGY_DIR

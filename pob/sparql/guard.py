@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
 from pob.core.problems import Problem
+from pob.sparql.bounded import is_bounded
 
 _TOKEN_RE = re.compile(
     r"""
@@ -127,6 +128,9 @@ class CheckedQuery:
     edits: tuple[tuple[int, int, int, int], ...] = field(default=(), repr=False)
     #: likely cheap (:func:`is_cheap`): the embedded store tries it in its fast lane first
     cheap: bool = False
+    #: its work bounded by its answer (:mod:`pob.sparql.bounded`): the embedded store may
+    #: answer it in the server process, cut off at a row bound
+    bounded: bool = False
 
     @property
     def has_dataset(self) -> bool:
@@ -293,6 +297,7 @@ def check(
         base_iri=base_iri,
         edits=tuple(edits),
         cheap=is_cheap(toks, form),
+        bounded=is_bounded(toks, form),
     )
 
 

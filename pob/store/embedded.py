@@ -17,10 +17,11 @@ the workers (each closes its handle, then reopens on the new version with its ne
 the generation changed), so a write of 0.5 M triples (about 20 s) makes no query wait
 for more than the swap.
 
-Queries the guard judges cheap (``query.cheap``: ASK, a LIMIT or a bound term, no
-aggregate, sort or path closure) that find no pool worker idle go to a fast lane: one more
-worker, not counted in `POB_WORKERS`, where each may run :data:`LANE_DEADLINE` seconds; one
-that overruns is killed there and run again in the pool with the rest of its budget. Heavy
+A query whose work the guard finds bounded by its answer (``query.bounded``) is answered
+in this process, cut off at a row bound (:mod:`pob.store.inline`). Queries judged cheap
+(``query.cheap``) that find no pool worker idle go to a fast lane: one more worker, not
+counted in `POB_WORKERS`, where each may run :data:`LANE_DEADLINE` seconds; one that
+overruns is killed there and run again in the pool with the rest of its budget. Heavy
 queries filling the pool never make a cheap one wait (docs/architecture.md, "Execution
 model").
 """
@@ -39,9 +40,10 @@ from typing import Any, TypeVar
 import pyoxigraph as ox
 
 from pob.graph.namespaces import prefixes
-from pob.store import bulk, canonical, layout, ops, results
+from pob.store import bulk, canonical, inline, layout, ops, results
 from pob.store.base import Dataset, EngineQuery, Progress, QueryResult, Store, WriteHooks
 from pob.store.errors import EngineUnavailable, QueryTimeout, StoreError, UnknownGraph
+from pob.store.replica import Replica
 from pob.store.warming import Warming
 from pob.store.workers import WorkerFailed, WorkerLost, WorkerPool, WorkerTimeout
 
@@ -76,6 +78,8 @@ class EmbeddedStore(Warming, Store):
         #: this process moves it, always with a new generation
         self._current: tuple[int, Path] | None = None
         self._spool: Path = self.data_dir / "spool"
+        #: this process's in-memory copy, for the queries answered here (pob.store.inline)
+        self._here = Replica(self._spool)
         self._init_warming()
 
     # -- life cycle ---------------------------------------------------------------------
@@ -102,6 +106,7 @@ class EmbeddedStore(Warming, Store):
             self.background = WorkerPool(1, "pob.store.feed_worker", (str(self._spool),))
             await asyncio.gather(self.pool.start(), self.lane.start(), self.background.start())
             await self._open_workers()  # the first request does not wait for (or pay) it
+            await self._local(lambda store: None)  # this process's reader, for inline answers
             self._warm(opened=True)
 
     async def close(self) -> None:
@@ -116,6 +121,7 @@ class EmbeddedStore(Warming, Store):
         if self.pool is not None:
             await self.pool.close()
             self.pool = None
+        self._here.drop()
         self._drop_reader()
         self._lock.release()
 
@@ -133,6 +139,10 @@ class EmbeddedStore(Warming, Store):
         if self._reader is None:
             self._reader = ox.Store.read_only(str(self.path))
         return self._reader
+
+    def _copy_here(self) -> None:
+        if self._reader is not None:
+            self._here.want(self._generation, self._reader)
 
     def _drop_reader(self) -> None:
         self._reader = None
@@ -211,6 +221,12 @@ class EmbeddedStore(Warming, Store):
         self, query: EngineQuery, dataset: Dataset, media_type: str, max_rows: int | None
     ) -> QueryResult:
         with self._client_query(query):
+            # None while the live version changes, until reopened
+            reader = self._here.get(self._generation) or self._reader
+            if getattr(query, "bounded", False) and reader is not None and self.pool:
+                found = inline.answer(reader, query, dataset, media_type, max_rows, self._spool)
+                if found is not None:
+                    return found
             result: QueryResult = await self._in_worker(
                 "query",
                 query.text,
@@ -269,12 +285,15 @@ class EmbeddedStore(Warming, Store):
         """Around a change of the live version: every worker idle with its handle closed,
         this process's reader dropped; after it, a new generation and the warm-up."""
         async with self._live_lock, self._drained():
+            await asyncio.to_thread(self._here.drop)
             self._drop_reader()
             try:
                 yield
             finally:
                 self._graphs = self._counts = None
                 self._generation += 1
+                with contextlib.suppress(OSError, StoreError):  # for the inline answers
+                    await asyncio.to_thread(self._read)
                 self._warm()
 
     @contextlib.asynccontextmanager
@@ -359,22 +378,9 @@ class EmbeddedStore(Warming, Store):
         """Build a new version (curated graphs + every other graph copied), then swap."""
         curated = {self.graph_iri(name) for name in graphs}
         async with self._new_version() as version:
-            await asyncio.to_thread(self._stage, version, graphs, curated)
-
-    def _stage(self, version: Path, graphs: Mapping[str, bytes], curated: set[str]) -> None:
-        source = ox.Store.read_only(str(self.path))
-        target = ox.Store(str(version))
-        try:
-            for name, ntriples in graphs.items():
-                load_graph(target, self.graph_iri(name), ntriples)
-            for graph in source.named_graphs():
-                if isinstance(graph, ox.NamedNode) and graph.value not in curated:
-                    target.add_graph(graph)
-                    target.bulk_extend(source.quads_for_pattern(None, None, None, graph))
-            target.flush()
-        finally:
-            del source, target
-            gc.collect()
+            await asyncio.to_thread(
+                ops.stage_curated, self.path, version, graphs, curated, self.graph_iri
+            )
 
     async def load_files(
         self,
@@ -400,10 +406,3 @@ _LOCAL = {
     "graph": "dump_graph",
     "counts": "count_triples",
 }
-
-
-def load_graph(store: ox.Store, graph: str, ntriples: bytes) -> None:
-    """Load one graph into a store being built (a hook the crash test patches)."""
-    name = ox.NamedNode(graph)
-    store.add_graph(name)
-    store.load(ntriples, ox.RdfFormat.N_TRIPLES, to_graph=name)

@@ -51,14 +51,18 @@ class TooManyRows(Exception):
 class Spool(io.RawIOBase):
     """A binary sink: memory first, a temp file once it grows past `SPILL_BYTES`.
 
-    With `max_lines` set it counts newlines and raises once there are more.
+    With `max_lines` set it counts newlines and raises once there are more; with
+    `max_bytes`, once more bytes than that are written.
     """
 
-    def __init__(self, directory: Path | None, max_lines: int | None = None) -> None:
+    def __init__(
+        self, directory: Path | None, max_lines: int | None = None, max_bytes: int | None = None
+    ) -> None:
         super().__init__()
         self.directory = directory
         self.max_lines = max_lines
-        self.lines = 0
+        self.max_bytes = max_bytes
+        self.lines = self.size = 0
         self._memory: io.BytesIO | None = io.BytesIO()
         self._file: IO[bytes] | None = None
         self.path: Path | None = None
@@ -76,6 +80,10 @@ class Spool(io.RawIOBase):
         if self.max_lines is not None:
             self.lines += chunk.count(b"\n")
             if self.lines > self.max_lines:
+                raise TooManyRows
+        if self.max_bytes is not None:
+            self.size += len(chunk)
+            if self.size > self.max_bytes:
                 raise TooManyRows
         if self._memory is not None:
             self._memory.write(chunk)
@@ -134,10 +142,13 @@ def syntax_error(exc: SyntaxError) -> QuerySyntaxError:
 
 
 def write_solutions_tsv(
-    solutions: ox.QuerySolutions, spool_dir: Path | None, max_rows: int | None
+    solutions: ox.QuerySolutions,
+    spool_dir: Path | None,
+    max_rows: int | None,
+    max_bytes: int | None = None,
 ) -> Spool:
     """The engine's TSV, counted (header + one line a row)."""
-    spool = Spool(spool_dir, None if max_rows is None else max_rows + 1)
+    spool = Spool(spool_dir, None if max_rows is None else max_rows + 1, max_bytes)
     try:
         solutions.serialize(spool.io, ox.QueryResultsFormat.TSV)
     except TooManyRows:
@@ -165,9 +176,10 @@ def write_triples(
     spool_dir: Path | None,
     max_rows: int | None = None,
     prefixes: dict[str, str] | None = None,
+    max_bytes: int | None = None,
 ) -> QueryResult:
     """Serialise triples (counted) in an RDF format."""
-    spool = Spool(spool_dir)
+    spool = Spool(spool_dir, max_bytes=max_bytes)
     quads = media_type in formats.DATASET_TYPES
     rows = [0]
 
@@ -193,8 +205,10 @@ def run_query(
     max_rows: int | None,
     spool_dir: Path | None,
     base_iri: str | None = None,
+    max_bytes: int | None = None,
 ) -> QueryResult:
-    """Run one query on a pyoxigraph store into a complete, counted result."""
+    """Run one query on a pyoxigraph store into a complete, counted result (ResultTooLarge
+    past `max_rows` rows or triples, or, with `max_bytes`, past that many bytes of it)."""
     try:
         result = store.query(text, base_iri=base_iri, **query_options(dataset))
     except SyntaxError as exc:
@@ -204,5 +218,6 @@ def run_query(
         result.serialize(out.io, results_format(media_type))
         return out.result(media_type)
     if isinstance(result, ox.QuerySolutions):
-        return convert_tsv(write_solutions_tsv(result, spool_dir, max_rows), media_type, spool_dir)
-    return write_triples(result, media_type, spool_dir, max_rows)
+        tsv = write_solutions_tsv(result, spool_dir, max_rows, max_bytes)
+        return convert_tsv(tsv, media_type, spool_dir)
+    return write_triples(result, media_type, spool_dir, max_rows, max_bytes=max_bytes)

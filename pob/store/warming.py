@@ -8,9 +8,10 @@ first query then does not pay ~10 ms of opening RocksDB, nor wait for a worker k
 while it opened (on a slow machine, that was a 503 for the first request after a start);
 then, at the first gap in the client queries (:meth:`Warming.quiet`, 30 s at most), if
 the store fits `POB_REPLICA_MEMORY` (:func:`pob.store.replica.replica_fits`) every pool
-worker starts its in-memory replica. :meth:`Warming.quiet` follows client queries, so
-that the open-data feed's start-up build runs in a gap between them instead of beside them
-(docs/architecture.md, "Execution model").
+worker starts its in-memory replica, and the server process too when one more copy fits
+(for the queries it answers itself, :mod:`pob.store.inline`). :meth:`Warming.quiet`
+follows client queries, so that the open-data feed's start-up build runs in a gap between
+them instead of beside them (docs/architecture.md, "Execution model").
 """
 
 from __future__ import annotations
@@ -51,6 +52,9 @@ class Warming:
         raise NotImplementedError
 
     async def triple_counts(self) -> dict[str, int]:
+        raise NotImplementedError
+
+    def _copy_here(self) -> None:
         raise NotImplementedError
 
     def _init_warming(self) -> None:
@@ -112,8 +116,11 @@ class Warming:
                 return  # a newer write warms its own version
             # the counts per graph the feed reads after every write too: one scan
             quads = sum((await self.triple_counts()).values())
-            fits = replica_fits(quads, pool.size, self.settings.replica_memory)
+            budget = self.settings.replica_memory
+            fits = replica_fits(quads, pool.size, budget)
             self._replica = fits and generation == self._generation
+            if self._replica and replica_fits(quads, pool.size + 1, budget):
+                self._copy_here()  # and one for this process's inline answers, if it fits
             if self._replica:
                 await self._open_workers(lane=False)
 

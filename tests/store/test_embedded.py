@@ -12,7 +12,7 @@ import pytest
 
 from pob.settings import Settings
 from pob.sparql import protocol as sparql
-from pob.store import embedded, layout
+from pob.store import layout, ops
 from pob.store.build import build
 from pob.store.embedded import EmbeddedStore
 from pob.store.errors import StoreLocked
@@ -78,7 +78,7 @@ def test_crash_mid_build_leaves_the_last_good_store(
                 "a <https://w3id.org/pob/ontology#Partnership> .\n"
             )
         loaded: list[str] = []
-        real = embedded.load_graph
+        real = ops.load_graph
 
         def failing(target: object, graph: str, ntriples: bytes) -> None:
             if len(loaded) == 2:
@@ -86,14 +86,14 @@ def test_crash_mid_build_leaves_the_last_good_store(
             loaded.append(graph)
             real(target, graph, ntriples)  # type: ignore[arg-type]
 
-        monkeypatch.setattr(embedded, "load_graph", failing)
+        monkeypatch.setattr(ops, "load_graph", failing)
         with pytest.raises(OSError, match="simulated"):
             await build(store, settings)
         assert len(loaded) == 2  # half of the four graphs were written
         assert layout.current(store.data_dir) == good
         assert await ask(store, settings, OLD)
         assert not await ask(store, settings, NEW)
-        monkeypatch.setattr(embedded, "load_graph", real)
+        monkeypatch.setattr(ops, "load_graph", real)
         await store.close()
 
         again = EmbeddedStore(settings)

@@ -1,0 +1,175 @@
+"""Bounded queries answered in the server process (pob/store/inline.py): the same answers
+as a query worker gives, never a worker for them, a worker (and the full answer) once one
+reaches the row or byte bound, the client's row limit kept, syntax errors where the worker
+puts them, and after a write the new version's data (the copy of the old one dropped)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+import pytest
+
+from pob.settings import Settings
+from pob.sparql import guard
+from pob.store.base import Dataset
+from pob.store.embedded import EmbeddedStore
+from pob.store.errors import QuerySyntaxError, ResultTooLarge
+from pob.store.inline import INLINE_BYTES, INLINE_ROWS
+
+JSON = "application/sparql-results+json"
+EX = "http://example.org/"
+G = f"{EX}g"
+MANY = INLINE_ROWS + 40  # matches of `?s a ex:Many`: past the row bound
+
+
+def triples() -> bytes:
+    lines = [f"<{EX}s{i}> a <{EX}Many> ." for i in range(MANY)]
+    lines += [f'<{EX}one> <{EX}p{i}> "value {i}"@en .' for i in range(20)]
+    lines.append(f'<{EX}big> <{EX}text> "{"x" * (INLINE_BYTES + 10)}" .')
+    return "\n".join(lines).encode() + b"\n"
+
+
+class Counting(EmbeddedStore):
+    """The embedded store, counting the jobs it sends to its query workers."""
+
+    sent: list[str]
+
+    async def _in_worker(self, kind: str, *args: Any, **options: Any) -> Any:
+        self.sent.append(kind)
+        return await super()._in_worker(kind, *args, **options)
+
+
+def run(tmp_path: Path, body: Any, max_rows: int = 100_000) -> None:
+    settings = Settings(data_dir=tmp_path / "store", workers=1, max_result_rows=max_rows)
+
+    async def main() -> None:
+        store = Counting(settings)
+        store.sent = []
+        await store.open()
+        try:
+            await store.insert({G: triples()})
+            await body(store)
+        finally:
+            await store.close()
+
+    asyncio.run(main())
+
+
+async def ask(store: Counting, text: str, max_rows: int | None = 100_000) -> tuple[Any, int]:
+    """The parsed JSON answer and how many jobs went to a worker for it."""
+    checked = guard.check(text)
+    before = len([k for k in store.sent if k == "query"])
+    result = await store.query(checked, Dataset(), JSON, max_rows)
+    sent = len([k for k in store.sent if k == "query"]) - before
+    return json.loads(result.read()), sent
+
+
+def rows(answer: Any) -> set[tuple[str, ...]]:
+    return {
+        tuple(sorted((k, v["value"]) for k, v in row.items()))
+        for row in answer["results"]["bindings"]
+    }
+
+
+def in_process(text: str, store_dir: Path) -> set[tuple[str, ...]]:
+    """The answer of pyoxigraph itself, on the live version (read-only)."""
+    store = ox.Store.read_only(str((store_dir / "current").resolve()))
+    body = store.query(text, use_default_graph_as_union=True).serialize(
+        format=ox.QueryResultsFormat.JSON
+    )
+    return rows(json.loads(body))
+
+
+def test_a_bounded_query_is_answered_without_a_worker(tmp_path: Path) -> None:
+    text = f"SELECT ?p ?v WHERE {{ <{EX}one> ?p ?v }}"
+
+    async def body(store: Counting) -> None:
+        answer, sent = await ask(store, text)
+        assert sent == 0
+        assert rows(answer) == in_process(text, tmp_path / "store")
+        assert len(answer["results"]["bindings"]) == 20
+        unbounded = f"SELECT ?p ?v WHERE {{ <{EX}one> ?p ?v FILTER(?v != 1) }}"
+        answer, sent = await ask(store, unbounded)
+        assert sent == 1 and len(answer["results"]["bindings"]) == 20
+        for form in (f"ASK {{ <{EX}one> ?p ?v }}", f"DESCRIBE <{EX}one>"):
+            checked = guard.check(form)
+            assert checked.bounded
+            before = len(store.sent)
+            media = JSON if checked.form == "ASK" else "application/n-triples"
+            result = await store.query(checked, Dataset(), media, None)
+            assert len(store.sent) == before
+            if checked.form == "ASK":
+                assert json.loads(result.read())["boolean"] is True
+            else:
+                assert result.read().count(b"\n") == result.rows == 20
+
+    run(tmp_path, body)
+
+
+def test_past_the_row_bound_a_worker_gives_the_whole_answer(tmp_path: Path) -> None:
+    text = f"SELECT ?s WHERE {{ ?s a <{EX}Many> }}"
+
+    async def body(store: Counting) -> None:
+        assert guard.check(text).bounded
+        answer, sent = await ask(store, text)
+        assert sent == 1
+        assert len(answer["results"]["bindings"]) == MANY
+        assert rows(answer) == in_process(text, tmp_path / "store")
+        limited, sent = await ask(store, text + f" LIMIT {INLINE_ROWS}")
+        assert sent == 0 and len(limited["results"]["bindings"]) == INLINE_ROWS
+
+    run(tmp_path, body)
+
+
+def test_past_the_byte_bound_a_worker_gives_the_answer(tmp_path: Path) -> None:
+    async def body(store: Counting) -> None:
+        answer, sent = await ask(store, f"SELECT ?t WHERE {{ <{EX}big> ?p ?t }}")
+        assert sent == 1
+        assert len(answer["results"]["bindings"][0]["t"]["value"]) == INLINE_BYTES + 10
+
+    run(tmp_path, body)
+
+
+def test_the_clients_row_limit_is_the_workers_answer(tmp_path: Path) -> None:
+    async def body(store: Counting) -> None:
+        text = f"SELECT ?p ?v WHERE {{ <{EX}one> ?p ?v }}"
+        with pytest.raises(ResultTooLarge):
+            await ask(store, text, max_rows=10)
+        answer, _ = await ask(store, text, max_rows=20)
+        assert len(answer["results"]["bindings"]) == 20
+
+    run(tmp_path, body)
+
+
+def test_a_syntax_error_says_where_as_the_worker_does(tmp_path: Path) -> None:
+    async def body(store: Counting) -> None:
+        text = "SELECT ?s WHERE {\n  ?s ?p ?o }\nLIMIT 1 0"  # digits: tokens the guard reads
+        assert guard.check(text).bounded
+        with pytest.raises(QuerySyntaxError) as raised:
+            await ask(store, text)
+        assert raised.value.line == 3
+
+    run(tmp_path, body)
+
+
+def test_after_a_write_the_new_version_answers(tmp_path: Path) -> None:
+    text = f"SELECT ?v WHERE {{ <{EX}new> <{EX}p> ?v }}"
+
+    async def body(store: Counting) -> None:
+        deadline = time.monotonic() + 30
+        while store._here.get(store._generation) is None:  # the copy of this version
+            assert time.monotonic() < deadline, "no in-memory copy in the server process"
+            await asyncio.sleep(0.1)
+        answer, sent = await ask(store, text)
+        assert sent == 0 and answer["results"]["bindings"] == []
+        await store.update(f'INSERT DATA {{ GRAPH <{G}> {{ <{EX}new> <{EX}p> "now" }} }}')
+        answer, sent = await ask(store, text)
+        assert sent == 0
+        assert [row["v"]["value"] for row in answer["results"]["bindings"]] == ["now"]
+
+    run(tmp_path, body)
