@@ -85,7 +85,7 @@ def engine() -> ox.Store:
     rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
     for i in range(1000):
         s = ox.NamedNode(f"{EX}s{i}")
-        for graph in (["g1", "g2"] if i % 10 == 0 else ["g1"]):
+        for graph in ["g1", "g2"] if i % 10 == 0 else ["g1"]:
             g = ox.NamedNode(EX + graph)
             store.add(ox.Quad(s, rdf_type, kind, g))
             store.add(ox.Quad(s, p, ox.Literal("same"), g))
