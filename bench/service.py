@@ -61,6 +61,7 @@ from bench.load import start as start_server_again
 from bench.service_tables import table
 from engines.ports import free_port
 from pob.graph.sources import ROOT
+from pob.settings import from_env as settings_from_env
 from pob.sparql.named import bind, load_queries
 
 GRAPH = c.GRAPH
@@ -406,7 +407,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--starts", type=int, default=3, help="starts timed per server")
     parser.add_argument("--write", action="store_true", help="update docs/performance.md")
     args = parser.parse_args(argv)
-    args.replica_budget = int(os.environ.get("POB_REPLICA_MEMORY", "1024"))
+    args.replica_budget = settings_from_env().replica_memory  # what `ours` is given
     command = "python -m bench.service " + shlex.join(argv if argv is not None else sys.argv[1:])
     header = f"Measured {dt.date.today().isoformat()} with `{command.strip()}` on {machine()}."
     report = measure(args)

@@ -44,8 +44,16 @@ class Counting(EmbeddedStore):
         return await super()._in_worker(kind, *args, **options)
 
 
-def run(tmp_path: Path, body: Any, max_rows: int = 100_000) -> None:
-    settings = Settings(data_dir=tmp_path / "store", workers=1, max_result_rows=max_rows)
+async def copied(store: Counting) -> None:
+    """Until the server process holds its in-memory copy of the live version."""
+    deadline = time.monotonic() + 30
+    while store._here.get(store._generation) is None:
+        assert time.monotonic() < deadline, "no in-memory copy in the server process"
+        await asyncio.sleep(0.1)
+
+
+def run(tmp_path: Path, body: Any, replica_memory: int = 2048) -> None:
+    settings = Settings(data_dir=tmp_path / "store", workers=1, replica_memory=replica_memory)
 
     async def main() -> None:
         store = Counting(settings)
@@ -53,6 +61,8 @@ def run(tmp_path: Path, body: Any, max_rows: int = 100_000) -> None:
         await store.open()
         try:
             await store.insert({G: triples()})
+            if replica_memory:
+                await copied(store)
             await body(store)
         finally:
             await store.close()
@@ -161,15 +171,27 @@ def test_after_a_write_the_new_version_answers(tmp_path: Path) -> None:
     text = f"SELECT ?v WHERE {{ <{EX}new> <{EX}p> ?v }}"
 
     async def body(store: Counting) -> None:
-        deadline = time.monotonic() + 30
-        while store._here.get(store._generation) is None:  # the copy of this version
-            assert time.monotonic() < deadline, "no in-memory copy in the server process"
-            await asyncio.sleep(0.1)
         answer, sent = await ask(store, text)
         assert sent == 0 and answer["results"]["bindings"] == []
         await store.update(f'INSERT DATA {{ GRAPH <{G}> {{ <{EX}new> <{EX}p> "now" }} }}')
+        answer, sent = await ask(store, text)  # the old copy is gone: the worker answers
+        assert [row["v"]["value"] for row in answer["results"]["bindings"]] == ["now"]
+        await copied(store)  # the copy of the new version
         answer, sent = await ask(store, text)
         assert sent == 0
         assert [row["v"]["value"] for row in answer["results"]["bindings"]] == ["now"]
 
     run(tmp_path, body)
+
+
+def test_without_a_copy_a_worker_answers(tmp_path: Path) -> None:
+    """A store whose copies do not fit the budget: the server process holds none, and its
+    disk handle would cost it more than the hop, so every query goes to a worker."""
+    text = f"SELECT ?p ?v WHERE {{ <{EX}one> ?p ?v }}"
+
+    async def body(store: Counting) -> None:
+        answer, sent = await ask(store, text)
+        assert sent == 1 and len(answer["results"]["bindings"]) == 20
+        assert store._here.get(store._generation) is None
+
+    run(tmp_path, body, replica_memory=0)
