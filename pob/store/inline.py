@@ -25,7 +25,7 @@ import pyoxigraph as ox
 
 from pob.store import results
 from pob.store.base import Dataset, EngineQuery, QueryResult
-from pob.store.errors import ResultTooLarge
+from pob.store.errors import ResultTooLarge, StoreError
 
 #: rows (or triples) a query answered in the server process may give; past it, a worker
 INLINE_ROWS = 256
@@ -50,5 +50,7 @@ def answer(
         )
     except ResultTooLarge:
         return None  # past a bound: the worker gives the answer (ResultTooLarge included)
-    except (OSError, RuntimeError):
-        return None  # the engine failed here: the worker answers, or says why it cannot
+    except StoreError:
+        raise  # QuerySyntaxError: the answer a worker gives too
+    except Exception:
+        return None  # anything else the engine raised here: the worker answers, or says why

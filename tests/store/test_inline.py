@@ -16,6 +16,7 @@ import pytest
 
 from pob.settings import Settings
 from pob.sparql import guard
+from pob.store import inline
 from pob.store.base import Dataset
 from pob.store.embedded import EmbeddedStore
 from pob.store.errors import QuerySyntaxError, ResultTooLarge
@@ -195,3 +196,25 @@ def test_without_a_copy_a_worker_answers(tmp_path: Path) -> None:
         assert store._here.get(store._generation) is None
 
     run(tmp_path, body, replica_memory=0)
+
+
+def test_an_engine_failure_here_leaves_the_answer_to_a_worker(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An error the engine raises in the server process (not a syntax error, not a bound)
+    is not the client's answer: the worker runs the query and gives it."""
+    text = f"SELECT ?p ?v WHERE {{ <{EX}one> ?p ?v }}"
+    real = inline.results.run_query
+
+    def failing(*args: Any, **kwargs: Any) -> Any:
+        raise OSError("read failed (simulated)")
+
+    async def body(store: Counting) -> None:
+        monkeypatch.setattr(inline.results, "run_query", failing)
+        try:
+            answer, sent = await ask(store, text)
+        finally:
+            monkeypatch.setattr(inline.results, "run_query", real)
+        assert sent == 1 and len(answer["results"]["bindings"]) == 20
+
+    run(tmp_path, body)
