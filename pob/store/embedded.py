@@ -106,7 +106,6 @@ class EmbeddedStore(Warming, Store):
             self.background = WorkerPool(1, "pob.store.feed_worker", (str(self._spool),))
             await asyncio.gather(self.pool.start(), self.lane.start(), self.background.start())
             await self._open_workers()  # the first request does not wait for (or pay) it
-            await self._local(lambda store: None)  # this process's reader, for inline answers
             self._warm(opened=True)
 
     async def close(self) -> None:
@@ -140,9 +139,12 @@ class EmbeddedStore(Warming, Store):
             self._reader = ox.Store.read_only(str(self.path))
         return self._reader
 
-    def _copy_here(self) -> None:
-        if self._reader is not None:
-            self._here.want(self._generation, self._reader)
+    async def _copy_here(self) -> None:
+        """Start this process's in-memory copy of the live version, read from its handle."""
+        generation = self._generation
+        reader = await self._local(lambda store: store)
+        if generation == self._generation:  # no write swapped versions meanwhile
+            self._here.want(generation, reader)
 
     def _drop_reader(self) -> None:
         self._reader = None
@@ -224,7 +226,7 @@ class EmbeddedStore(Warming, Store):
             # only from memory: on the disk handle, the engine's reads would take this
             # process's one core (measured: 956 lookups/s against 1,763 through a worker)
             reader = self._here.get(self._generation)
-            if getattr(query, "bounded", False) and reader is not None and self.pool:
+            if getattr(query, "bounded", False) and reader is not None:
                 found = inline.answer(reader, query, dataset, media_type, max_rows, self._spool)
                 if found is not None:
                     return found
@@ -293,8 +295,6 @@ class EmbeddedStore(Warming, Store):
             finally:
                 self._graphs = self._counts = None
                 self._generation += 1
-                with contextlib.suppress(OSError, StoreError):  # for the inline answers
-                    await asyncio.to_thread(self._read)
                 self._warm()
 
     @contextlib.asynccontextmanager

@@ -54,7 +54,7 @@ class Warming:
     async def triple_counts(self) -> dict[str, int]:
         raise NotImplementedError
 
-    def _copy_here(self) -> None:
+    async def _copy_here(self) -> None:
         raise NotImplementedError
 
     def _init_warming(self) -> None:
@@ -120,7 +120,7 @@ class Warming:
             fits = replica_fits(quads, pool.size, budget)
             self._replica = fits and generation == self._generation
             if self._replica and replica_fits(quads, pool.size + 1, budget):
-                self._copy_here()  # and one for this process's inline answers, if it fits
+                await self._copy_here()  # and one for this process's inline answers, if it fits
             if self._replica:
                 await self._open_workers(lane=False)
 
