@@ -9,9 +9,17 @@ replica is only ever read.
 The copy is made by a background thread of the worker, one named graph at a time: the
 graph is dumped from the worker's read-only handle into a file in the spool directory
 (Rust, without the GIL) and loaded from there into memory, so the worker answers its jobs
-from the disk handle meanwhile and the copy never holds the data twice in memory. The
-thread runs at the lowest CPU priority (nice 19), so queries arriving while it loads
-(right after a start, or after a write) are not slowed by it.
+from the disk handle meanwhile and the copy never holds the data twice in memory.
+
+The thread runs at the process's own CPU priority, on purpose. It once ran at nice 19, so
+that queries arriving while it loads would not be slowed by it; but a thread of a Python
+process holds the GIL between its Rust calls, and when the CPUs are busy the kernel
+preempts a nice-19 thread holding it and leaves it unscheduled for hundreds of
+milliseconds, while every other thread of the process (the worker's job loop, the server's
+event loop) waits for the GIL: a priority inversion. Measured with two CPU hogs on two
+cores and a 200,000-quad copy (bench/copy_priority.py): at nice 19 the copy took 163 s and
+kept the process's main thread waiting up to 277 ms at a time; at the process's priority,
+4.9 s and 23 ms (docs/performance.md, "The copy's priority").
 
 :meth:`Replica.drop` is called before a write (the store's "close" job): it returns only
 when the thread no longer reads the disk handle (no reader may stay open while another
@@ -21,7 +29,6 @@ starts a new copy (:meth:`Replica.want`).
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import os
 import tempfile
@@ -30,9 +37,6 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-
-#: the lowest CPU priority, for the thread that copies the store
-NICE = 19
 
 #: memory a replica takes per quad, above what was measured (pyoxigraph 0.5.13, 0.5 M
 #: quads: a worker grew by ~490 bytes a quad with its copy at rest, ~800 at its peak under
@@ -88,8 +92,6 @@ class Replica:
         gc.collect()
 
     def _run(self) -> None:
-        with contextlib.suppress(OSError):  # Linux: a thread is a task with its own nice
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), NICE)
         while True:
             with self._state:
                 while self._wanted is None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -55,6 +57,22 @@ def test_the_copy_holds_every_named_graph(tmp_path: Path) -> None:
     replica.drop()
     assert replica.get("v1") is None
     assert not list(tmp_path.glob("replica-*"))  # the dumps are gone
+
+
+def test_the_copy_runs_at_the_process_priority(tmp_path: Path) -> None:
+    """Not lower: a lowered thread holding the GIL on busy CPUs stalls the whole process
+    (a priority inversion; bench/copy_priority.py)."""
+    make_store(tmp_path / "store", 30_000)
+    disk = ox.Store.read_only(str(tmp_path / "store"))
+    replica = Replica(tmp_path)
+    replica.want("v1", disk)
+    thread = next(t for t in threading.enumerate() if t.name == "replica" and t.is_alive())
+    assert thread.native_id is not None
+    assert os.getpriority(os.PRIO_PROCESS, thread.native_id) == os.getpriority(
+        os.PRIO_PROCESS, threading.get_native_id()
+    )
+    wait_for(lambda: replica.get("v1") is not None)
+    replica.drop()
 
 
 def in_process(path: Path) -> int:
