@@ -127,6 +127,17 @@ def wait_idle(pid: int, share: float = 0.05, timeout: float = 300) -> float:
     return time.monotonic() - began
 
 
+def _role(pid: int) -> str:
+    """The module a process runs (`python -m pob.store.query_worker` → that), else the
+    name of its program."""
+    with contextlib.suppress(OSError):
+        args = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        if b"-m" in args[:-1]:
+            return args[args.index(b"-m") + 1].decode()
+        return Path(args[0].decode()).name
+    return "?"
+
+
 @dataclass
 class Memory:
     """Samples a process and its descendants (10 times a second) from /proc.
@@ -139,6 +150,8 @@ class Memory:
     pid: int
     peak_sum: int = 0
     hwm: dict[int, int] = field(default_factory=dict)
+    #: what each process seen is: the module it runs (`python -m …`), else its program
+    roles: dict[int, str] = field(default_factory=dict)
     #: the most threads the process itself had at one sample
     threads: int = 0
     _stop: threading.Event = field(default_factory=threading.Event)
@@ -164,6 +177,8 @@ class Memory:
         self.peak_sum = max(self.peak_sum, sum(_status_kib(p, "VmRSS") for p in pids))
         for pid in pids:
             self.hwm[pid] = max(self.hwm.get(pid, 0), _status_kib(pid, "VmHWM"))
+            if pid not in self.roles:
+                self.roles[pid] = _role(pid)
         self.threads = max(self.threads, _status_kib(self.pid, "Threads"))
 
     def __enter__(self) -> Memory:
@@ -195,6 +210,10 @@ class Memory:
     def own(self) -> int:
         """The VmHWM of the process itself (not its children)."""
         return self.hwm.get(self.pid, 0)
+
+    def of_role(self, role: str) -> int:
+        """The sum of the VmHWM of the descendants that run `role` (a module name)."""
+        return sum(k for pid, k in self.hwm.items() if pid != self.pid and self.roles[pid] == role)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,12 @@ SAME_KIND = {"ours": "pyoxigraph-mem-union", "ours-disk": "pyoxigraph-disk-union
 SERVERS = ("ours", "ours-disk", "ours-remote", "oxigraph-disk", "oxigraph-mem")
 IN_PROCESS = ("pyoxigraph-mem", "pyoxigraph-mem-union", "pyoxigraph-disk", "pyoxigraph-disk-union")
 COLUMNS = (*IN_PROCESS, *SERVERS)
+#: our server's child processes by the module they run, as the memory rows name them
+ROLES = (
+    ("pob.store.query_worker", "the query workers"),
+    ("pob.store.lane_worker", "the fast lane"),
+    ("pob.store.feed_worker", "the feed's worker"),
+)
 
 
 def _mark(ok: bool) -> str:
@@ -60,10 +66,25 @@ def summary(report: Any) -> list[str]:
         + " |"
     )
     out.append(
+        "| peak RSS, MiB: the largest Σ VmRSS of the server's processes at one moment "
+        "(sampled 10 times a second) | "
+        + " | ".join(_mib(report.memory[n].peak_sum) for n in SERVERS)
+        + " |"
+    )
+    out.append(
         "| … of which the server process itself | "
         + " | ".join(_mib(report.memory[n].own) for n in SERVERS)
         + " |"
     )
+    for role, label in ROLES:
+        out.append(
+            f"| … {label} | "
+            + " | ".join(
+                _mib(report.memory[n].of_role(role)) if n.startswith("ours") else "–"
+                for n in SERVERS
+            )
+            + " |"
+        )
     firsts = []
     for n in SERVERS:
         if n in report.first:
