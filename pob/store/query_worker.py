@@ -16,6 +16,7 @@ Results are written into the spool directory (or kept in memory when small) by
 from __future__ import annotations
 
 import gc
+import os
 import sys
 from collections.abc import Callable
 from multiprocessing.connection import Connection
@@ -38,9 +39,21 @@ class Where(NamedTuple):
     replica: bool = False
 
 
-def serve(conn: Connection, spool_dir: str) -> None:
-    """Answer jobs until the pipe closes or a None job arrives."""
+def resident() -> int:
+    """This process's resident memory now, in bytes (Linux; 0 where /proc is missing)."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+    except (OSError, IndexError, ValueError):
+        return 0
+    return pages * os.sysconf("SC_PAGE_SIZE")
+
+
+def serve(conn: Connection, spool_dir: str, retire_growth: int | None = None) -> None:
+    """Answer jobs until the pipe closes or a None job arrives; with `retire_growth`, end
+    after a job that left this process that many bytes more resident than at its start
+    (the pool starts a fresh one)."""
     spool = Path(spool_dir)
+    started = resident()
     store: ox.Store | None = None
     opened: tuple[str, int] | None = None
     replica = Replica(spool)
@@ -77,7 +90,13 @@ def serve(conn: Connection, spool_dir: str) -> None:
             reader = store if copy is None else copy
         return handlers[kind](reader, *args)
 
-    answer_jobs(conn, handle)
+    def retire() -> bool:
+        if retire_growth is None:
+            return False
+        gc.collect()
+        return resident() - started > retire_growth
+
+    answer_jobs(conn, handle, retire)
 
 
 if __name__ == "__main__":  # python -m pob.store.query_worker FD SPOOL_DIR
