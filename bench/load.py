@@ -152,6 +152,8 @@ class Memory:
     hwm: dict[int, int] = field(default_factory=dict)
     #: what each process seen is: the module it runs (`python -m …`), else its program
     roles: dict[int, str] = field(default_factory=dict)
+    #: VmRSS (KiB) by role ("server": the process itself) at the moment of `peak_sum`
+    peak_roles: dict[str, int] = field(default_factory=dict)
     #: the most threads the process itself had at one sample
     threads: int = 0
     _stop: threading.Event = field(default_factory=threading.Event)
@@ -174,11 +176,18 @@ class Memory:
         if self._paused.is_set():
             return
         pids = self.tree()
-        self.peak_sum = max(self.peak_sum, sum(_status_kib(p, "VmRSS") for p in pids))
+        rss = {pid: _status_kib(pid, "VmRSS") for pid in pids}
         for pid in pids:
-            self.hwm[pid] = max(self.hwm.get(pid, 0), _status_kib(pid, "VmHWM"))
             if pid not in self.roles:
                 self.roles[pid] = _role(pid)
+        if sum(rss.values()) > self.peak_sum:
+            self.peak_sum = sum(rss.values())
+            self.peak_roles = {}
+            for pid, kib in rss.items():
+                role = "server" if pid == self.pid else self.roles[pid]
+                self.peak_roles[role] = self.peak_roles.get(role, 0) + kib
+        for pid in pids:
+            self.hwm[pid] = max(self.hwm.get(pid, 0), _status_kib(pid, "VmHWM"))
         self.threads = max(self.threads, _status_kib(self.pid, "Threads"))
 
     def __enter__(self) -> Memory:

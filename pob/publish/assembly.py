@@ -240,8 +240,12 @@ async def load_feed(
             continue
         if not current or result is None:
             reason = "being counted" + (" and dumped" if iri in named else "")
-        else:
-            reason = result.error or "being dumped"
+        elif result.error is not None:
+            reason = result.error
+        elif iri in named:
+            reason = "being dumped"
+        else:  # a loaded graph, counted: only submissions are dumped, so nothing is missing
+            continue
         missing.append((iri, named.get(iri, ""), reason))
     feed = await asyncio.to_thread(
         _assemble, version, settings, graphs, about, stored, dumps, known

@@ -6,6 +6,8 @@ each instance keeps its own byte-stable dumps (issues 10 and 11).
   submission: every page answers 200 within a generous ceiling the whole time, the small
   submission's dump is built and served, and ``/dumps`` names the big one as missing with
   the reason.
+* A graph loaded with `pob load` (not a submission, so never dumped) is missing from
+  ``/dumps`` only until it is counted; then the feed is current and VoID has its figures.
 * Two instances side by side on different data directories, dumps in the default place
   (``{data_dir}/dumps``): each serves the files its own manifest lists, with matching
   checksums, and the curated dumps are the same bytes in both.
@@ -22,6 +24,8 @@ from typing import Any
 
 import httpx
 import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import VOID
 
 from pob.settings import Settings
 from pob.store import make_store
@@ -32,6 +36,8 @@ from tests.serve import PATHS
 BASE = "https://w3id.org/pob/"
 BIG = 200_000
 LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+#: a property only the loaded graph of the last test uses
+ONLY_HERE = "http://example.org/only-in-the-loaded-graph"
 #: a generous ceiling for one page (the old code needed ~2 s at 0.5 M and timed out at 1 M)
 CEILING = 5.0
 PAGES = ("/id/thing/t1", "/id/thing/small", "/catalog", "/.well-known/void", "/ontology")
@@ -144,3 +150,51 @@ def test_two_instances_keep_their_own_dumps(
     assert one.keys() == two.keys() and one
     for path in ("pob.ttl", "pob.nt", "pob.jsonld", "pob-inferred.nt"):
         assert one[path] == two[path], path
+
+
+def test_a_loaded_graph_once_counted_is_not_missing(
+    live_server: Callable[..., Process], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """A graph loaded with `pob load` (not a submission: never dumped) is listed under
+    `missing` only until its VoID figures are counted; then `/dumps` is current. (It was
+    listed as "being dumped" for ever, so `current` never became true.)"""
+    folder = tmp_path_factory.mktemp("loaded")
+    values = fixture_settings(folder / "store", query_timeout=10.0)
+    settings = _settings(values)
+    loaded = f"{BASE}benchmark"
+    data = folder / "loaded.nt"
+    data.write_text(
+        "".join(f'<{BASE}id/thing/l{i}> <{ONLY_HERE}> "Ting {i}"@da .\n' for i in range(50)),
+        encoding="utf-8",
+    )
+
+    async def seed() -> None:
+        store = make_store(settings)
+        await store.open(workers=False)
+        try:
+            await build(store, settings)
+            await store.load_files(loaded, [data])
+        finally:
+            await store.close()
+
+    asyncio.run(seed())
+    process = live_server(values)
+    seen: list[Any] = []
+    with httpx.Client(base_url=process.url, timeout=60) as client:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            listing = client.get("/dumps").json()
+            seen.append(listing["missing"])
+            if listing["current"]:
+                break
+            assert [m["reason"] for m in listing["missing"]] in ([], ["being counted"])
+            time.sleep(0.2)
+        else:
+            pytest.fail(f"/dumps never current: {seen[-3:]}")
+        assert listing["missing"] == [] and listing["error"] is None
+        void = client.get("/.well-known/void", headers={"Accept": "application/n-triples"})
+        assert void.status_code == 200
+        figures = Graph().parse(data=void.text, format="nt")
+        (partition,) = figures.subjects(VOID.property, URIRef(ONLY_HERE))
+        assert figures.value(partition, VOID.triples) == Literal(50)  # the graph was counted
+    process.stop()
