@@ -26,7 +26,7 @@ import pyoxigraph as ox
 
 from bench import contenders as c
 from bench.doc import write_block
-from bench.load import Memory, Query, Server, loadavg, mix, wait_idle
+from bench.load import Memory, Query, Server, mix, wait_idle
 from bench.service import QUERIES, SECOND, WORK, bench_queries, data_file, data_name, machine
 from engines.ports import free_port
 from pob.store import layout
@@ -105,7 +105,6 @@ def main() -> None:
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args()
     began = time.monotonic()
-    load = loadavg()
     work, _, ours_dir = stores(args.triples, args.seed)
     current = layout.current(ours_dir)
     assert current is not None
@@ -140,8 +139,8 @@ def main() -> None:
     table = "\n".join(
         [
             f"Measured {time.strftime('%Y-%m-%d')} with `python -m bench.service_memory "
-            f"--triples {args.triples}` on {machine()}; load average before the run "
-            f"{load:.1f}; {args.triples:,} generated triples plus the curated graphs; "
+            f"--triples {args.triples}` on {machine()}; "
+            f"{args.triples:,} generated triples plus the curated graphs; "
             f"{args.duration:g} s of each mix, 8 clients.",
             "",
             "| server | phase | mix, q/s | largest Σ VmRSS at one moment, MiB | held then, MiB "
