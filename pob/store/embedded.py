@@ -21,9 +21,9 @@ A query whose work the guard finds bounded by its answer (``query.bounded``) is 
 in this process, cut off at a row bound (:mod:`pob.store.inline`). Queries judged cheap
 (``query.cheap``) that find no pool worker idle go to a fast lane: one more worker, not
 counted in `POB_WORKERS`, where each may run :data:`LANE_DEADLINE` seconds; one that
-overruns is killed there and run again in the pool with the rest of its budget. Heavy
-queries filling the pool never make a cheap one wait (docs/architecture.md, "Execution
-model").
+overruns is killed there and run again in the pool with the rest of its budget, and goes
+to the pool from then on (:mod:`pob.store.misjudged`). Heavy queries filling the pool
+never make a cheap one wait (docs/architecture.md, "Execution model").
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ from pob.graph.namespaces import prefixes
 from pob.store import bulk, canonical, inline, layout, ops, results
 from pob.store.base import Dataset, EngineQuery, Progress, QueryResult, Store, WriteHooks
 from pob.store.errors import EngineUnavailable, QueryTimeout, StoreError, UnknownGraph
+from pob.store.misjudged import Misjudged
 from pob.store.replica import Replica
 from pob.store.warming import Warming
 from pob.store.workers import WorkerFailed, WorkerLost, WorkerPool, WorkerTimeout
@@ -58,8 +59,9 @@ class EmbeddedStore(Warming, Store):
         super().__init__(settings, hooks)
         self.data_dir: Path = Path(settings.data_dir).resolve()
         self.pool: WorkerPool | None = None
-        #: the fast lane: one worker for queries the guard judges cheap
+        #: the fast lane: one worker for queries the guard judges cheap (not those it lost)
         self.lane: WorkerPool | None = None
+        self._lost = Misjudged()
         #: the feed's background work (dumps, statistics): one worker of its own, under
         #: `feed_timeout`; a write interrupts what it runs (the feed tries again)
         self.background: WorkerPool | None = None
@@ -73,9 +75,8 @@ class EmbeddedStore(Warming, Store):
         self._counts: dict[str, int] | None = None
         #: bumped after every write, so workers reopen their read-only handles
         self._generation = 0
-        #: (generation, live store directory): resolving the link costs four system calls
-        #: (measured ~200 µs of the ~900 µs a point lookup costs this process), and only
-        #: this process moves it, always with a new generation
+        #: (generation, live store directory), kept: resolving the link costs four system
+        #: calls (~200 µs); only this process moves it, always with a new generation
         self._current: tuple[int, Path] | None = None
         self._spool: Path = self.data_dir / "spool"
         #: this process's in-memory copy, for the queries answered here (pob.store.inline)
@@ -167,7 +168,7 @@ class EmbeddedStore(Warming, Store):
             return await self._in_background(self._job(kind, args, replica=False))
         timeout = budget = deadline or self.settings.query_timeout
         try:
-            if cheap and self.lane is not None and not self.pool.idle:
+            if cheap and self.lane is not None and not self.pool.idle and args not in self._lost:
                 started = time.monotonic()
                 job = self._job(kind, args, replica=False)  # the lane reads the disk
                 try:
@@ -175,8 +176,8 @@ class EmbeddedStore(Warming, Store):
                 except WorkerTimeout as exc:
                     if exc.queued:
                         raise
-                # misjudged: killed in the lane; the rest of its budget in the pool
-                budget -= time.monotonic() - started
+                self._lost.add(args)  # misjudged: the rest of its budget in the pool, and
+                budget -= time.monotonic() - started  # straight there from now on
                 if budget <= 0:
                     raise WorkerTimeout(timeout) from None
             return await self.pool.run(self._job(kind, args), budget)

@@ -1,5 +1,6 @@
 """The fast lane (pob/store/embedded.py): queries the guard judges cheap never wait behind
-heavy ones, and a query misjudged as cheap still gets its answer from the pool.
+heavy ones, and a query misjudged as cheap still gets its answer from the pool (and goes
+there directly the next time).
 
 The classifier (`pob.sparql.guard.is_cheap`) is tested on its own; the lane on a live
 server (embedded store: the remote store has no workers) with both pool workers busy."""
@@ -141,3 +142,31 @@ def test_misjudged_query_moves_to_the_pool(busy_server: Process) -> None:
     assert len(lane_after) == 1 and lane_after != lane_before
     # the lane is blocked at most its deadline and a worker's restart
     assert times and max(times) < 3.0, times
+
+
+def test_a_misjudged_query_goes_straight_to_the_pool_the_next_time(
+    busy_server: Process,
+) -> None:
+    """Lost once in the lane (killed there, answered by the pool), the same query sent again
+    while the pool is busy is not taken by the lane: its worker stays (pob/store/misjudged.py)."""
+    values = " ".join(str(i) for i in range(221))  # not the query of the test above
+    misjudged = (
+        f"ASK {{ VALUES ?a {{ {values} }} VALUES ?b {{ {values} }} VALUES ?d {{ {values} }} "
+        "FILTER(?a - ?b - ?d = 10000) }"
+    )
+    assert guard.check(misjudged).cheap
+    lanes = []
+    with concurrent.futures.ThreadPoolExecutor(3) as pool:
+        for _ in range(2):
+            lanes.append(_lane_workers(busy_server))
+            heavy = [pool.submit(_heavy, busy_server.url, slow_query(250)) for _ in range(2)]
+            time.sleep(0.5)  # the pool's two workers busy: a cheap query would take the lane
+            status, _, body = pool.submit(_heavy, busy_server.url, misjudged).result()
+            assert status == 200 and json.loads(body)["boolean"] is False, body
+            for done in heavy:
+                assert done.result()[0] in (200, 503)
+        lanes.append(_lane_workers(busy_server))
+    print(f"lane workers: {lanes}")
+    assert all(len(found) == 1 for found in lanes), lanes
+    assert lanes[1] != lanes[0]  # the first time it was killed in the lane
+    assert lanes[2] == lanes[1]  # the second time the lane never had it
