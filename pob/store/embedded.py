@@ -21,9 +21,8 @@ A query whose work the guard finds bounded by its answer (``query.bounded``) is 
 in this process, cut off at a row bound (:mod:`pob.store.inline`). Queries judged cheap
 (``query.cheap``) that find no pool worker idle go to a fast lane: one more worker, not
 counted in `POB_WORKERS`, where each may run :data:`LANE_DEADLINE` seconds; one that
-overruns is killed there and run again in the pool with the rest of its budget, and goes
-to the pool from then on (:mod:`pob.store.misjudged`). Heavy queries filling the pool
-never make a cheap one wait (docs/architecture.md, "Execution model").
+overruns is killed there, run again in the pool with the rest of its budget and sent
+there from then on (:mod:`pob.store.misjudged`; docs/architecture.md, "Execution model").
 """
 
 from __future__ import annotations
@@ -40,7 +39,7 @@ from typing import Any, TypeVar
 import pyoxigraph as ox
 
 from pob.graph.namespaces import prefixes
-from pob.store import bulk, canonical, inline, layout, ops, results
+from pob.store import bulk, canonical, feed_worker, inline, layout, ops, results
 from pob.store.base import Dataset, EngineQuery, Progress, QueryResult, Store, WriteHooks
 from pob.store.errors import EngineUnavailable, QueryTimeout, StoreError, UnknownGraph
 from pob.store.misjudged import Misjudged
@@ -104,7 +103,8 @@ class EmbeddedStore(Warming, Store):
                 self.settings.workers, "pob.store.query_worker", (str(self._spool),)
             )
             self.lane = WorkerPool(1, "pob.store.lane_worker", (str(self._spool),))
-            self.background = WorkerPool(1, "pob.store.feed_worker", (str(self._spool),))
+            growth = str(feed_worker.RETIRE_GROWTH)  # it ends past it; the pool starts another
+            self.background = WorkerPool(1, "pob.store.feed_worker", (str(self._spool), growth))
             await asyncio.gather(self.pool.start(), self.lane.start(), self.background.start())
             await self._open_workers()  # the first request does not wait for (or pay) it
             self._warm(opened=True)

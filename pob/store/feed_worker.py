@@ -8,7 +8,8 @@ keeps the index and filter blocks of every file it read, with the engine's alloc
 beside them (measured at 5 M triples: about 215 MiB held after the feed's work, against
 40 MiB at rest). After a job that left it more than :data:`RETIRE_GROWTH` bytes bigger than
 it started, it ends and the pool starts a fresh one: the service's memory at rest and under
-the query mix then no longer carries the feed's last burst (docs/performance.md).
+the query mix then no longer carries the feed's last burst (docs/performance.md). The
+embedded store passes the threshold as the worker's third argument.
 """
 
 from __future__ import annotations
@@ -21,5 +22,5 @@ from pob.store.query_worker import serve
 #: resident memory a job may leave the feed's worker with, above its start, before it ends
 RETIRE_GROWTH = 64 * 2**20
 
-if __name__ == "__main__":  # python -m pob.store.feed_worker FD SPOOL_DIR
-    serve(Connection(int(sys.argv[1])), sys.argv[2], RETIRE_GROWTH)
+if __name__ == "__main__":  # python -m pob.store.feed_worker FD SPOOL_DIR RETIRE_GROWTH
+    serve(Connection(int(sys.argv[1])), sys.argv[2], int(sys.argv[3]))

@@ -17,6 +17,7 @@ from pob.sparql.guard import QueryTooLarge
 from pob.store import make_store, warming
 from pob.store.base import Store, WriteHooks
 from pob.store.errors import EngineUnavailable, QuerySyntaxError, QueryTimeout, ResultTooLarge
+from pob.store.feed_worker import RETIRE_GROWTH
 from pob.store.workers import MIN_JOB_BUDGET, WorkerFailed, WorkerLost, WorkerPool, WorkerTimeout
 from tests.conftest import child_processes
 
@@ -378,6 +379,10 @@ def test_open_returns_with_every_worker_holding_the_store(tmp_path: Path) -> Non
         try:
             assert store.pool is not None and store.lane is not None
             assert store.pool.idle and store.lane.idle
+            # the feed's worker is told when to end and make way for a fresh one
+            assert store.background is not None
+            assert store.background.args[-1] == str(RETIRE_GROWTH)
+            assert 0 < RETIRE_GROWTH <= 256 * 2**20
             workers = child_processes(os.getpid(), b"pob.store.query_worker")
             workers += child_processes(os.getpid(), b"pob.store.lane_worker")
             assert len(workers) == store.pool.size + 1

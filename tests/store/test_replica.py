@@ -17,7 +17,6 @@ import pytest
 
 from pob.core import formats
 from pob.store.base import Dataset
-from pob.store.feed_worker import RETIRE_GROWTH
 from pob.store.query_worker import Where
 from pob.store.replica import REPLICA_BYTES_PER_QUAD, Replica, replica_fits
 from pob.store.workers import WorkerPool
@@ -145,13 +144,14 @@ def test_a_worker_answers_from_the_replica_and_never_from_an_old_version(
 
 
 @pytest.mark.parametrize(("growth", "retires"), [(0, True), (2**40, False)])
-def test_a_worker_that_grew_past_its_threshold_retires(
+def test_the_feed_worker_retires_past_its_threshold(
     tmp_path: Path, growth: int, retires: bool
 ) -> None:
-    """The feed's worker (RETIRE_GROWTH) ends after a job that left it bigger than that,
-    and the pool starts a fresh one; below it, the same process answers on."""
+    """The feed's worker ends after a job that left it bigger than its threshold (the
+    store passes RETIRE_GROWTH; here the test picks it), and the pool starts a fresh one;
+    below it, the same process answers on."""
     make_store(tmp_path / "store", 3_000)  # opening it and counting grows the worker
-    module = "tests.store.retiring_worker"
+    module = "pob.store.feed_worker"
 
     async def body() -> tuple[list[int], list[int], int]:
         pool = WorkerPool(1, module, (str(tmp_path), str(growth)))
@@ -179,12 +179,6 @@ def test_a_worker_that_grew_past_its_threshold_retires(
     first, after, counted = asyncio.run(body())
     assert counted == in_process(tmp_path / "store")
     assert (first != after) is retires
-
-
-def test_the_feed_worker_passes_its_threshold() -> None:
-    source = (Path(__file__).parents[2] / "pob" / "store" / "feed_worker.py").read_text()
-    assert "serve(Connection(int(sys.argv[1])), sys.argv[2], RETIRE_GROWTH)" in source
-    assert 0 < RETIRE_GROWTH <= 256 * 2**20
 
 
 @pytest.mark.parametrize(
