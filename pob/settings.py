@@ -50,6 +50,9 @@ class Settings:
     #: credentials for the remote engine's writes (HTTP digest or basic auth, as it asks)
     store_user: str | None = None
     store_password: str | None = field(default=None, repr=False)
+    #: seconds the remote engine may take for one write (a Graph Store request, an update,
+    #: a staged insert as a whole); not `query_timeout`: a large load takes minutes
+    store_write_timeout: float = 600.0
     #: bearer token for Graph Store writes (unset: writes are off)
     write_token: str | None = None
     query_timeout: float = 10.0
@@ -128,7 +131,7 @@ class Settings:
         if self.upload_queue < 0:
             raise SettingsError(f"{_variable('upload_queue')}: upload_queue must not be negative")
         # timers: NaN and inf refused too
-        for name in ("header_timeout", "body_timeout", "feed_timeout"):
+        for name in ("header_timeout", "body_timeout", "feed_timeout", "store_write_timeout"):
             if not 0 < getattr(self, name) < math.inf:
                 raise SettingsError(f"{_variable(name)}: {name} must be positive seconds")
         if self.validation_memory < MIN_VALIDATION_MEMORY:
@@ -192,6 +195,7 @@ _ENV: dict[str, tuple[str, type]] = {
     "POB_STORE_ENGINE": ("store_engine", str),
     "POB_STORE_USER": ("store_user", str),
     "POB_STORE_PASSWORD": ("store_password", str),
+    "POB_STORE_WRITE_TIMEOUT": ("store_write_timeout", float),
     "POB_WRITE_TOKEN": ("write_token", str),
     "POB_QUERY_TIMEOUT": ("query_timeout", float),
     "POB_MAX_QUERY_BYTES": ("max_query_bytes", int),

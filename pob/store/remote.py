@@ -28,7 +28,7 @@ import httpx
 
 from pob.core import formats
 from pob.graph.namespaces import prefixes
-from pob.store import conversions, ops, results, staging
+from pob.store import conversions, engine_auth, ops, results, staging
 from pob.store.base import Dataset, EngineQuery, Progress, QueryResult, Store, WriteHooks
 from pob.store.bulk import file_ntriples
 from pob.store.canonical import canonical_result
@@ -62,26 +62,11 @@ class RemoteStore(Store):
     async def open(self, workers: bool = True) -> None:
         self.client = httpx.AsyncClient(timeout=httpx.Timeout(self.settings.query_timeout))
         if self.settings.store_user:
-            self.auth = await self._credentials()
+            user, password = self.settings.store_user, self.settings.store_password or ""
+            self.auth = await engine_auth.credentials(self.http, self.update_url, user, password)
         if self.dialect.stages_inserts:  # leftovers of a cut-off write; engine down: next open
             with contextlib.suppress(StoreError):
                 await staging.sweep(self)
-
-    async def _credentials(self) -> httpx.Auth:
-        """Digest or basic auth, as the engine's update endpoint challenges; a digest
-        challenge is met once here, so that later requests (streamed bodies too) carry
-        the answer from the start."""
-        user, password = self.settings.store_user or "", self.settings.store_password or ""
-        try:
-            challenge = (await self.http.get(self.update_url)).headers.get("WWW-Authenticate")
-        except httpx.HTTPError:
-            challenge = None  # not up yet: digest (the engines we know), met on first use
-        if challenge and challenge.lower().startswith("basic"):
-            return httpx.BasicAuth(user, password)
-        auth = httpx.DigestAuth(user, password)
-        if challenge:
-            await self.http.get(self.update_url, auth=auth)
-        return auth
 
     async def close(self) -> None:
         if self.client is not None:
@@ -199,10 +184,13 @@ class RemoteStore(Store):
         return bindings
 
     async def _call(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        write = method != "GET" and url != self.query_url
+        if write:  # a large load takes minutes: not the public queries' deadline
+            kwargs.setdefault("timeout", self.settings.store_write_timeout)
         try:
             response = await self.http.request(method, url, **kwargs)
         except httpx.HTTPError as exc:
-            raise EngineUnavailable(f"the remote store did not answer: {exc}") from exc
+            raise self._unanswered(exc, write) from exc
         if response.status_code == 404 and method in ("GET", "DELETE"):
             raise UnknownGraph(f"graph <{kwargs.get('params', {}).get('graph')}> is not there")
         if response.status_code >= 400:
@@ -360,9 +348,10 @@ class RemoteStore(Store):
                 content=body,
                 headers=headers,
                 auth=self.auth or httpx.USE_CLIENT_DEFAULT,
+                timeout=self.settings.store_write_timeout,
             )
         except httpx.HTTPError as exc:
-            raise EngineUnavailable(f"the remote store did not answer: {exc}") from exc
+            raise self._unanswered(exc, True) from exc
         finally:
             self._graphs = None
         if response.status_code >= 400:
@@ -395,6 +384,13 @@ class RemoteStore(Store):
             spool.seek(0)
             await self._send("PUT" if replace else "POST", graph, body, count == 0)
         return (await self.triple_counts()).get(graph, 0)
+
+    def _unanswered(self, exc: httpx.HTTPError, write: bool) -> EngineUnavailable:
+        if not isinstance(exc, httpx.TimeoutException):
+            return EngineUnavailable(f"the remote store did not answer: {exc}")
+        name = "store_write_timeout" if write else "query_timeout"
+        wait = f"{getattr(self.settings, name):g} s (POB_{name.upper()})"
+        return EngineUnavailable(f"the remote store did not answer within {wait}")
 
     def _engine_error(self, response: httpx.Response, what: str = "query") -> Exception:
         text = response.text.strip()[:2000]

@@ -17,7 +17,8 @@ the build's `replace_curated`) on such an engine (`Dialect.stages_inserts`):
    transaction. A crash or a refusal before it leaves the targets as they were; blank
    nodes stay the same nodes across graphs;
 3. removes the staging graphs, whatever happened. One left by a crash between 1 and 3 is
-   removed by :func:`sweep` when the store opens, once it is an hour old (`STALE`).
+   removed by :func:`sweep` when the store opens, once it is an hour old (`STALE`) and
+   twice as old as a write may take (`store_write_timeout`, the whole of steps 1-2).
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ class Sized(Protocol):
 class RemoteStore(Protocol):
     """What staging uses of :class:`pob.store.remote.RemoteStore` (which imports this)."""
 
+    settings: Any
     gsp_url: str
     auth: httpx.Auth | None
     dialect: Dialect
@@ -95,30 +97,40 @@ async def insert(
         return
     if hooks is not None:  # around the whole write, as for an update
         await asyncio.to_thread(hooks.before)
+    deadline = store.settings.store_write_timeout  # the whole write: sweep's age rests on it
     try:
-        for target, stage in stages.items():
-            body = graphs[target]
-            size = len(body) if isinstance(body, bytes) else body.size
-            await store._call(
-                "POST",
-                store.gsp_url,
-                params={"graph": stage},
-                content=body,
-                headers={"Content-Type": formats.NTRIPLES, "Content-Length": str(size)},
-                auth=store.auth,
-            )
-        await store._update(store.dialect.staged_insert(stages, replace), hooked=False)
+        async with asyncio.timeout(deadline):
+            for target, stage in stages.items():
+                body = graphs[target]
+                size = len(body) if isinstance(body, bytes) else body.size
+                await store._call(
+                    "POST",
+                    store.gsp_url,
+                    params={"graph": stage},
+                    content=body,
+                    headers={"Content-Type": formats.NTRIPLES, "Content-Length": str(size)},
+                    auth=store.auth,
+                )
+            await store._update(store.dialect.staged_insert(stages, replace), hooked=False)
+    except TimeoutError:
+        raise EngineUnavailable(
+            f"the remote store did not finish the write within {deadline:g} s "
+            "(POB_STORE_WRITE_TIMEOUT)"
+        ) from None
     finally:
         await _drop(store, stages.values())
     if hooks is not None:
         await asyncio.to_thread(hooks.after)
 
 
-async def sweep(store: RemoteStore, older_than: float = STALE) -> int:
+async def sweep(store: RemoteStore, older_than: float | None = None) -> int:
     """Remove the staging graphs that inserts cut off left behind, those begun more than
-    `older_than` seconds ago; how many. The age keeps a sweep (every open of the store,
-    a CLI command's too) from removing the staging graphs of a write under way in another
-    process, which would then copy nothing."""
+    `older_than` seconds ago (default: `STALE`, or twice the write deadline if longer);
+    how many. The age keeps a sweep (every open of the store, a CLI command's too) from
+    removing the staging graphs of a write under way in another process, which would
+    then copy nothing."""
+    if older_than is None:
+        older_than = max(STALE, 2 * store.settings.store_write_timeout)
     rows = await store._select(store.dialect.graphs_query)
     now = time.time()
     left = [

@@ -8,8 +8,10 @@ Every test starts from an empty store (no build) unless it says otherwise.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import re
+import time
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -22,7 +24,13 @@ from pob.graph.sources import ParseError
 from pob.settings import Settings
 from pob.store import make_store
 from pob.store.base import CURATED, Dataset, QueryResult, Store, TrustedQuery
-from pob.store.errors import QuerySyntaxError, ResultTooLarge, StoreError, UnknownGraph
+from pob.store.errors import (
+    EngineUnavailable,
+    QuerySyntaxError,
+    ResultTooLarge,
+    StoreError,
+    UnknownGraph,
+)
 from pob.store.ops import PROV_GENERATED_BY, SPDX_CHECKSUM, SPDX_CHECKSUM_VALUE
 from tests.store.conftest import with_store
 
@@ -113,6 +121,50 @@ def test_put_post_delete_created_flags_and_unknown_graphs(settings: Settings) ->
         assert await store.graphs(refresh=True) == {G2, G3}
 
     empty(settings, body)
+
+
+def many_triples(n: int) -> bytes:
+    return b"".join(f'<{EX}s{i}> <{EX}p> "{i}" .\n'.encode() for i in range(n))
+
+
+def test_a_large_write_is_not_under_the_query_deadline(settings: Settings) -> None:
+    """A write takes as long as it takes, within `store_write_timeout`; the public queries'
+    deadline (`query_timeout`) is not a write's (a remote engine's write went under it)."""
+    quick = dataclasses.replace(settings, query_timeout=0.5)
+    n = 200_000
+
+    async def body(store: Store) -> float:
+        began = time.monotonic()
+        assert await store.put_graph(G1, many_triples(n)) is True
+        took = time.monotonic() - began
+        assert (await store.triple_counts())[G1] == n
+        return took
+
+    took = with_store(quick, body, built=False)
+    if quick.store_url:  # else this tested nothing: the write must outlast a query's deadline
+        assert took > quick.query_timeout
+
+
+def test_a_write_past_its_deadline_is_a_clear_error_and_all_or_nothing(
+    settings: Settings,
+) -> None:
+    if not settings.store_url:
+        pytest.skip("the embedded store's writes have no deadline: they are local")
+    hasty = dataclasses.replace(settings, store_write_timeout=0.05)
+    n = 200_000
+
+    async def body(store: Store) -> None:
+        with pytest.raises(EngineUnavailable, match=r"within 0.05 s \(POB_STORE_WRITE_TIMEOUT\)"):
+            await store.put_graph(G1, many_triples(n))
+        await asyncio.sleep(0.5)  # the engine may go on with what it had
+
+    with_store(hasty, body, built=False)
+
+    async def after(store: Store) -> None:
+        await store.put_graph(G2, A)  # the engine takes writes again
+        assert (await store.triple_counts()).get(G1, 0) in (0, n)  # never a part of it
+
+    empty(settings, after)
 
 
 def test_get_graph_in_ntriples_and_turtle(settings: Settings) -> None:

@@ -53,6 +53,8 @@ def test_environment_and_overrides() -> None:
         {"POB_BODY_TIMEOUT": "-5"},
         {"POB_BODY_TIMEOUT": "nan"},
         {"POB_BODY_TIMEOUT": "inf"},
+        {"POB_STORE_WRITE_TIMEOUT": "0"},
+        {"POB_STORE_WRITE_TIMEOUT": "nan"},
         {"POB_SUBMIT_TOKEN": "alice:,bob:b0b"},
         {"POB_REPLICA_MEMORY": "-1"},
         {"POB_REPLICA_MEMORY": "lots"},
@@ -69,6 +71,11 @@ def test_slow_client_deadlines() -> None:
     assert Settings().header_timeout == 10 and Settings().body_timeout == 60
     settings = from_env({"POB_HEADER_TIMEOUT": "2.5", "POB_BODY_TIMEOUT": "120"})
     assert settings.header_timeout == 2.5 and settings.body_timeout == 120
+
+
+def test_a_remote_write_has_its_own_deadline() -> None:
+    assert Settings().store_write_timeout == 600 > Settings().query_timeout
+    assert from_env({"POB_STORE_WRITE_TIMEOUT": "1800"}).store_write_timeout == 1800
 
 
 def test_frozen() -> None:

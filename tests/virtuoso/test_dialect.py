@@ -9,13 +9,17 @@ and the engine's own graphs never show.
 from __future__ import annotations
 
 import asyncio
+import time
+import uuid
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
 from engines.virtuoso import Virtuoso as Engine
+from pob.core import formats
 from pob.settings import Settings, SettingsError
-from pob.store import make_store
+from pob.store import make_store, staging
 from pob.store.base import Dataset, TrustedQuery
 from pob.store.dialects import Rows, Virtuoso, VirtuosoRows, operations
 from pob.store.errors import EngineLimitation, QueryTimeout
@@ -123,3 +127,44 @@ def test_on_the_engine(engine: Engine) -> None:
             await store.close()
 
     asyncio.run(run())
+
+
+def test_the_sweep_spares_the_staging_of_a_write_within_its_deadline(engine: Engine) -> None:
+    """A staging graph begun 4,000 s ago (past `STALE`, an hour) may still be a live write's
+    when a write may take 3,000 s (`store_write_timeout`; the sweep allows twice that): the
+    sweep of a store so set keeps it, and the open of one whose writes end in 600 s
+    removes it."""
+    engine.clear()
+
+    def settings(write_timeout: float) -> Settings:
+        return Settings(
+            ontology_dir=FIXTURES / "ontology",
+            data_ttl_dir=FIXTURES / "data",
+            queries_dir=FIXTURES / "queries",
+            store_write_timeout=write_timeout,
+            **engine.settings(),  # type: ignore[arg-type]
+        )
+
+    async def run() -> str:
+        patient: Any = make_store(settings(3000.0))
+        await patient.open()
+        try:
+            stage = f"{staging.prefix(patient)}{int(time.time()) - 4000}-{uuid.uuid4().hex}/0"
+            await patient._call(
+                "POST",
+                patient.gsp_url,
+                params={"graph": stage},
+                content=b'<http://e/a> <http://e/b> "c" .\n',
+                headers={"Content-Type": formats.NTRIPLES},
+                auth=patient.auth,
+            )
+            assert await staging.sweep(patient) == 0
+        finally:
+            await patient.close()
+        assert stage in engine.graphs()
+        hasty = make_store(settings(600.0))
+        await hasty.open()  # its open sweeps
+        await hasty.close()
+        return stage
+
+    assert asyncio.run(run()) not in engine.graphs()
