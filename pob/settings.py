@@ -52,7 +52,7 @@ class Settings:
     store_password: str | None = field(default=None, repr=False)
     #: seconds the remote engine may take for one write (a Graph Store request, an update,
     #: a staged insert as a whole); not `query_timeout`: a large load takes minutes
-    store_write_timeout: float = 600.0
+    store_write_timeout: float = 3600.0
     #: bearer token for Graph Store writes (unset: writes are off)
     write_token: str | None = None
     query_timeout: float = 10.0

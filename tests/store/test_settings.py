@@ -74,7 +74,7 @@ def test_slow_client_deadlines() -> None:
 
 
 def test_a_remote_write_has_its_own_deadline() -> None:
-    assert Settings().store_write_timeout == 600 > Settings().query_timeout
+    assert Settings().store_write_timeout == 3600 > Settings().query_timeout
     assert from_env({"POB_STORE_WRITE_TIMEOUT": "1800"}).store_write_timeout == 1800
 
 
