@@ -167,7 +167,7 @@ class RemoteStore(Store):
             raise TimeoutError from None
         except httpx.HTTPError as exc:
             spool.drop()
-            raise EngineUnavailable(f"the remote store did not answer: {exc}") from exc
+            raise self._unanswered(exc, False) from exc
         except BaseException:  # too many rows, an engine error, or cancelled at the deadline
             spool.drop()
             raise
@@ -387,7 +387,8 @@ class RemoteStore(Store):
 
     def _unanswered(self, exc: httpx.HTTPError, write: bool) -> EngineUnavailable:
         if not isinstance(exc, httpx.TimeoutException):
-            return EngineUnavailable(f"the remote store did not answer: {exc}")
+            detail = str(exc) or type(exc).__name__  # some say nothing (a closed connection)
+            return EngineUnavailable(f"the remote store did not answer: {detail}")
         name = "store_write_timeout" if write else "query_timeout"
         wait = f"{getattr(self.settings, name):g} s (POB_{name.upper()})"
         return EngineUnavailable(f"the remote store did not answer within {wait}")
