@@ -63,6 +63,7 @@ def measure(args: argparse.Namespace) -> str:
         "POB_STORE_USER": engine.user,
         "POB_STORE_PASSWORD": engine.password,
         "POB_QUERY_TIMEOUT": str(args.timeout),
+        "POB_MAX_RESULT_ROWS": "100000000",  # as bench.service: the CONSTRUCTs grow with the data
         "POB_DUMPS_DIR": str(work / "dumps"),
     }
     server = None
