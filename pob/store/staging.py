@@ -17,8 +17,9 @@ the build's `replace_curated`) on such an engine (`Dialect.stages_inserts`):
    transaction. A crash or a refusal before it leaves the targets as they were; blank
    nodes stay the same nodes across graphs;
 3. removes the staging graphs, whatever happened. One left by a crash between 1 and 3 is
-   removed by :func:`sweep` when the store opens, once it is an hour old (`STALE`) and
-   twice as old as a write may take (`store_write_timeout`, the whole of steps 1-2).
+   removed by :func:`sweep` when the store opens, once it is older than an hour (`STALE`)
+   and than twice the time a write may take (`store_write_timeout`, the whole of steps
+   1-2; so two hours by default).
 """
 
 from __future__ import annotations

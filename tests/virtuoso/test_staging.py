@@ -12,7 +12,6 @@ stay hidden and are removed by a sweep once they are old.
 from __future__ import annotations
 
 import signal
-import threading
 from pathlib import Path
 from typing import Any, cast
 
@@ -29,7 +28,7 @@ from pob.store.errors import StoreError
 from pob.validation.intake import Body
 from pob.validation.submissions import Submissions
 from tests.submissions.conftest import sources_dataset, warned_dataset
-from tests.virtuoso.test_withdrawal import ALICE, DELAY, KillEngine, _on
+from tests.virtuoso.test_withdrawal import ALICE, KillEngine, _on, kill_when_busy
 
 pytestmark = pytest.mark.remote
 BASE = "https://w3id.org/pob/"
@@ -70,7 +69,7 @@ def test_a_large_submission_is_one_write(tmp_path: Path) -> None:
 def test_kill_9_of_virtuoso_mid_insert(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, moment: str
 ) -> None:
-    """Killed `DELAY` s into the insert (while it stages the data) or into the copy (the
+    """Killed in the middle of the insert (while it stages the data) or of the copy (the
     transaction): after a restart the graph and its record are both there or both gone,
     and opening the store removes whatever was staged."""
     folder = tmp_path / "virtuoso"
@@ -114,15 +113,14 @@ def test_kill_9_of_virtuoso_mid_insert(
 
 
 def _kill_in_the_copy(monkeypatch: pytest.MonkeyPatch, engine: Virtuoso) -> Killer:
-    """Once armed, kill the engine `DELAY` s after the copy of a staged write (its one
-    update) is written, so during that update."""
+    """Once armed, kill the engine once it has worked a while (`kill_when_busy`) after the
+    copy of a staged write (its one update) is written, so during that update."""
     killer = Killer(engine)
     staged_insert = VirtuosoDialect.staged_insert
 
     def timed(self: VirtuosoDialect, *args: Any, **kwargs: Any) -> str:
         if killer.armed:
-            killer.timer = threading.Timer(DELAY, engine.process.kill)
-            killer.timer.start()
+            killer.timer = kill_when_busy(engine)
         return staged_insert(self, *args, **kwargs)
 
     monkeypatch.setattr(VirtuosoDialect, "staged_insert", timed)

@@ -3,19 +3,23 @@
 A withdrawal is one ``DELETE`` on Virtuoso (:meth:`pob.store.base.Store.remove`), which the
 engine runs in one transaction. A dataset is submitted on a Virtuoso of its own
 (engines/virtuoso.py, its database in this test's folder); its graph is then grown through
-the Graph Store to `EXTRA` triples, so that the ``DELETE`` runs for seconds (about 3 s
-here). Write hooks (:class:`pob.store.base.WriteHooks`) kill the engine `DELAY` seconds
-after the withdrawal's request is sent. The engine is started again on the same database
-(it rolls its transaction log forward): the graph and its record are both there, complete,
-or both gone; a withdrawal of more than one operation would leave one without the other.
-The withdrawal then goes through on the restarted engine.
+the Graph Store to `EXTRA` triples, so that the ``DELETE`` runs for a while (about 3 s on
+one machine, under 1 s on a faster one). Write hooks (:class:`pob.store.base.WriteHooks`)
+kill the engine once it has spent `WORK` seconds of CPU after the withdrawal's request is
+sent, so in the middle of the work on any machine (a fixed delay once came after a fast
+engine had finished). The engine is started again on the same database (it rolls its
+transaction log forward): the graph and its record are both there, complete, or both gone;
+a withdrawal of more than one operation would leave one without the other. The withdrawal
+then goes through on the restarted engine.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
 import threading
+import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TypeVar
@@ -39,24 +43,45 @@ from tests.submissions.conftest import sources_dataset
 pytestmark = pytest.mark.remote
 #: triples added to the submission's graph, so that deleting them takes a while
 EXTRA = 100_000
-#: seconds between sending the withdrawal and the kill
-DELAY = 1.0
+#: CPU seconds the engine spends on the write before it is killed
+WORK = 0.2
 ALICE = Submitter("alice")
 T = TypeVar("T")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def kill_when_busy(engine: Virtuoso, work: float = WORK, wait: float = 120) -> threading.Thread:
+    """A started thread that kills the engine once it has spent `work` CPU seconds from
+    now (or after `wait` s): in the middle of what it was just sent."""
+
+    def watch() -> None:
+        pid, began = engine.process.pid, time.monotonic()
+        start = cpu_seconds(pid)
+        while cpu_seconds(pid) - start < work and time.monotonic() - began < wait:
+            time.sleep(0.005)
+        engine.process.kill()
+
+    thread = threading.Thread(target=watch, daemon=True)
+    thread.start()
+    return thread
+
+
 class KillEngine:
-    """Write hooks that, once armed, kill the engine `DELAY` s after a write is sent."""
+    """Write hooks that, once armed, kill the engine in the middle of the next write."""
 
     def __init__(self, engine: Virtuoso) -> None:
         self.engine = engine
         self.armed = False
-        self.timer: threading.Timer | None = None
+        self.timer: threading.Thread | None = None
 
     def before(self) -> None:
         if self.armed:
-            self.timer = threading.Timer(DELAY, self.engine.process.kill)
-            self.timer.start()
+            self.timer = kill_when_busy(self.engine)
 
     def after(self) -> None:
         pass
