@@ -60,13 +60,13 @@ def loaded(endpoint: str, triples: int, wait: float = 1800) -> None:
     count = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{GRAPH}> {{ ?s ?p ?o }} }}"
     began, seen = time.perf_counter(), -1
     while time.perf_counter() - began < wait:
-        answer = httpx.get(
+        reply = httpx.get(
             endpoint,
             params={"query": count},
             headers={"Accept": "application/sparql-results+json"},
             timeout=wait,
         ).json()
-        seen = int(answer["results"]["bindings"][0]["n"]["value"])
+        seen = int(reply["results"]["bindings"][0]["n"]["value"])
         if seen == triples:
             return
         print(f"loaded so far: {seen:,} of {triples:,} triples", flush=True)
