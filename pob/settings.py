@@ -127,24 +127,24 @@ class Settings:
             "max_parallel_uploads",
         ):
             if getattr(self, name) <= 0:
-                raise SettingsError(f"{_variable(name)}: {name} must be positive")
+                raise SettingsError(f"{variable(name)}: {name} must be positive")
         if self.upload_queue < 0:
-            raise SettingsError(f"{_variable('upload_queue')}: upload_queue must not be negative")
+            raise SettingsError(f"{variable('upload_queue')}: upload_queue must not be negative")
         # timers: NaN and inf refused too
         for name in ("header_timeout", "body_timeout", "feed_timeout", "store_write_timeout"):
             if not 0 < getattr(self, name) < math.inf:
-                raise SettingsError(f"{_variable(name)}: {name} must be positive seconds")
+                raise SettingsError(f"{variable(name)}: {name} must be positive seconds")
         if self.validation_memory < MIN_VALIDATION_MEMORY:
             raise SettingsError(
-                f"{_variable('validation_memory')}: validation_memory must be at least "
+                f"{variable('validation_memory')}: validation_memory must be at least "
                 f"{MIN_VALIDATION_MEMORY} (MiB; a validation worker needs about 300 to start "
                 "and check a small dataset)"
             )
         if self.workers < 1:
-            raise SettingsError(f"{_variable('workers')}: workers must be at least 1")
+            raise SettingsError(f"{variable('workers')}: workers must be at least 1")
         if self.replica_memory < 0:
             raise SettingsError(
-                f"{_variable('replica_memory')}: replica_memory must be 0 (no replica) or more MiB"
+                f"{variable('replica_memory')}: replica_memory must be 0 (no replica) or more MiB"
             )
         try:
             submitters = parse_token_list(self.submit_token, "submitter")
@@ -221,7 +221,7 @@ _ENV: dict[str, tuple[str, type]] = {
 }
 
 
-def _variable(field_name: str) -> str:
+def variable(field_name: str) -> str:
     """The environment variable of a settings field (for messages)."""
     return next((var for var, (name, _) in _ENV.items() if name == field_name), field_name)
 

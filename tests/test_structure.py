@@ -164,13 +164,13 @@ def test_every_limit_setting_is_in_the_security_table() -> None:
     """docs/security.md lists every limit a setting sets, with its refusal."""
     from dataclasses import fields
 
-    from pob.settings import Settings, _variable
+    from pob.settings import Settings, variable
 
     table = _security_limits()
     missing = [
-        _variable(f.name)
+        variable(f.name)
         for f in fields(Settings)
-        if f.name not in NOT_LIMITS and f"`{_variable(f.name)}`" not in table
+        if f.name not in NOT_LIMITS and f"`{variable(f.name)}`" not in table
     ]
     assert not missing, f"limits not in docs/security.md's table: {missing}"
 

@@ -28,6 +28,7 @@ import httpx
 
 from pob.core import formats
 from pob.graph.namespaces import prefixes
+from pob.settings import variable
 from pob.store import conversions, engine_auth, ops, results, staging
 from pob.store.base import Dataset, EngineQuery, Progress, QueryResult, Store, WriteHooks
 from pob.store.bulk import file_ntriples
@@ -390,7 +391,7 @@ class RemoteStore(Store):
             detail = str(exc) or type(exc).__name__  # some say nothing (a closed connection)
             return EngineUnavailable(f"the remote store did not answer: {detail}")
         name = "store_write_timeout" if write else "query_timeout"
-        wait = f"{getattr(self.settings, name):g} s (POB_{name.upper()})"
+        wait = f"{getattr(self.settings, name):g} s ({variable(name)})"
         return EngineUnavailable(f"the remote store did not answer within {wait}")
 
     def _engine_error(self, response: httpx.Response, what: str = "query") -> Exception:

@@ -34,6 +34,7 @@ from typing import Any, Protocol
 import httpx
 
 from pob.core import formats
+from pob.settings import variable
 from pob.store.base import WriteHooks
 from pob.store.dialects import Dialect
 from pob.store.errors import EngineUnavailable, UnknownGraph
@@ -116,7 +117,7 @@ async def insert(
     except TimeoutError:
         raise EngineUnavailable(
             f"the remote store did not finish the write within {deadline:g} s "
-            "(POB_STORE_WRITE_TIMEOUT)"
+            f"({variable('store_write_timeout')})"
         ) from None
     finally:
         await _drop(store, stages.values())
