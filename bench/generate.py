@@ -31,7 +31,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, XSD
 
 from pob.graph.iri import check, mint, slug
-from pob.graph.namespaces import CANONICAL_BASE, ORG, POB, SCHEMA, bind_all
+from pob.graph.namespaces import ORG, POB, SCHEMA, bind_all
+from pob.graph.prefixes import CANONICAL_BASE
 
 CHALLENGES = (
     "arbejdskraft",

@@ -39,7 +39,7 @@ from bench.load import _status_kib, process_tree, wait_idle
 from bench.load import start as start_server
 from bench.service import DOC, WORK, data_file
 from engines.ports import free_port
-from pob.graph.namespaces import prefixes
+from pob.graph.prefixes import prefixes
 
 MIB = 1024  # KiB per MiB (/proc reports KiB)
 HERE = WORK / "upload-memory"

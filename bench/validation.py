@@ -43,7 +43,7 @@ from bench.doc import write_block
 from bench.generate import generate
 from bench.inference import machine
 from pob.graph.curated import curated
-from pob.graph.namespaces import CANONICAL_BASE
+from pob.graph.prefixes import CANONICAL_BASE
 from pob.graph.sources import ROOT
 from pob.validation.check import Reference, check
 from pob.validation.engine import validate

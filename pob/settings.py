@@ -18,7 +18,7 @@ from pathlib import Path
 
 from pob.core.tokens import TokenListError, parse_token_list
 from pob.graph.iri import normalise_base
-from pob.graph.namespaces import CANONICAL_BASE
+from pob.graph.prefixes import CANONICAL_BASE
 from pob.graph.sources import DATA_DIR, ONTOLOGY_DIR, QUERIES_DIR
 
 #: the remote engines whose dialects pob knows (pob/store/dialects.py)

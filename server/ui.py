@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from fastapi import Request
 from fastapi.responses import Response
 
-from pob.graph.namespaces import prefixes
+from pob.graph.prefixes import prefixes
 from pob.sparql.named import NamedQuery
 from server import i18n
 from server.pages import Page

@@ -12,7 +12,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
 from pob.graph.curated import curated
-from pob.graph.namespaces import SCHEMA, prefixes
+from pob.graph.namespaces import SCHEMA
+from pob.graph.prefixes import prefixes
 from pob.graph.sources import ROOT
 
 REFERENCE = ROOT / "tests" / "reference"

@@ -7,7 +7,7 @@ from rdflib import Graph, Literal, URIRef
 
 from pob.graph import iri
 from pob.graph.curated import curated
-from pob.graph.namespaces import CANONICAL_BASE
+from pob.graph.prefixes import CANONICAL_BASE
 
 
 @pytest.mark.parametrize(

@@ -29,7 +29,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
-from pob.graph.namespaces import prefixes
+from pob.graph.prefixes import prefixes
 from pob.graph.sources import SHAPES_DIR, data_graph, normalise, ontology_graph, parse_file
 from pob.validation.engine import validate
 from pob.validation.report import Report

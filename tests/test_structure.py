@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import ast
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -195,3 +197,18 @@ def test_every_limit_constant_is_in_the_security_table() -> None:
                     ):
                         missing.append(f"{relative(path)}: {name.id}")
     assert not missing, f"limits not in docs/security.md's table: {missing}"
+
+
+@pytest.mark.parametrize(
+    "module", ["pob.store.query_worker", "pob.store.lane_worker", "pob.store.feed_worker"]
+)
+def test_the_store_workers_do_not_load_rdflib(module: str) -> None:
+    """A worker process imports pyoxigraph and the store's own modules, not rdflib (~11 MiB
+    and 0.1 s more a process, four processes; docs/performance.md): a module of theirs
+    that reaches for a rdflib-backed one fails here."""
+    heavy = "('rdflib', 'pyshacl', 'owlrl')"
+    code = f"import sys, {module}; print([m for m in sys.modules if m.split('.')[0] in {heavy}])"
+    found = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert found.stdout.strip() == "[]", found.stdout

@@ -10,7 +10,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
 
 from pob.graph.iri import rebase
-from pob.graph.namespaces import CANONICAL_BASE
+from pob.graph.prefixes import CANONICAL_BASE
 from pob.graph.sources import normalise, parse_text
 from pob.validation.engine import validate
 from pob.validation.report import render_path

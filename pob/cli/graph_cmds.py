@@ -20,7 +20,7 @@ from pob.cli import app
 from pob.core import formats
 from pob.core.texts import LANGUAGES
 from pob.graph.curated import curated, memory_store
-from pob.graph.namespaces import CANONICAL_BASE, compact
+from pob.graph.prefixes import CANONICAL_BASE, compact
 from pob.graph.sources import SUFFIXES, data_graph
 from pob.sparql.named import (
     NamedQuery,

@@ -25,7 +25,7 @@ from rich.console import Console
 from pob.cli import app
 from pob.cli.graph_cmds import check_lang
 from pob.core import formats, texts
-from pob.graph.namespaces import compact
+from pob.graph.prefixes import compact
 
 err = Console(stderr=True)
 

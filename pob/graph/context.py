@@ -18,7 +18,7 @@ from typing import Any
 
 from rdflib import Graph
 
-from pob.graph.namespaces import CANONICAL_BASE
+from pob.graph.prefixes import CANONICAL_BASE
 from pob.graph.sources import ROOT
 
 CONTEXT_FILE = ROOT / "data" / "contexts" / "pob.jsonld"

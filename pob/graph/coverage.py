@@ -18,7 +18,8 @@ from rdflib.namespace import RDF
 from rdflib.term import Node
 
 from pob.graph.iri import term
-from pob.graph.namespaces import CANONICAL_BASE, SCHEMA
+from pob.graph.namespaces import SCHEMA
+from pob.graph.prefixes import CANONICAL_BASE
 
 PLACE_TYPES = ("Municipality", "Area")
 PLACE_LINKS = ("municipality", "operatesIn")

@@ -21,7 +21,8 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from pob.graph.iri import graph_iri
-from pob.graph.namespaces import CANONICAL_BASE, bind_all
+from pob.graph.namespaces import bind_all
+from pob.graph.prefixes import CANONICAL_BASE
 from pob.graph.reasoning import fast_closure
 from pob.graph.sources import data_graph, normalise, ontology_graph
 

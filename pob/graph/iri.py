@@ -15,7 +15,7 @@ import unicodedata
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-from pob.graph.namespaces import CANONICAL_BASE
+from pob.graph.prefixes import CANONICAL_BASE
 
 INSTANCE_TYPES = frozenset(
     [

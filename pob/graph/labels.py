@@ -20,7 +20,8 @@ from rdflib.term import Node
 
 from pob.core.links import web_href
 from pob.core.texts import LANGUAGES
-from pob.graph.namespaces import SCHEMA, prefixes
+from pob.graph.namespaces import SCHEMA
+from pob.graph.prefixes import prefixes
 
 LANGS = LANGUAGES
 LABELS = (SKOS.prefLabel, RDFS.label, DCTERMS.title, FOAF.name, SCHEMA.name)

@@ -1,20 +1,16 @@
 """Every namespace the project uses, written once.
 
 `POB` is our vocabulary as a `DefinedNamespace` with `_fail = True`, so a misspelt term
-fails at import time. `bind_all` binds every prefix on a graph; the prefix table is the
-single source for Turtle output, SPARQL prologues and the query UI.
+fails at import time. `bind_all` binds every prefix of the prefix table (:mod:`pob.graph.prefixes`,
+the single source for Turtle output, SPARQL prologues and the query UI) on a graph.
 """
 
 from __future__ import annotations
 
-import re
-
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DefinedNamespace, NamespaceManager
 
-CANONICAL_BASE = "https://w3id.org/pob/"
-#: a local name shown after a prefix (no "/", "#", "?" or spaces)
-_LOCAL = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*")
+from pob.graph.prefixes import CANONICAL_BASE, EXTERNAL_PREFIXES, prefixes
 
 
 class POB(DefinedNamespace):
@@ -107,77 +103,17 @@ class POB(DefinedNamespace):
     annualAmount: URIRef
 
 
-ORG = Namespace("http://www.w3.org/ns/org#")
-CV = Namespace("http://data.europa.eu/m8g/")
-SCHEMA = Namespace("https://schema.org/")
-TIME = Namespace("http://www.w3.org/2006/time#")
-GEO = Namespace("http://www.opengis.net/ont/geosparql#")
-VANN = Namespace("http://purl.org/vocab/vann/")
-DCAT = Namespace("http://www.w3.org/ns/dcat#")
+ORG = Namespace(EXTERNAL_PREFIXES["org"])
+CV = Namespace(EXTERNAL_PREFIXES["cv"])
+SCHEMA = Namespace(EXTERNAL_PREFIXES["schema"])
+TIME = Namespace(EXTERNAL_PREFIXES["time"])
+GEO = Namespace(EXTERNAL_PREFIXES["geo"])
+VANN = Namespace(EXTERNAL_PREFIXES["vann"])
+DCAT = Namespace(EXTERNAL_PREFIXES["dcat"])
 VOID = Namespace("http://rdfs.org/ns/void#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
-
-#: instance namespaces: prefix -> path under the base (see docs/modelling.md)
-INSTANCE_PATHS: dict[str, str] = {
-    "mun": "id/municipality/",
-    "reg": "id/region/",
-    "country": "id/country/",
-    "jur": "id/jurisdiction/",
-    "orgn": "id/organisation/",
-    "person": "id/person/",
-    "ps": "id/partnership/",
-    "unit": "id/unit/",
-    "mship": "id/membership/",
-    "area": "id/area/",
-    "pub": "id/publication/",
-    "concl": "id/conclusion/",
-    "event": "id/event/",
-    "law": "id/legislation/",
-    "src": "id/source/",
-    "grant": "id/grant/",
-    "place": "id/place/",
-    "claim": "id/claim/",
-    "scheme": "id/scheme/",
-    "challenge": "id/challenge/",
-    "measure": "id/measure-type/",
-    "areatype": "id/area-type/",
-    "actortype": "id/actor-type/",
-    "model": "id/model/",
-    "role": "id/role/",
-    "participation": "id/participation/",
-    "financing": "id/financing/",
-    "casestatus": "id/case-status/",
-}
-
-#: reused vocabularies: prefix -> namespace IRI
-EXTERNAL_PREFIXES: dict[str, str] = {
-    "org": str(ORG),
-    "cv": str(CV),
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dct": "http://purl.org/dc/terms/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "schema": str(SCHEMA),
-    "time": str(TIME),
-    "geo": str(GEO),
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "sh": "http://www.w3.org/ns/shacl#",
-    "vann": str(VANN),
-    "dcat": str(DCAT),
-}
-
-
-def prefixes(base: str = CANONICAL_BASE) -> dict[str, str]:
-    """All prefixes for a given base: ours (rebased) and the reused vocabularies."""
-    table = {"pob": base + "ontology#", "pobsh": base + "shapes#", "pobg": base + "graph/"}
-    table.update({p: base + path for p, path in INSTANCE_PATHS.items()})
-    table.update(EXTERNAL_PREFIXES)
-    return table
 
 
 def bind_all(graph: Graph, base: str = CANONICAL_BASE) -> Graph:
@@ -187,22 +123,3 @@ def bind_all(graph: Graph, base: str = CANONICAL_BASE) -> Graph:
     for prefix, ns in prefixes(base).items():
         graph.bind(prefix, Namespace(ns), override=True, replace=True)
     return graph
-
-
-def sparql_prologue(base: str = CANONICAL_BASE) -> str:
-    """PREFIX lines for every project prefix."""
-    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in prefixes(base).items())
-
-
-def compact(iri: str, base: str = CANONICAL_BASE) -> str:
-    """`iri` as a prefixed name (``mun:varde``) when a project prefix covers it and the rest
-    is a plain local name; else the IRI itself. For people reading (tables, reports)."""
-    best = ""
-    chosen = ""
-    for prefix, ns in prefixes(base).items():
-        if iri.startswith(ns) and len(ns) > len(best):
-            best, chosen = ns, prefix
-    rest = iri[len(best) :]
-    if best and rest and _LOCAL.fullmatch(rest):
-        return f"{chosen}:{rest}"
-    return iri

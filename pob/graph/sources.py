@@ -19,7 +19,8 @@ from rdflib.term import Node
 
 from pob.core import formats
 from pob.graph.iri import rebase
-from pob.graph.namespaces import CANONICAL_BASE, bind_all
+from pob.graph.namespaces import bind_all
+from pob.graph.prefixes import CANONICAL_BASE
 
 ROOT = Path(__file__).resolve().parents[2]
 ONTOLOGY_DIR = ROOT / "ontology"

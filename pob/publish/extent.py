@@ -9,7 +9,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, XSD
 
 from pob.graph.iri import term
-from pob.graph.namespaces import CANONICAL_BASE, SCHEMA
+from pob.graph.namespaces import SCHEMA
+from pob.graph.prefixes import CANONICAL_BASE
 
 #: predicates whose date values give a dataset's temporal extent (dcat:startDate/endDate):
 #: when things happened (publications, partnerships, memberships, events, laws; and

@@ -18,7 +18,7 @@ from typing import Any
 from rdflib import RDFS, Literal, URIRef
 
 from pob.graph.labels import display_labels
-from pob.graph.namespaces import prefixes
+from pob.graph.prefixes import prefixes
 from pob.store.base import Store
 
 PREFIXES = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>

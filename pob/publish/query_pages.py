@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from pob.graph.namespaces import CANONICAL_BASE
+from pob.graph.prefixes import CANONICAL_BASE
 from pob.publish.portal import curie, labels, local_href
 from pob.settings import Settings
 from pob.sparql import protocol

@@ -30,7 +30,8 @@ from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, XSD
 
 from pob.core import formats
 from pob.graph.iri import normalise_base, term
-from pob.graph.namespaces import INSTANCE_PATHS, VOID, prefixes
+from pob.graph.namespaces import VOID
+from pob.graph.prefixes import INSTANCE_PATHS, prefixes
 from pob.publish.manifest import DumpManifest, normalise_public_url
 
 if TYPE_CHECKING:

@@ -43,7 +43,7 @@ from rdflib import URIRef
 from rdflib.namespace import XSD
 
 from pob.core.texts import LANGUAGES
-from pob.graph.namespaces import CANONICAL_BASE, prefixes
+from pob.graph.prefixes import CANONICAL_BASE, prefixes
 from pob.graph.sources import QUERIES_DIR
 
 ParamType = Literal["iri", "string", "integer", "decimal", "date", "boolean", "lang"]

@@ -20,7 +20,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from pob.core import formats
-from pob.graph.namespaces import prefixes
+from pob.graph.prefixes import prefixes
 from pob.store import results
 from pob.store.base import QueryResult
 from pob.store.errors import UnknownGraph

@@ -13,9 +13,8 @@ read-only handle) in one transaction, and swaps the `current` link
 (:mod:`pob.store.layout`); a build (:meth:`EmbeddedStore.replace_curated`) and a bulk load
 (:meth:`EmbeddedStore.load_files`, :mod:`pob.store.bulk`) build their new version the same
 way. Queries go on meanwhile, on the old version and its replicas; only the swap drains
-the workers (each closes its handle, then reopens on the new version with its next job:
-the generation changed), so a write of 0.5 M triples (about 20 s) makes no query wait
-for more than the swap.
+the workers (each closes its handle, then reopens on the new version with its next job),
+so a write of 0.5 M triples (about 20 s) makes no query wait for more than the swap.
 
 A query whose work the guard finds bounded by its answer (``query.bounded``) is answered
 in this process, cut off at a row bound (:mod:`pob.store.inline`). Queries judged cheap
@@ -38,14 +37,15 @@ from typing import Any, TypeVar
 
 import pyoxigraph as ox
 
-from pob.graph.namespaces import prefixes
+from pob.graph.prefixes import prefixes
 from pob.store import bulk, canonical, feed_worker, inline, layout, ops, results
 from pob.store.base import Dataset, EngineQuery, Progress, QueryResult, Store, WriteHooks
 from pob.store.errors import EngineUnavailable, QueryTimeout, StoreError, UnknownGraph
 from pob.store.misjudged import Misjudged
 from pob.store.replica import Replica
 from pob.store.warming import Warming
-from pob.store.workers import WorkerFailed, WorkerLost, WorkerPool, WorkerTimeout
+from pob.store.worker_replies import WorkerFailed, WorkerLost, WorkerTimeout
+from pob.store.workers import WorkerPool
 
 T = TypeVar("T")
 
@@ -61,8 +61,8 @@ class EmbeddedStore(Warming, Store):
         #: the fast lane: one worker for queries the guard judges cheap (not those it lost)
         self.lane: WorkerPool | None = None
         self._lost = Misjudged()
-        #: the feed's background work (dumps, statistics): one worker of its own, under
-        #: `feed_timeout`; a write interrupts what it runs (the feed tries again)
+        #: the feed's background work (dumps, statistics): a worker of its own, started on
+        #: demand, under `feed_timeout`; a write interrupts it (the feed tries again)
         self.background: WorkerPool | None = None
         self._lock = layout.DirectoryLock(self.data_dir)
         #: one write at a time (held while a new version is written, which takes long)
@@ -103,8 +103,8 @@ class EmbeddedStore(Warming, Store):
                 self.settings.workers, "pob.store.query_worker", (str(self._spool),)
             )
             self.lane = WorkerPool(1, "pob.store.lane_worker", (str(self._spool),))
-            growth = str(feed_worker.RETIRE_GROWTH)  # it ends past it; the pool starts another
-            self.background = WorkerPool(1, "pob.store.feed_worker", (str(self._spool), growth))
+            feed = (str(self._spool), str(feed_worker.RETIRE_GROWTH))  # ends past it, or idle
+            self.background = WorkerPool(1, "pob.store.feed_worker", feed, feed_worker.IDLE_EXIT)
             await asyncio.gather(self.pool.start(), self.lane.start(), self.background.start())
             await self._open_workers()  # the first request does not wait for (or pay) it
             self._warm(opened=True)

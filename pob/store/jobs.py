@@ -2,7 +2,7 @@
 
 A worker process (:mod:`pob.store.query_worker`, :mod:`pob.validation.workers`, …) calls
 :func:`answer_jobs` with its handler; the pool (:class:`pob.store.workers.WorkerPool`) gets
-each answer and :func:`pob.store.workers.unwrap` gives the value back or raises the error
+each answer and :func:`pob.store.worker_replies.unwrap` gives the value back or raises the error
 it carries (a :class:`~pob.core.problems.Problem` arrives as the same class).
 """
 

@@ -27,7 +27,7 @@ from typing import Any
 import httpx
 
 from pob.core import formats
-from pob.graph.namespaces import prefixes
+from pob.graph.prefixes import prefixes
 from pob.settings import variable
 from pob.store import conversions, engine_auth, ops, results, staging
 from pob.store.base import Dataset, EngineQuery, Progress, QueryResult, Store, WriteHooks

@@ -27,7 +27,8 @@ from pob.store.base import EngineQuery, TrustedQuery
 from pob.store.errors import StoreError
 from pob.store.query_worker import Where
 from pob.store.replica import replica_fits
-from pob.store.workers import WorkerError, WorkerPool
+from pob.store.worker_replies import WorkerError
+from pob.store.workers import WorkerPool
 
 #: how long a worker may take to open the store (it reads RocksDB's manifest and logs,
 #: not the data: 0.5 s here, for all three workers at once)

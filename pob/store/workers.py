@@ -13,25 +13,24 @@ dies (e.g. a stack overflow in the engine) is replaced the same way and the job 
 :class:`WorkerLost`.
 
 The pool is generic: it knows nothing of stores or validation, and its errors are its own
-(:class:`WorkerError` and subclasses, plain exceptions). Each user says what they mean to
-its callers (the embedded store: QueryTimeout, EngineUnavailable; the validation checker:
-ValidationTimeout, EngineUnavailable). A :class:`~pob.core.problems.Problem` the job
-handler raises in the worker is raised again in this process as the same class, with the
-same attributes (:func:`pob.store.jobs.error_reply`, :func:`unwrap`); any other exception
-there arrives as :class:`WorkerFailed`.
+(:mod:`pob.store.worker_replies`: :class:`WorkerError` and subclasses).
 
 `exclusive()` drains the pool around a write: new jobs wait, jobs already let in finish
 (or hit their deadline), then every worker answers a "quiesce" job (the query workers
 close their store handle) or is stopped; the write runs; the query workers reopen the
 store on their next job. pyoxigraph's read-only handles are undefined while another
 process writes, so none may stay open.
+
+With `idle_exit`, a pool's workers are started on demand: one left idle that long is
+stopped, as is one that ends (retires, dies, is killed), and the next job starts one (the
+feed's worker, whose jobs come in bursts after a start or a write: its engine handle's
+caches are not held for nothing between them; docs/performance.md).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib
 import pickle
 import socket
 import subprocess
@@ -41,14 +40,9 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from pob.core.problems import Problem
 from pob.store.channel import Channel
 from pob.store.jobs import RETIRE
-
-
-class WorkerError(Exception):
-    """Something the pool reports about a job: it did not get an answer from the handler."""
-
+from pob.store.worker_replies import WorkerLost, WorkerTimeout, unwrap
 
 #: a job let in with less than this many seconds of its deadline left (or half of it, for
 #: a shorter deadline) is not sent: it
@@ -58,33 +52,6 @@ class WorkerError(Exception):
 #: in on its last milliseconds killed the fresh worker that had to open the store first,
 #: and the pool answered nothing for seconds after the swap.
 MIN_JOB_BUDGET = 0.1
-
-
-class WorkerTimeout(WorkerError):
-    """The deadline passed: the job ran too long (its worker was killed), or, with
-    `queued`, no worker became free in time."""
-
-    def __init__(self, timeout: float, queued: bool = False) -> None:
-        self.timeout = timeout
-        self.queued = queued
-        if queued:
-            super().__init__(f"no worker became free within {timeout:g} s")
-        else:
-            super().__init__(f"the job ran longer than {timeout:g} s and its worker was killed")
-
-
-class WorkerLost(WorkerError):
-    """The worker process died (or its socket closed) while running the job; `returncode`
-    is how it ended (negative: the signal), None if that is not known."""
-
-    def __init__(self, message: str, returncode: int | None = None) -> None:
-        self.returncode = returncode
-        super().__init__(message)
-
-
-class WorkerFailed(WorkerError):
-    """The job handler raised an exception that is not a Problem; the message is
-    ``"TypeName: message"``."""
 
 
 @dataclass
@@ -139,10 +106,17 @@ async def _start(module: str, args: tuple[str, ...]) -> _Worker:
 class WorkerPool:
     """N worker processes; `run` sends one job to an idle one and waits with a deadline."""
 
-    def __init__(self, size: int, module: str, args: tuple[str, ...] = ()):
+    def __init__(
+        self, size: int, module: str, args: tuple[str, ...] = (), idle_exit: float | None = None
+    ):
         self.size = size
         self.target = module
         self.args = args
+        #: seconds a worker may stay idle before it is stopped (None: never; see above)
+        self.idle_exit = idle_exit
+        #: workers stopped (with `idle_exit`) that the next jobs start again
+        self._dormant = 0
+        self._rest: asyncio.TimerHandle | None = None
         self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
         self._admitted = 0
         #: callers waiting for an idle worker
@@ -161,10 +135,13 @@ class WorkerPool:
         for worker in workers:
             self._idle.put_nowait(worker)
         self._open.set()
+        self._idled()
 
     async def close(self) -> None:
         self._closed = True
         self._open.clear()
+        if self._rest is not None:
+            self._rest.cancel()
         for task in list(self._spawning):
             with contextlib.suppress(BaseException):
                 await task
@@ -175,6 +152,12 @@ class WorkerPool:
     def _replace(self) -> None:
         if self._closed:
             return
+        if self.idle_exit is not None:  # started again by the next job (`run`)
+            self._dormant += 1
+            return
+        self._spawn()
+
+    def _spawn(self) -> None:
 
         async def spawn() -> None:
             worker = await _start(self.target, self.args)
@@ -186,6 +169,25 @@ class WorkerPool:
         task = asyncio.get_running_loop().create_task(spawn())
         self._spawning.add(task)
         task.add_done_callback(self._spawning.discard)
+
+    def _idled(self) -> None:
+        """A worker went idle: with `idle_exit`, the pool's idle workers are stopped once
+        no job has started or ended for that long."""
+        if self.idle_exit is None or self._closed:
+            return
+        if self._rest is not None:
+            self._rest.cancel()
+        self._rest = asyncio.get_running_loop().call_later(self.idle_exit, self._sleep)
+
+    def _sleep(self) -> None:
+        self._rest = None
+        if self._closed or not self._open.is_set() or self._admitted:
+            return
+        while not self._idle.empty():
+            self._dormant += 1
+            task = asyncio.get_running_loop().create_task(_stop(self._idle.get_nowait()))
+            self._spawning.add(task)  # awaited, as a start is, by close() and exclusive()
+            task.add_done_callback(self._spawning.discard)
 
     @property
     def idle(self) -> bool:
@@ -214,6 +216,9 @@ class WorkerPool:
                 raise WorkerTimeout(timeout, queued=True) from None
         self._admitted += 1  # from here on, a write waits for this job
         self._quiet.clear()
+        if self._idle.empty() and self._dormant:  # a worker to start (idle_exit)
+            self._dormant -= 1
+            self._spawn()
         try:
             if self._queued == 0 and not self._idle.empty():
                 worker = self._idle.get_nowait()
@@ -271,6 +276,7 @@ class WorkerPool:
             await self._discard(worker)
         else:
             self._idle.put_nowait(worker)
+            self._idled()
         return unwrap(reply[:2])
 
     async def abort(self) -> None:
@@ -320,9 +326,12 @@ class WorkerPool:
             if not self._closed:
                 for worker in kept:
                     self._idle.put_nowait(worker)
-                for _ in range(self.size - len(kept)):
+                if self.idle_exit is not None:  # the next jobs start the others
+                    self._dormant = self.size - len(kept)
+                for _ in range(self.size - len(kept) - self._dormant):
                     self._idle.put_nowait(await _start(self.target, self.args))
                 self._open.set()
+                self._idled()
 
 
 def _expire(ready: asyncio.Future[bytes]) -> None:
@@ -353,28 +362,3 @@ def _exit_status(worker: _Worker) -> int | None:
         return worker.process.wait(timeout=1)
     except subprocess.TimeoutExpired:
         return None
-
-
-def unwrap(reply: Any) -> Any:
-    """A worker's answer: its value, or the error it reported raised again here."""
-    status, payload = reply
-    if status == "ok":
-        return payload
-    kind, detail = payload
-    if kind == "problem":
-        raise _rebuild(*detail)
-    raise WorkerFailed(detail)
-
-
-def _rebuild(module: str, name: str, args: tuple[Any, ...], state: dict[str, Any]) -> Exception:
-    """The Problem a worker reported, as the same class with the same attributes."""
-    found: Any = None
-    with contextlib.suppress(ImportError):
-        found = importlib.import_module(module)
-        for part in name.split("."):
-            found = getattr(found, part, None)
-    if not (isinstance(found, type) and issubclass(found, Problem)):
-        return WorkerFailed(f"{name}: {state.get('detail', args)}")
-    problem: Problem = found.__new__(found, *args)  # not __init__: see error_reply
-    problem.__dict__.update(state)
-    return problem

@@ -54,7 +54,7 @@ from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.sparql import Query
 
 from pob.graph.iri import normalise_base
-from pob.graph.namespaces import CANONICAL_BASE
+from pob.graph.prefixes import CANONICAL_BASE
 from pob.validation import shacl as fast_shacl
 from pob.validation.report import (
     Inference,

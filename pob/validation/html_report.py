@@ -26,7 +26,7 @@ from rdflib.term import Node
 from pob.core import formats, templates, texts
 from pob.core.links import web_href
 from pob.core.problems import Problem
-from pob.graph.namespaces import CANONICAL_BASE, prefixes
+from pob.graph.prefixes import CANONICAL_BASE, prefixes
 from pob.validation import upload
 from pob.validation.body import NoDataset
 from pob.validation.report import Check, Result, finding_key, term_key

@@ -28,7 +28,7 @@ from urllib.parse import urljoin
 
 from pob.core import formats
 from pob.core.formats import Syntax
-from pob.graph.namespaces import CANONICAL_BASE, prefixes
+from pob.graph.prefixes import CANONICAL_BASE, prefixes
 
 
 @dataclass(frozen=True)

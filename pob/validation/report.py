@@ -29,7 +29,7 @@ from rdflib.term import Node
 from pob.core import texts
 from pob.core.formats import Syntax
 from pob.core.texts import LANGUAGES  # the languages of every shape message
-from pob.graph.namespaces import CANONICAL_BASE, compact
+from pob.graph.prefixes import CANONICAL_BASE, compact
 from pob.validation.locate import Location, locate
 
 Profile = Literal["core", "strict"]

@@ -23,7 +23,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS, XSD
 from rdflib.term import Node
 
 from pob.graph.iri import normalise_base
-from pob.graph.namespaces import CANONICAL_BASE
+from pob.graph.prefixes import CANONICAL_BASE
 from pob.graph.sources import ontology_graph, shapes_graph
 from pob.validation.report import Profile
 

@@ -38,7 +38,7 @@ from pob.core import formats
 from pob.core.formats import Syntax
 from pob.core.problems import Problem
 from pob.core.scan import json_too_deep, position, xml_declaration
-from pob.graph.namespaces import CANONICAL_BASE
+from pob.graph.prefixes import CANONICAL_BASE
 from pob.graph.sources import ROOT
 from pob.validation.content import CANONICAL_TYPES, canonical_literal
 

@@ -42,7 +42,8 @@ from typing import Any
 from pob.core.problems import Problem
 from pob.store.errors import EngineUnavailable, StoreError
 from pob.store.jobs import answer_jobs
-from pob.store.workers import WorkerFailed, WorkerLost, WorkerPool, WorkerTimeout
+from pob.store.worker_replies import WorkerFailed, WorkerLost, WorkerTimeout
+from pob.store.workers import WorkerPool
 from pob.validation.check import Reference
 from pob.validation.intake import NEEDS_REFERENCE, run
 from pob.validation.upload import UploadError

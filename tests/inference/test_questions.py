@@ -5,7 +5,8 @@ from __future__ import annotations
 from rdflib import Graph
 from rdflib.namespace import RDF
 
-from pob.graph.namespaces import ORG, POB, sparql_prologue
+from pob.graph.namespaces import ORG, POB
+from pob.graph.prefixes import sparql_prologue
 from pob.graph.reasoning import fast_closure
 from pob.graph.sources import data_graph, ontology_graph
 

@@ -16,7 +16,8 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from pob.graph.context import CONTEXT_FILE, context_document
-from pob.graph.namespaces import CANONICAL_BASE, bind_all, prefixes
+from pob.graph.namespaces import bind_all
+from pob.graph.prefixes import CANONICAL_BASE, prefixes
 from tests.linked_data.conftest import Served
 
 RDFLIB_DEFAULTS = ("brick", "sosa", "qb", "odrl2", "schema1", "wgs")

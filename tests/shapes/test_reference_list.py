@@ -10,7 +10,7 @@ from functools import lru_cache
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
-from pob.graph.namespaces import prefixes
+from pob.graph.prefixes import prefixes
 from pob.graph.sources import data_graph
 from pob.validation.engine import validate
 from pob.validation.report import Report

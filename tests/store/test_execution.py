@@ -18,7 +18,8 @@ from pob.store import make_store, warming
 from pob.store.base import Store, WriteHooks
 from pob.store.errors import EngineUnavailable, QuerySyntaxError, QueryTimeout, ResultTooLarge
 from pob.store.feed_worker import RETIRE_GROWTH
-from pob.store.workers import MIN_JOB_BUDGET, WorkerFailed, WorkerLost, WorkerPool, WorkerTimeout
+from pob.store.worker_replies import WorkerFailed, WorkerLost, WorkerTimeout
+from pob.store.workers import MIN_JOB_BUDGET, WorkerPool
 from tests.conftest import child_processes
 
 MODULE = "tests.store.sleepy_worker"

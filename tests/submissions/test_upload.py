@@ -212,7 +212,7 @@ def test_form_parts_stay_bytes() -> None:
 
 
 def test_the_local_context_has_every_project_prefix() -> None:
-    from pob.graph.namespaces import prefixes
+    from pob.graph.prefixes import prefixes
     from pob.validation.upload import CONTEXTS_DIR
 
     context = json.loads((CONTEXTS_DIR / "pob.jsonld").read_text(encoding="utf-8"))["@context"]
