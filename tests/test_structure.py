@@ -204,7 +204,7 @@ def test_every_limit_constant_is_in_the_security_table() -> None:
 )
 def test_the_store_workers_do_not_load_rdflib(module: str) -> None:
     """A worker process imports pyoxigraph and the store's own modules, not rdflib (~11 MiB
-    and 0.1 s more a process, four processes; docs/performance.md): a module of theirs
+    and 70 ms more a process, four processes; docs/architecture.md): a module of theirs
     that reaches for a rdflib-backed one fails here."""
     heavy = "('rdflib', 'pyshacl', 'owlrl')"
     code = f"import sys, {module}; print([m for m in sys.modules if m.split('.')[0] in {heavy}])"
