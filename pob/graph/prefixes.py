@@ -3,8 +3,8 @@
 The single source for Turtle output, SPARQL prologues, the query UI and compact names in
 reports. It imports nothing but the standard library, so the store's worker processes,
 which need the prefixes for their dumps, do not load rdflib (11 MiB and 70 ms of import a
-process; docs/architecture.md, "Memory: one engine handle per process"). :mod:`pob.graph.namespaces` builds rdflib's namespaces
-and bindings from it.
+process; docs/architecture.md, "Memory: one engine handle per process").
+:mod:`pob.graph.namespaces` builds rdflib's namespaces and bindings from it.
 """
 
 from __future__ import annotations
