@@ -27,6 +27,7 @@ import httpx
 
 from bench.load import Memory, wait_idle
 from bench.load import start as start_server
+from bench.proc import status_kib
 from bench.service import GRAPH, WORK, data_file, data_name
 from engines.ports import free_port
 
@@ -54,15 +55,7 @@ def store_dir(triples: int, seed: int, fresh: bool, graph: str = GRAPH) -> Path:
 
 
 def _rss(pids: list[int]) -> int:
-    total = 0
-    for pid in pids:
-        try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-        except OSError:
-            continue
-    return total
+    return sum(status_kib(pid, "VmRSS") for pid in pids)
 
 
 def measure(args: argparse.Namespace) -> dict[str, float]:

@@ -24,9 +24,8 @@ import time
 from pathlib import Path
 
 from bench.doc import write_block
-from bench.service import machine
-from bench.service_memory import DOC, stores
-from pob.store import layout
+from bench.service import ROOT, machine
+from bench.service_memory import DOC, live_version, stores
 
 HEADING = "### One engine handle's memory"
 BEGIN, END = "<!-- bench.handle_memory: begin -->", "<!-- bench.handle_memory: end -->"
@@ -38,35 +37,16 @@ SCANS = {
 }
 MARKS = (100_000, 1_000_000)
 
-#: run in the child: open, read, report VmRSS (MiB) at each mark as JSON
-CHILD = """
-import json, sys, pyoxigraph as ox
-def rss():
-    for line in open('/proc/self/status'):
-        if line.startswith('VmRSS:'):
-            return int(line.split()[1]) / 1024
-marks = [int(m) for m in sys.argv[3].split(',')]
-out = {'start': rss()}
-store = ox.Store.read_only(sys.argv[1])
-out['opened'] = rss()
-n = 0
-for _ in store.query(sys.argv[2]):
-    n += 1
-    if n in marks:
-        out[str(n)] = rss()
-out['all'] = rss()
-out['rows'] = n
-print(json.dumps(out))
-"""
-
 
 def scan(path: Path, query: str) -> dict[str, float]:
+    """`query` read by a fresh process (`bench.handle_scan`) on the store version `path`."""
     marks = ",".join(str(m) for m in MARKS)
     done = subprocess.run(
-        [sys.executable, "-c", CHILD, str(path), query, marks],
+        [sys.executable, "-m", "bench.handle_scan", str(path), query, marks],
         capture_output=True,
         text=True,
         check=True,
+        cwd=ROOT,
     )
     found: dict[str, float] = json.loads(done.stdout)
     return found
@@ -80,8 +60,7 @@ def main() -> None:
     args = parser.parse_args()
     began = time.monotonic()
     _, _, ours = stores(args.triples, args.seed)
-    current = layout.current(ours)
-    assert current is not None
+    current = live_version(ours)
     rows = []
     for name, query in SCANS.items():
         got = scan(current, query)

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import httpx
 
+from bench.proc import status_kib
+
 JSON = "application/sparql-results+json"
 NTRIPLES = "application/n-triples"
 
@@ -93,14 +95,6 @@ def process_tree(pid: int) -> list[int]:
         found.append(pid)
         todo.extend(tree.get(pid, []))
     return found
-
-
-def _status_kib(pid: int, key: str) -> int:
-    with contextlib.suppress(OSError):
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith(key + ":"):
-                return int(line.split()[1])
-    return 0
 
 
 def cpu_seconds(pids: Sequence[int]) -> float:
@@ -176,7 +170,7 @@ class Memory:
         if self._paused.is_set():
             return
         pids = self.tree()
-        rss = {pid: _status_kib(pid, "VmRSS") for pid in pids}
+        rss = {pid: status_kib(pid, "VmRSS") for pid in pids}
         for pid in pids:
             if pid not in self.roles:
                 self.roles[pid] = _role(pid)
@@ -187,8 +181,8 @@ class Memory:
                 role = "server" if pid == self.pid else self.roles[pid]
                 self.peak_roles[role] = self.peak_roles.get(role, 0) + kib
         for pid in pids:
-            self.hwm[pid] = max(self.hwm.get(pid, 0), _status_kib(pid, "VmHWM"))
-        self.threads = max(self.threads, _status_kib(self.pid, "Threads"))
+            self.hwm[pid] = max(self.hwm.get(pid, 0), status_kib(pid, "VmHWM"))
+        self.threads = max(self.threads, status_kib(self.pid, "Threads"))
 
     def __enter__(self) -> Memory:
         def loop() -> None:

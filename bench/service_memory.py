@@ -63,6 +63,13 @@ def stores(triples: int, seed: int) -> tuple[Path, Path, Path]:
     return work, nt, ours
 
 
+def live_version(ours: Path) -> Path:
+    """The live store version (the `current` link's target) of our data directory."""
+    current = layout.current(ours)
+    assert current is not None, f"{ours} holds no store"
+    return current
+
+
 def feed_current(endpoint: str, timeout: float = 3600) -> float:
     """Seconds until `GET /dumps` says the feed's snapshot is of the store as it is."""
     began = time.monotonic()
@@ -106,9 +113,7 @@ def main() -> None:
     args = parser.parse_args()
     began = time.monotonic()
     work, _, ours_dir = stores(args.triples, args.seed)
-    current = layout.current(ours_dir)
-    assert current is not None
-    store = ox.Store.read_only(str(current))
+    store = ox.Store.read_only(str(live_version(ours_dir)))
     queries = {"ours": bench_queries(store, QUERIES), "second": bench_queries(store, SECOND)}
     del store
     env = {"POB_QUERY_TIMEOUT": "900", "POB_MAX_RESULT_ROWS": "100000000"}

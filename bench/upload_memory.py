@@ -35,8 +35,9 @@ import httpx
 import pyoxigraph as ox
 
 from bench.doc import write_block
-from bench.load import _status_kib, process_tree, wait_idle
+from bench.load import process_tree, wait_idle
 from bench.load import start as start_server
+from bench.proc import status_kib
 from bench.service import DOC, WORK, data_file
 from engines.ports import free_port
 from pob.graph.prefixes import prefixes
@@ -90,8 +91,8 @@ class Sampler:
         for pid in self.tree():
             if pid not in self.kinds:
                 self.kinds[pid] = "server" if pid == self.pid else _kind(pid)
-            self.hwm[pid] = max(self.hwm.get(pid, 0), _status_kib(pid, "VmHWM"))
-            self.peak[pid] = max(self.peak.get(pid, 0), _status_kib(pid, "VmPeak"))
+            self.hwm[pid] = max(self.hwm.get(pid, 0), status_kib(pid, "VmHWM"))
+            self.peak[pid] = max(self.peak.get(pid, 0), status_kib(pid, "VmPeak"))
 
     def run(self) -> None:
         while not self._stop.wait(0.1):
@@ -134,7 +135,7 @@ def measure(args: argparse.Namespace) -> dict[str, object]:
         wait_idle(server.process.pid)
         sampler = Sampler(server.process.pid)
         sampler.sample()
-        before = _status_kib(server.process.pid, "VmRSS")
+        before = status_kib(server.process.pid, "VmRSS")
         stop, waits = threading.Event(), []
         threads = [
             threading.Thread(target=sampler.run, daemon=True),
@@ -161,7 +162,7 @@ def measure(args: argparse.Namespace) -> dict[str, object]:
             thread.join()
         wait_idle(server.process.pid)
         sampler.sample()
-        after = _status_kib(server.process.pid, "VmRSS")
+        after = status_kib(server.process.pid, "VmRSS")
         body = response.json()
         return {
             "triples": body.get("triples", args.triples),

@@ -158,6 +158,7 @@ class WorkerPool:
         self._spawn()
 
     def _spawn(self) -> None:
+        """Start one worker in the background; it joins the idle ones when it is up."""
 
         async def spawn() -> None:
             worker = await _start(self.target, self.args)

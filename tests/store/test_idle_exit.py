@@ -6,14 +6,17 @@ store's feed runs on such a pool."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from pob.settings import Settings
 from pob.store import feed_worker, make_store
+from pob.store.worker_replies import WorkerLost
 from pob.store.workers import WorkerPool
 from tests.conftest import child_processes
 
@@ -34,11 +37,22 @@ async def until(module: str, count: int, within: float = 20.0) -> list[int]:
     return found
 
 
+@contextlib.asynccontextmanager
+async def pool_of(size: int, idle_exit: float) -> AsyncIterator[WorkerPool]:
+    """A started pool of `size` stand-in workers with `idle_exit`; every worker is gone
+    once it is closed."""
+    pool = WorkerPool(size, SLEEPY, idle_exit=idle_exit)
+    await pool.start()
+    try:
+        yield pool
+    finally:
+        await pool.close()
+    assert workers(SLEEPY) == []
+
+
 def test_an_idle_worker_is_stopped_and_the_next_job_starts_one() -> None:
     async def body() -> None:
-        pool = WorkerPool(1, SLEEPY, idle_exit=0.3)
-        await pool.start()
-        try:
+        async with pool_of(1, 0.3) as pool:
             first = await pool.run(("pid",), timeout=10)
             assert workers(SLEEPY) == [first]
             await until(SLEEPY, 0)  # idle past 0.3 s: stopped
@@ -47,9 +61,6 @@ def test_an_idle_worker_is_stopped_and_the_next_job_starts_one() -> None:
             second = await pool.run(("pid",), timeout=10)  # the job starts one
             assert second != first
             assert workers(SLEEPY) == [second]
-        finally:
-            await pool.close()
-        assert workers(SLEEPY) == []
 
     asyncio.run(body())
 
@@ -58,17 +69,13 @@ def test_jobs_in_time_keep_the_worker() -> None:
     """Every job starts the idle clock again: jobs 0.2 s apart for 2 s, one process."""
 
     async def body() -> None:
-        pool = WorkerPool(1, SLEEPY, idle_exit=0.8)
-        await pool.start()
-        try:
+        async with pool_of(1, 0.8) as pool:
             seen = set()
             began = time.monotonic()
             while time.monotonic() - began < 2.0:
                 seen.add(await pool.run(("pid",), timeout=10))
                 await asyncio.sleep(0.2)
             assert len(seen) == 1
-        finally:
-            await pool.close()
 
     asyncio.run(body())
 
@@ -78,30 +85,21 @@ def test_a_job_longer_than_the_idle_time_is_not_stopped() -> None:
     idle time gets its answer."""
 
     async def body() -> None:
-        pool = WorkerPool(1, SLEEPY, idle_exit=0.2)
-        await pool.start()
-        try:
+        async with pool_of(1, 0.2) as pool:
             assert await pool.run(("sleep", 1.0), timeout=10) == 1.0
-        finally:
-            await pool.close()
 
     asyncio.run(body())
 
 
 def test_concurrent_jobs_start_as_many_workers_as_the_pool_holds() -> None:
     async def body() -> None:
-        pool = WorkerPool(2, SLEEPY, idle_exit=0.3)
-        await pool.start()
-        try:
+        async with pool_of(2, 0.3) as pool:
             await until(SLEEPY, 0)
-            pids = await asyncio.gather(*(pool.run(("sleep", 0.5), timeout=10) for _ in range(2)))
-            assert pids == [0.5, 0.5]
+            slept = await asyncio.gather(*(pool.run(("sleep", 0.5), timeout=10) for _ in range(2)))
+            assert slept == [0.5, 0.5]
             assert len(workers(SLEEPY)) == 2  # both ran at once, neither queued
             found = await asyncio.gather(*(pool.run(("pid",), timeout=10) for _ in range(4)))
             assert len(set(found)) <= 2
-        finally:
-            await pool.close()
-        assert workers(SLEEPY) == []
 
     asyncio.run(body())
 
@@ -111,26 +109,20 @@ def test_a_worker_that_ends_is_started_by_the_next_job() -> None:
     until a job needs one; that job gets its answer."""
 
     async def body() -> None:
-        pool = WorkerPool(1, SLEEPY, idle_exit=60)
-        await pool.start()
-        try:
-            with pytest.raises(Exception, match="stopped while running"):
+        async with pool_of(1, 60) as pool:
+            with pytest.raises(WorkerLost, match="stopped while running"):
                 await pool.run(("crash",), timeout=10)
             await until(SLEEPY, 0)
             await asyncio.sleep(0.5)
             assert workers(SLEEPY) == []
             assert await pool.run(("echo", 7), timeout=10) == 7
-        finally:
-            await pool.close()
 
     asyncio.run(body())
 
 
 def test_a_drain_starts_no_worker_for_a_stopped_one() -> None:
     async def body() -> None:
-        pool = WorkerPool(1, SLEEPY, idle_exit=0.3)
-        await pool.start()
-        try:
+        async with pool_of(1, 0.3) as pool:
             await until(SLEEPY, 0)
             async with pool.exclusive(("echo", None)):
                 assert workers(SLEEPY) == []
@@ -140,8 +132,6 @@ def test_a_drain_starts_no_worker_for_a_stopped_one() -> None:
             async with pool.exclusive(("echo", None)):
                 pass
             assert len(workers(SLEEPY)) == 1
-        finally:
-            await pool.close()
 
     asyncio.run(body())
 
