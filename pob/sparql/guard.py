@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from urllib.parse import urljoin
 
 from pob.core.problems import Problem
@@ -104,8 +105,11 @@ class UpdateRefused(GuardError):
     title = "SPARQL Update refused"
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
+    """One token: its kind (the regex group's name), its text and its offset in the query
+    (a tuple, not a dataclass: a query's tokens are made for every request, and a frozen
+    dataclass's `__init__` costs five times a tuple's)."""
+
     kind: str
     text: str
     start: int

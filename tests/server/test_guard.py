@@ -195,3 +195,39 @@ def test_rewritten_query_gives_the_same_answers(text: str) -> None:
         return sorted(str(list(row)) for row in store.query(query))  # type: ignore[union-attr]
 
     assert answers(checked.text) == answers(text)
+
+
+def test_what_the_guard_found_is_remembered_for_short_queries_only() -> None:
+    """pob.sparql.protocol.check keeps what the guard found for a short query (a repeated
+    query skips the tokeniser); never a refusal, never a long query, and keyed by every
+    argument the answer depends on (the limits, the base IRI)."""
+    import asyncio
+
+    from pob.settings import Settings
+    from pob.sparql import protocol
+
+    settings = Settings(max_nesting=3)
+    loose = Settings(max_nesting=64)
+    text = "SELECT ?v WHERE { <http://example.org/a> ?p ?v }"
+
+    def run(text: str, settings: Settings, base: str | None = None) -> object:
+        return asyncio.run(protocol.check(text, settings, base))
+
+    first = run(text, settings)
+    assert run(text, settings) is first
+    other_base = run(text, settings, "http://example.org/sparql")
+    assert other_base is not first and other_base.base_iri == "http://example.org/sparql"  # type: ignore[attr-defined]
+    nested = "ASK { { { { ?s ?p ?o } } } }"
+    assert run(nested, loose) is run(nested, loose)
+    for _ in range(2):  # accepted under the loose limit, still refused under the strict one
+        with pytest.raises(GuardError, match="nests brackets"):
+            run(nested, settings)
+    kept = protocol._check_cached.cache_info().currsize
+    for _ in range(2):
+        with pytest.raises(GuardError, match="SERVICE"):
+            run("SELECT * WHERE { SERVICE <http://example.org/s> { ?s ?p ?o } }", settings)
+    assert protocol._check_cached.cache_info().currsize == kept
+    long_text = text + " #" + "x" * protocol.CHECKED_TEXT
+    once, again = run(long_text, settings), run(long_text, settings)
+    assert once == again and once is not again
+    assert protocol._check_cached.cache_info().currsize == kept
