@@ -358,6 +358,19 @@ def first_requests(endpoint: str, query: Query, seconds: float) -> list[tuple[fl
     return out
 
 
+def new_connections(endpoint: str, query: Query, count: int) -> list[float]:
+    """`query` sent `count` times, each the first request of a new client's new connection
+    (the client made before the clock starts, as in :func:`first_requests`): what a first
+    request costs a warm server, the reference of the first request after a start."""
+    out: list[float] = []
+    for _ in range(count):
+        with httpx.Client(timeout=120) as http:
+            sent = time.perf_counter()
+            ask(http, endpoint, query)
+            out.append(time.perf_counter() - sent)
+    return out
+
+
 def rounds(
     names: Sequence[str], count: int, run: Callable[[str, int], Throughput]
 ) -> dict[str, list[Throughput]]:

@@ -53,6 +53,7 @@ from bench.load import (
     loadavg,
     medians,
     mix,
+    new_connections,
     point_load,
     rounds,
     wait_idle,
@@ -153,8 +154,9 @@ class Report:
     point_tool: str
     point_cpu: dict[str, float]
     memory: dict[str, Memory]
-    #: contender -> (first request's latency, median of the rest of the first seconds)
-    first: dict[str, tuple[float, float]]
+    #: contender -> (first request's latency, median of the rest of the first seconds,
+    #: median of first requests on new connections once the server is idle)
+    first: dict[str, tuple[float, float, float]]
     loads_seen: list[float] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -219,7 +221,12 @@ def start_all(
                 firsts.append(series[0][1])
                 rests += [latency for _, latency in series[1:]]
                 step(f"{name} idle after {wait_idle(server.process.pid, timeout=900):.0f} s")
-            report.first[name] = (statistics.median(firsts), statistics.median(rests))
+            warm = new_connections(server.endpoint, point, 20)
+            report.first[name] = (
+                statistics.median(firsts),
+                statistics.median(rests),
+                statistics.median(warm),
+            )
         servers[name] = server
         memory[name] = Memory(server.process.pid).__enter__()
         if name == "oxigraph-mem":

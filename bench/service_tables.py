@@ -88,13 +88,14 @@ def summary(report: Any) -> list[str]:
     firsts = []
     for n in SERVERS:
         if n in report.first:
-            first, rest = report.first[n]
-            firsts.append(f"{first * 1000:.1f} / {rest * 1000:.1f}")
+            first, rest, warm = report.first[n]
+            firsts.append(f"{first * 1000:.1f} / {rest * 1000:.1f} / {warm * 1000:.1f}")
         else:
             firsts.append("–")
     out.append(
         f"| point lookup right after start, ms: the first / median of the next "
-        f"{a.startup_seconds:g} s | " + " | ".join(firsts) + " |"
+        f"{a.startup_seconds:g} s (on the first one's connection) / median of 20 first "
+        "requests on new connections once idle | " + " | ".join(firsts) + " |"
     )
     return out
 
@@ -157,11 +158,15 @@ def targets(report: Any) -> list[str]:
     steady = {r["name"]: r for r in report.rows if r["set"] == "ours"}["point-lookup"]
     for ours in ("ours", "ours-disk"):
         if ours in report.first:
-            ratio = report.first[ours][0] * 1000 / steady[ours]
+            first, _, warm = report.first[ours]
+            ratio = first / warm
+            kept = first * 1000 / steady[ours]
             out.append(
-                f"| `{ours}`: first point lookup after start ≤ {TARGETS['first']}× its median "
-                f"| {ratio:.1f}× ({report.first[ours][0] * 1000:.1f} ms / "
-                f"{steady[ours]:.1f} ms) | {_mark(ratio <= TARGETS['first'])} |"
+                f"| `{ours}`: first point lookup after start ≤ {TARGETS['first']}× a first "
+                f"lookup on a new connection to the idle server | {ratio:.1f}× "
+                f"({first * 1000:.1f} ms / {warm * 1000:.1f} ms; against the keep-alive "
+                f"median {steady[ours]:.1f} ms: {kept:.1f}×) | "
+                f"{_mark(ratio <= TARGETS['first'])} |"
             )
     return out
 

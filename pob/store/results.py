@@ -128,6 +128,8 @@ class Spool(io.RawIOBase):
 
 #: a JSON string (quotes inside one are always escaped as \\")
 _JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+#: every byte but a quote and `{ } [` (bytes.translate deletes these)
+_NOT_STRUCTURE = bytes(b for b in range(256) if b not in b'"{}[')
 
 
 def count_rows(body: bytes, results: ox.QueryResultsFormat) -> int:
@@ -142,10 +144,17 @@ def count_rows(body: bytes, results: ox.QueryResultsFormat) -> int:
         return body.count(b"<result>")
     if results != ox.QueryResultsFormat.JSON:
         raise ValueError(f"rows are counted in SPARQL JSON or XML, not {results}")
-    # with an escape a quote may be inside a string; without one, every quote opens or
-    # closes a string, and what is between the strings is every second piece
-    escaped = b"\\" in body
-    bare = _JSON_STRING.sub(b'""', body) if escaped else b'"'.join(body.split(b'"')[::2])
+    if b"\\" in body:  # an escape: a quote may be inside a string
+        bare = _JSON_STRING.sub(b'""', body)
+        return bare.count(b"[{") + bare.count(b"},{")
+    # without one every quote opens or closes a string. Kept: quotes and `{ } [`, each
+    # string then `""` unless it holds a bracket, and `""` made `.` (so `},"v":{` does
+    # not become `}{`); a quote left means a string holds one (the left-to-right pairing
+    # cannot skip a string: its opening quote pairs with the next character or stays)
+    skeleton = body.translate(None, _NOT_STRUCTURE).replace(b'""', b".")
+    if b'"' not in skeleton:
+        return skeleton.count(b"[{") + skeleton.count(b"}{")
+    bare = b'"'.join(body.split(b'"')[::2])  # what is between the strings
     return bare.count(b"[{") + bare.count(b"},{")
 
 

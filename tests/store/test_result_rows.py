@@ -42,6 +42,8 @@ TRICKY = [
 
 #: the same without anything JSON escapes (the count's other route: no backslash at all)
 UNESCAPED = [p for p in TRICKY if not any(c in p for c in '"\\\n\t')]
+#: and without a bracket in any literal (the count's quickest route)
+PLAIN = ["plain", ", ", ": ", "]", "],", ":,", "é ø", "", "http://example.org/x"]
 
 
 def literal_store(seed: int, count: int, pieces: list[str] = TRICKY) -> ox.Store:
@@ -62,7 +64,9 @@ def parsed_rows(body: bytes, media_type: str) -> int:
     return len(ET.fromstring(body).findall(f"{ns}results/{ns}result"))
 
 
-@pytest.mark.parametrize("pieces", [TRICKY, UNESCAPED], ids=["escaped", "unescaped"])
+@pytest.mark.parametrize(
+    "pieces", [TRICKY, UNESCAPED, PLAIN], ids=["escaped", "unescaped", "plain"]
+)
 @pytest.mark.parametrize("media_type", [JSON, XML])
 @pytest.mark.parametrize("seed", range(8))
 def test_rows_are_counted_whatever_the_literals_hold(
