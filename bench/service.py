@@ -59,7 +59,7 @@ from bench.load import (
     wait_idle,
 )
 from bench.load import start as start_server_again
-from bench.service_tables import table
+from bench.service_tables import NEW_CONNECTIONS, table
 from engines.ports import free_port
 from pob.graph.sources import ROOT
 from pob.settings import from_env as settings_from_env
@@ -227,7 +227,7 @@ def start_all(
             # leave one, and wait for what it starts, before the idle server is measured
             time.sleep(FEED_GAP)
             step(f"{name} idle after {wait_idle(server.process.pid, timeout=900):.0f} s")
-            warm = new_connections(server.endpoint, point, 20)
+            warm = new_connections(server.endpoint, point, NEW_CONNECTIONS)
             report.first[name] = (
                 statistics.median(firsts),
                 statistics.median(rests),
