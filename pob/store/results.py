@@ -144,17 +144,16 @@ def count_rows(body: bytes, results: ox.QueryResultsFormat) -> int:
         return body.count(b"<result>")
     if results != ox.QueryResultsFormat.JSON:
         raise ValueError(f"rows are counted in SPARQL JSON or XML, not {results}")
-    if b"\\" in body:  # an escape: a quote may be inside a string
-        bare = _JSON_STRING.sub(b'""', body)
-        return bare.count(b"[{") + bare.count(b"},{")
-    # without one every quote opens or closes a string. Kept: quotes and `{ } [`, each
-    # string then `""` unless it holds a bracket, and `""` made `.` (so `},"v":{` does
-    # not become `}{`); a quote left means a string holds one (the left-to-right pairing
-    # cannot skip a string: its opening quote pairs with the next character or stays)
-    skeleton = body.translate(None, _NOT_STRUCTURE).replace(b'""', b".")
-    if b'"' not in skeleton:
-        return skeleton.count(b"[{") + skeleton.count(b"}{")
-    bare = b'"'.join(body.split(b'"')[::2])  # what is between the strings
+    if b"\\" not in body:
+        # no escape: every quote opens or closes a string. Kept: quotes and `{ } [`, each
+        # string then `""` unless it holds a bracket, and `""` made `.` (so `},"v":{`
+        # does not become `}{`); a quote left means a string holds a bracket (the
+        # left-to-right pairing cannot skip a string: its opening quote pairs with the
+        # next character or stays)
+        skeleton = body.translate(None, _NOT_STRUCTURE).replace(b'""', b".")
+        if b'"' not in skeleton:
+            return skeleton.count(b"[{") + skeleton.count(b"}{")
+    bare = _JSON_STRING.sub(b'""', body)  # an escape, or a bracket in a string
     return bare.count(b"[{") + bare.count(b"},{")
 
 
@@ -277,34 +276,14 @@ def _written_directly(
 ) -> QueryResult:
     """A SELECT answer in memory, written by the engine in `results` (cut off past
     `max_bytes`), its rows counted after (ResultTooLarge past `max_rows`)."""
-    sink = _Capped(max_bytes)
+    spool = Spool(None, max_bytes=max_bytes)
     try:
-        solutions.serialize(cast(IO[bytes], sink), results)
+        solutions.serialize(spool.io, results)
     except TooManyRows:
         raise ResultTooLarge(max_rows or 0) from None
-    body = b"".join(sink.chunks)
-    rows = count_rows(body, results)
-    if max_rows is not None and rows > max_rows:
+    found = spool.result(media_type)
+    assert found.body is not None  # never spilled: max_bytes <= SPILL_BYTES
+    found.rows = count_rows(found.body, results)
+    if max_rows is not None and found.rows > max_rows:
         raise ResultTooLarge(max_rows)
-    return QueryResult(media_type, body=body, rows=rows)
-
-
-class _Capped:
-    """The engine's output in memory, TooManyRows once past `max_bytes` (what
-    :class:`Spool` does, without its file and line count: this is per request)."""
-
-    __slots__ = ("chunks", "left")
-
-    def __init__(self, max_bytes: int) -> None:
-        self.chunks: list[bytes] = []
-        self.left = max_bytes
-
-    def write(self, data: bytes) -> int:
-        self.left -= len(data)
-        if self.left < 0:
-            raise TooManyRows
-        self.chunks.append(bytes(data))
-        return len(data)
-
-    def flush(self) -> None:
-        pass
+    return found

@@ -40,7 +40,7 @@ TRICKY = [
 ]
 
 
-#: the same without anything JSON escapes (the count's other route: no backslash at all)
+#: the same without anything JSON escapes (no backslash at all, brackets in strings)
 UNESCAPED = [p for p in TRICKY if not any(c in p for c in '"\\\n\t')]
 #: and without a bracket in any literal (the count's quickest route)
 PLAIN = ["plain", ", ", ": ", "]", "],", ":,", "é ø", "", "http://example.org/x"]
