@@ -5,12 +5,12 @@ more work than the answer it writes: one triple pattern under a plain projection
 a CONSTRUCT whose one template triple holds every variable, a DESCRIBE of IRIs. The
 embedded store runs such a query here, on the server process's in-memory copy of the live
 version (:class:`pob.store.replica.Replica`, kept when one more copy than the pool's fits
-`POB_REPLICA_MEMORY`; without it, in a worker: the disk handle's reads would take the
-server process's one core), with its result cut off at :data:`INLINE_ROWS` rows (or
-triples) and :data:`INLINE_BYTES` bytes: so its work is bounded before it starts, and it
-needs neither a worker nor the worker's deadline. A query that reaches either bound is
-given up (:func:`answer` returns None) and goes to a worker with the full deadline, as
-every other query does; what it cost here is at most the bound.
+`POB_REPLICA_MEMORY`), or without one on the process's own disk handle (while it stays
+fast and small: :mod:`pob.store.own_reader`), with its result cut off at
+:data:`INLINE_ROWS` rows (or triples) and :data:`INLINE_BYTES` bytes: so its work is
+bounded before it starts, and it needs neither a worker nor the worker's deadline. A query
+that reaches either bound is given up (:func:`answer` returns None) and goes to a worker
+with the full deadline, as every other query does; what it cost here is at most the bound.
 
 Measured on a point lookup (27 rows): the worker round trip (a job written to its socket,
 the worker woken, the answer read back) was about a third of the server process's CPU per

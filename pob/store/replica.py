@@ -81,6 +81,11 @@ class Replica:
         ready = self._ready
         return ready[1] if ready is not None and ready[0] == key else None
 
+    @property
+    def copying(self) -> bool:
+        """A copy is asked for and not complete yet."""
+        return self._wanted is not None
+
     def drop(self) -> None:
         """Forget the copy (and one under way); returns once no disk handle is read."""
         with self._state:

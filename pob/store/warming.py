@@ -19,14 +19,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from pob.store.base import EngineQuery, TrustedQuery
+import pyoxigraph as ox
+
+from pob.store import inline
+from pob.store.base import Dataset, EngineQuery, QueryResult, TrustedQuery
 from pob.store.errors import StoreError
+from pob.store.own_reader import OwnReader
 from pob.store.query_worker import Where
-from pob.store.replica import replica_fits
+from pob.store.replica import Replica, replica_fits
 from pob.store.worker_replies import WorkerError
 from pob.store.workers import WorkerPool
 
@@ -42,6 +46,10 @@ class Warming:
     pool: WorkerPool | None
     lane: WorkerPool | None
     _generation: int
+    _here: Replica
+    _own: OwnReader
+    _live_lock: asyncio.Lock
+    _spool: Path
 
     @property
     def path(self) -> Path:
@@ -55,6 +63,9 @@ class Warming:
     async def triple_counts(self) -> dict[str, int]:
         raise NotImplementedError
 
+    async def _local(self, action: Callable[[ox.Store], Any]) -> Any:
+        raise NotImplementedError
+
     async def _copy_here(self) -> None:
         raise NotImplementedError
 
@@ -65,6 +76,7 @@ class Warming:
         #: when the last client query started, and how many run (for :meth:`quiet`)
         self._last_query = time.monotonic()
         self._queries = 0
+        self._recycling: asyncio.Task[None] | None = None
 
     def _where(self, lane: bool = False) -> Where:
         """The store version a job reads, and whether from a replica (never in the lane)."""
@@ -92,6 +104,7 @@ class Warming:
         pool = self.pool
         assert pool is not None
         with contextlib.suppress(StoreError, WorkerError):
+            await self._local(lambda store: None)  # this process's own handle too
             if lane and self.lane is not None:
                 job = lambda: ("warm", self._where(lane=True), ())  # noqa: E731 (made when let in)
                 await self.lane.run(job, OPEN_DEADLINE)
@@ -130,6 +143,34 @@ class Warming:
             self._planning.cancel()
             with contextlib.suppress(BaseException):
                 await self._planning
+        if self._recycling is not None:
+            with contextlib.suppress(BaseException):
+                await self._recycling
+
+    # -- the bounded queries answered in this process -------------------------------------
+
+    def _answer_here(
+        self, query: EngineQuery, dataset: Dataset, media_type: str, max_rows: int | None
+    ) -> QueryResult | None:
+        """A bounded query's answer from this process's in-memory copy, else from its own
+        disk handle (:mod:`pob.store.own_reader`); None: a worker answers it."""
+        copy = self._here.get(self._generation)
+        if copy is not None:
+            return inline.answer(copy, query, dataset, media_type, max_rows, self._spool)
+        own = self._own
+        disk = None if self._live_lock.locked() else own.for_answers()
+        if disk is None:
+            return None
+        began = time.monotonic()
+        found = inline.answer(disk, query, dataset, media_type, max_rows, self._spool)
+        if own.answered(time.monotonic() - began, self._here.copying):
+            self._recycling = asyncio.get_running_loop().create_task(self._recycle_own())
+        return found
+
+    async def _recycle_own(self) -> None:
+        """A fresh disk handle for this process, its old one's memory given back."""
+        async with self._live_lock:
+            await asyncio.to_thread(self._own.recycle, self.path)
 
     @contextlib.contextmanager
     def _client_query(self, query: EngineQuery) -> Iterator[None]:

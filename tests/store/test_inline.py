@@ -1,7 +1,9 @@
 """Bounded queries answered in the server process (pob/store/inline.py): the same answers
 as a query worker gives, never a worker for them, a worker (and the full answer) once one
 reaches the row or byte bound, the client's row limit kept, syntax errors where the worker
-puts them, and after a write the new version's data (the copy of the old one dropped)."""
+puts them, and after a write the new version's data (the copy of the old one dropped);
+without a copy, the server process's own disk handle answers them, paused after a slow
+answer and recycled past its memory bound (pob/store/own_reader.py)."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ import pytest
 
 from pob.settings import Settings
 from pob.sparql import guard
-from pob.store import inline
+from pob.store import inline, own_reader
 from pob.store.base import Dataset
 from pob.store.embedded import EmbeddedStore
 from pob.store.errors import QuerySyntaxError, ResultTooLarge
@@ -185,17 +187,104 @@ def test_after_a_write_the_new_version_answers(tmp_path: Path) -> None:
     run(tmp_path, body)
 
 
-def test_without_a_copy_a_worker_answers(tmp_path: Path) -> None:
-    """A store whose copies do not fit the budget: the server process holds none, and its
-    disk handle would cost it more than the hop, so every query goes to a worker."""
+async def own_opened(store: Counting) -> Any:
+    """Until the server process's own disk handle is open (after a start or a write)."""
+    deadline = time.monotonic() + 30
+    while store._own.for_answers() is None or store._live_lock.locked():
+        assert time.monotonic() < deadline, "the server process's own handle stays closed"
+        await asyncio.sleep(0.05)
+    return store._own.handle
+
+
+def test_without_a_copy_the_own_disk_handle_answers(tmp_path: Path) -> None:
+    """A store whose copies do not fit the budget: the server process holds none and
+    answers the bounded queries from its own disk handle (pob/store/own_reader.py)."""
     text = f"SELECT ?p ?v WHERE {{ <{EX}one> ?p ?v }}"
 
     async def body(store: Counting) -> None:
+        await own_opened(store)
         answer, sent = await ask(store, text)
-        assert sent == 1 and len(answer["results"]["bindings"]) == 20
+        assert sent == 0 and len(answer["results"]["bindings"]) == 20
+        assert rows(answer) == in_process(text, tmp_path / "store")
         assert store._here.get(store._generation) is None
+        many, sent = await ask(store, f"SELECT ?s WHERE {{ ?s a <{EX}Many> }}")
+        assert sent == 1 and len(many["results"]["bindings"]) == MANY  # past the bound
 
     run(tmp_path, body, replica_memory=0)
+
+
+def test_without_a_copy_a_write_is_read_at_once(tmp_path: Path) -> None:
+    """Right after a write the own handle of the old version is gone: the answer is the new
+    version's, from a worker until the new handle is open, then from it."""
+    text = f"SELECT ?v WHERE {{ <{EX}new> <{EX}p> ?v }}"
+
+    async def body(store: Counting) -> None:
+        old = await own_opened(store)
+        answer, sent = await ask(store, text)
+        assert sent == 0 and answer["results"]["bindings"] == []
+        await store.update(f'INSERT DATA {{ GRAPH <{G}> {{ <{EX}new> <{EX}p> "now" }} }}')
+        answer, _ = await ask(store, text)
+        assert [row["v"]["value"] for row in answer["results"]["bindings"]] == ["now"]
+        assert await own_opened(store) is not old
+        answer, sent = await ask(store, text)
+        assert sent == 0
+        assert [row["v"]["value"] for row in answer["results"]["bindings"]] == ["now"]
+
+    run(tmp_path, body, replica_memory=0)
+
+
+def test_a_slow_answer_sends_the_bounded_queries_to_the_workers_for_a_while(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = f"SELECT ?p ?v WHERE {{ <{EX}one> ?p ?v }}"
+    monkeypatch.setattr(own_reader, "DISK_SLOW", -1.0)  # every answer is slow
+    monkeypatch.setattr(own_reader, "DISK_PAUSE", 0.5)
+
+    async def body(store: Counting) -> None:
+        await own_opened(store)
+        assert [(await ask(store, text))[1] for _ in range(3)] == [0, 1, 1]
+        await asyncio.sleep(0.6)
+        answer, sent = await ask(store, text)
+        assert sent == 0 and len(answer["results"]["bindings"]) == 20
+
+    run(tmp_path, body, replica_memory=0)
+
+
+def test_grown_past_its_bound_the_own_handle_is_recycled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past DISK_GROWTH the handle is dropped and a fresh one opened; the queries asked
+    meanwhile go to the workers, and the fresh handle answers as the old one did."""
+    text = f"SELECT ?p ?v WHERE {{ <{EX}one> ?p ?v }}"
+    monkeypatch.setattr(own_reader, "DISK_GROWTH", -(2**40))  # any size is past it
+    monkeypatch.setattr(own_reader, "CHECK_EVERY", 2)
+
+    async def body(store: Counting) -> None:
+        old = await own_opened(store)
+        first, sent = await ask(store, text)
+        assert sent == 0 and store._recycling is None  # the memory is read every 2nd answer
+        answer, sent = await ask(store, text)
+        assert sent == 0 and store._recycling is not None and store._own.recycling
+        answer, sent = await ask(store, text)  # the recycling is under way
+        assert sent == 1 and rows(answer) == rows(first)
+        await store._recycling
+        fresh = await own_opened(store)
+        assert fresh is not old and not store._own.recycling
+        answer, sent = await ask(store, text)
+        assert sent == 0 and rows(answer) == rows(first)
+
+    run(tmp_path, body, replica_memory=0)
+
+
+def test_no_recycling_while_the_copy_is_made() -> None:
+    """The process's in-memory copy is what grows while it is made (budgeted apart)."""
+    reader = own_reader.OwnReader()
+    reader.baseline = -(2**40)  # any size is past the bound
+    checks = [reader.answered(0.0, copying=True) for _ in range(own_reader.CHECK_EVERY * 2)]
+    assert not any(checks) and not reader.recycling
+    checks = [reader.answered(0.0, copying=False) for _ in range(own_reader.CHECK_EVERY)]
+    assert checks[-1] and not any(checks[:-1]) and reader.recycling
+    assert reader.for_answers() is None
 
 
 def test_an_engine_failure_here_leaves_the_answer_to_a_worker(

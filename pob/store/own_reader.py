@@ -1,0 +1,111 @@
+"""The server process's own read-only handle on the live store version, and when the
+bounded queries (:mod:`pob.store.inline`) are answered from it.
+
+The embedded store keeps one handle in its own process for its small reads (the list of
+graphs, the recorded hash). When the process holds no in-memory copy of the live version
+(the store does not fit `POB_REPLICA_MEMORY` beside the workers' copies, or the copy is
+still being made after a start or a write) the bounded queries are answered from this
+handle instead of a query worker. Measured by hand on 2026-12-05 (`hey -c 8`, a 14-row
+point lookup, docs/performance.md): at 5 M triples 3,950-4,000 lookups/s against 2,900-3,000
+through a worker, at 0.5 M without copies 4,100 against 3,000; 240-250 us of CPU a lookup
+over all processes against 480. The worker hop cost more than the engine's reads from disk.
+
+Two costs of reading the disk in the process that runs the event loop are bounded here:
+
+* **Memory.** A handle's caches grow with what it reads (RocksDB's block caches, the
+  engine's cache of strings): 10,000 lookups of distinct subjects at 5 M added 138 MiB,
+  300,000 added 166 (docs/performance.md, "One engine handle's memory"). Every
+  :data:`CHECK_EVERY` answers this process's resident memory is read; once it is more than
+  :data:`DISK_GROWTH` above what it was when the handle was opened, the handle is
+  recycled: dropped, the freed memory given back to the system (glibc's `malloc_trim`:
+  measured, 238 -> 68 MiB) and a fresh one opened (8 MiB), in a thread, while the bounded
+  queries go to the workers. Not while this process's in-memory copy is being made: that
+  copy is the growth then, and it is budgeted by `POB_REPLICA_MEMORY`.
+* **Waits on the disk.** A read the page cache cannot serve waits for the disk while the
+  event loop waits for it. An answer that took longer than :data:`DISK_SLOW` sends the
+  bounded queries to the workers for :data:`DISK_PAUSE` seconds (a cold disk warms up
+  there, where waiting holds back no other request), then this handle is tried again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import gc
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from pob.store.query_worker import resident
+
+#: bytes this process may grow by while its handle is open before the handle is recycled
+DISK_GROWTH = 32 * 2**20
+#: answers from the handle between two readings of this process's resident memory
+CHECK_EVERY = 64
+#: seconds an answer from the handle may take before the bounded queries pause here
+DISK_SLOW = 0.010
+#: seconds the bounded queries go to the workers after a slow answer here
+DISK_PAUSE = 10.0
+
+
+def give_back() -> None:
+    """Collect garbage and return the heap's free pages to the system (glibc only)."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
+class OwnReader:
+    """This process's read-only handle on the live version, opened on first use."""
+
+    def __init__(self) -> None:
+        self.handle: ox.Store | None = None
+        #: this process's resident bytes when the handle was opened
+        self.baseline = 0
+        self.answers = 0
+        #: no answers from the handle until then (time.monotonic), after a slow one
+        self.paused_until = 0.0
+        #: a recycling is under way (the handle is not used for answers meanwhile)
+        self.recycling = False
+
+    def get(self, path: Path) -> ox.Store:
+        """The handle on the version at `path` (the caller drops it before that changes)."""
+        handle = self.handle
+        if handle is None:
+            handle = self.handle = ox.Store.read_only(str(path))
+            self.baseline, self.answers = resident(), 0
+        return handle
+
+    def drop(self) -> None:
+        self.handle = None
+        gc.collect()
+
+    def for_answers(self) -> ox.Store | None:
+        """The handle, if the bounded queries are answered from it now."""
+        if self.recycling or time.monotonic() < self.paused_until:
+            return None
+        return self.handle
+
+    def answered(self, seconds: float, copying: bool) -> bool:
+        """Note one answer from the handle that took `seconds`; True when the handle
+        should be recycled now (`copying`: this process's in-memory copy is being made)."""
+        if seconds > DISK_SLOW:
+            self.paused_until = time.monotonic() + DISK_PAUSE
+        self.answers += 1
+        if copying or self.answers % CHECK_EVERY:
+            return False
+        if resident() - self.baseline <= DISK_GROWTH:
+            return False
+        self.recycling = True
+        return True
+
+    def recycle(self, path: Path) -> None:
+        """Drop the handle, give its memory back, open a fresh one (in a thread, with the
+        live version held: the caller holds the embedded store's live lock)."""
+        try:
+            self.handle = None
+            give_back()
+            self.get(path)
+        finally:
+            self.recycling = False
