@@ -22,9 +22,11 @@ Two costs of reading the disk in the process that runs the event loop are bounde
   queries go to the workers. Not while this process's in-memory copy is being made: that
   copy is the growth then, and it is budgeted by `POB_REPLICA_MEMORY`.
 * **Waits on the disk.** A read the page cache cannot serve waits for the disk while the
-  event loop waits for it. An answer that took longer than :data:`DISK_SLOW` sends the
-  bounded queries to the workers for :data:`DISK_PAUSE` seconds (a cold disk warms up
-  there, where waiting holds back no other request), then this handle is tried again.
+  event loop waits for it. An answer that took longer than :data:`DISK_SLOW` and read
+  blocks from the disk (the thread's `ru_inblock`; a slow answer without one was
+  preempted, which a worker would not help) sends the bounded queries to the workers for
+  :data:`DISK_PAUSE` seconds (a cold disk warms up there, where waiting holds back no
+  other request), then this handle is tried again.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import gc
+import resource
 import time
 from pathlib import Path
 
@@ -47,6 +50,15 @@ CHECK_EVERY = 64
 DISK_SLOW = 0.010
 #: seconds the bounded queries go to the workers after a slow answer here
 DISK_PAUSE = 10.0
+
+
+#: the thread's own usage where the system keeps it (Linux), else the process's
+_WHO = getattr(resource, "RUSAGE_THREAD", resource.RUSAGE_SELF)
+
+
+def blocks_read() -> int:
+    """Blocks this thread has read from a disk (not from the page cache)."""
+    return resource.getrusage(_WHO).ru_inblock
 
 
 def give_back() -> None:
@@ -87,11 +99,16 @@ class OwnReader:
             return None
         return self.handle
 
-    def answered(self, seconds: float, copying: bool) -> bool:
-        """Note one answer from the handle that took `seconds`; True when the handle
-        should be recycled now (`copying`: this process's in-memory copy is being made)."""
-        if seconds > DISK_SLOW:
-            self.paused_until = time.monotonic() + DISK_PAUSE
+    def began(self) -> tuple[float, int]:
+        """When an answer from the handle begins, and the blocks read until then."""
+        return time.monotonic(), blocks_read()
+
+    def answered(self, began: tuple[float, int], copying: bool) -> bool:
+        """Note one answer from the handle, begun at `began`; True when the handle should
+        be recycled now (`copying`: this process's in-memory copy is being made)."""
+        now = time.monotonic()
+        if now - began[0] > DISK_SLOW and blocks_read() > began[1]:
+            self.paused_until = now + DISK_PAUSE
         self.answers += 1
         if copying or self.answers % CHECK_EVERY:
             return False

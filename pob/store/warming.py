@@ -161,9 +161,9 @@ class Warming:
         disk = None if self._live_lock.locked() else own.for_answers()
         if disk is None:
             return None
-        began = time.monotonic()
+        began = own.began()
         found = inline.answer(disk, query, dataset, media_type, max_rows, self._spool)
-        if own.answered(time.monotonic() - began, self._here.copying):
+        if own.answered(began, self._here.copying):
             self._recycling = asyncio.get_running_loop().create_task(self._recycle_own())
         return found
 

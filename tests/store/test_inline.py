@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -236,13 +238,23 @@ def test_without_a_copy_a_write_is_read_at_once(tmp_path: Path) -> None:
 def test_a_slow_answer_sends_the_bounded_queries_to_the_workers_for_a_while(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """An answer that took long and read from the disk (not the page cache); one that took
+    as long without a read from the disk (preempted) changes nothing."""
     text = f"SELECT ?p ?v WHERE {{ <{EX}one> ?p ?v }}"
     monkeypatch.setattr(own_reader, "DISK_SLOW", -1.0)  # every answer is slow
     monkeypatch.setattr(own_reader, "DISK_PAUSE", 0.5)
+    blocks = iter(range(10**6))
+    read = {"disk": False}
+    monkeypatch.setattr(  # every call a block more, when the disk is read
+        own_reader, "blocks_read", lambda: next(blocks) if read["disk"] else 0
+    )
 
     async def body(store: Counting) -> None:
         await own_opened(store)
+        assert [(await ask(store, text))[1] for _ in range(3)] == [0, 0, 0]
+        read["disk"] = True
         assert [(await ask(store, text))[1] for _ in range(3)] == [0, 1, 1]
+        read["disk"] = False
         await asyncio.sleep(0.6)
         answer, sent = await ask(store, text)
         assert sent == 0 and len(answer["results"]["bindings"]) == 20
@@ -280,9 +292,10 @@ def test_no_recycling_while_the_copy_is_made() -> None:
     """The process's in-memory copy is what grows while it is made (budgeted apart)."""
     reader = own_reader.OwnReader()
     reader.baseline = -(2**40)  # any size is past the bound
-    checks = [reader.answered(0.0, copying=True) for _ in range(own_reader.CHECK_EVERY * 2)]
+    began = reader.began()
+    checks = [reader.answered(began, copying=True) for _ in range(own_reader.CHECK_EVERY * 2)]
     assert not any(checks) and not reader.recycling
-    checks = [reader.answered(0.0, copying=False) for _ in range(own_reader.CHECK_EVERY)]
+    checks = [reader.answered(began, copying=False) for _ in range(own_reader.CHECK_EVERY)]
     assert checks[-1] and not any(checks[:-1]) and reader.recycling
     assert reader.for_answers() is None
 
@@ -307,3 +320,34 @@ def test_an_engine_failure_here_leaves_the_answer_to_a_worker(
         assert sent == 1 and len(answer["results"]["bindings"]) == 20
 
     run(tmp_path, body)
+
+
+def filesystem(path: Path) -> str:
+    """The type of the file system `path` is on (/proc/self/mounts: its longest mount)."""
+    found, kind = "", ""
+    for line in Path("/proc/self/mounts").read_text().splitlines():
+        point, fs = line.split()[1:3]
+        if str(path).startswith(point) and len(point) > len(found):
+            found, kind = point, fs
+    return kind
+
+
+def test_blocks_read_counts_reads_the_page_cache_did_not_serve() -> None:
+    """What the pause goes by: a file's pages evicted from the page cache, then read (in
+    the project's var/, on the disk a store is on; /tmp may be in memory)."""
+    var = Path(__file__).resolve().parents[2] / "var"
+    var.mkdir(exist_ok=True)
+    if filesystem(var) in ("tmpfs", "ramfs"):
+        pytest.skip(f"{var} is in memory: no blocks are read from a disk there")
+    with tempfile.TemporaryDirectory(dir=var) as directory:
+        path = Path(directory) / "cold"
+        path.write_bytes(os.urandom(4 * 2**20))
+        with path.open("rb") as handle:
+            os.fsync(handle.fileno())
+            os.posix_fadvise(handle.fileno(), 0, 0, os.POSIX_FADV_DONTNEED)
+            before = own_reader.blocks_read()
+            handle.read()
+        assert own_reader.blocks_read() > before
+        before = own_reader.blocks_read()
+        path.read_bytes()  # now from the page cache
+        assert own_reader.blocks_read() == before
