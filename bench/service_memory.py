@@ -8,7 +8,10 @@ RSS target: at most 1.2× Oxigraph on disk at 5 M triples).
 gets) and `oxigraph-disk` hold the same data (`bench.service`'s: generated, seeded, plus the
 curated graphs; ours in named graphs, Oxigraph in its default graph). Each is started,
 left to finish its start-up work (ours: until `GET /dumps` says the feed is current), then
-given the two query mixes of `bench.service` (8 clients each). Every process of the server
+given the two query mixes of `bench.service` and then point lookups of :data:`LOOKUPS`
+distinct subjects (8 clients each: what fills an engine handle's caches, and what the
+server process answers itself from its own disk handle, `pob/store/own_reader.py`; the
+rate there is our Python client's, not a throughput). Every process of the server
 is sampled 10 times a second; a table row per phase gives the largest sum of VmRSS seen at
 one moment with what each kind of process held then, and Σ VmHWM (each process's own peak,
 added up: an upper bound, since the processes do not all peak at once and replaced ones
@@ -63,6 +66,28 @@ def stores(triples: int, seed: int) -> tuple[Path, Path, Path]:
     return work, nt, ours
 
 
+#: distinct subjects of the lookup phase
+LOOKUPS = 50_000
+
+
+def lookups(nt: Path, count: int) -> list[Query]:
+    """Point lookups of `count` distinct subjects of the N-Triples file, spread over it
+    (every subject of a line whose number is a multiple of a step; IRIs only)."""
+    lines = nt.stat().st_size // 170 + 1  # about 170 bytes a line in the generated data
+    step = max(lines // (count * 2), 1)
+    subjects: dict[str, None] = {}
+    with nt.open("rb") as source:
+        for number, line in enumerate(source):
+            if number % step == 0 and line.startswith(b"<"):
+                subjects[line.split(b" ", 1)[0].decode()] = None
+                if len(subjects) == count:
+                    break
+    return [
+        Query(f"lookup-{n}", "SELECT", f"SELECT ?p ?o WHERE {{ {subject} ?p ?o }}")
+        for n, subject in enumerate(subjects)
+    ]
+
+
 def live_version(ours: Path) -> Path:
     """The live store version (the `current` link's target) of our data directory."""
     current = layout.current(ours)
@@ -112,9 +137,13 @@ def main() -> None:
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args()
     began = time.monotonic()
-    work, _, ours_dir = stores(args.triples, args.seed)
+    work, nt, ours_dir = stores(args.triples, args.seed)
     store = ox.Store.read_only(str(live_version(ours_dir)))
-    queries = {"ours": bench_queries(store, QUERIES), "second": bench_queries(store, SECOND)}
+    queries = {
+        "ours": bench_queries(store, QUERIES),
+        "second": bench_queries(store, SECOND),
+        "distinct-subject lookup": lookups(nt, LOOKUPS),
+    }
     del store
     env = {"POB_QUERY_TIMEOUT": "900", "POB_MAX_RESULT_ROWS": "100000000"}
     rows: list[str] = []

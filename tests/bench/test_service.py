@@ -22,7 +22,9 @@ from bench.service import (
     in_process,
     write_section,
 )
+from bench.service_memory import lookups
 from pob.graph.sources import ontology_graph
+from pob.sparql import guard
 
 
 @pytest.fixture(scope="module")
@@ -117,3 +119,22 @@ def test_each_size_has_its_own_table(tmp_path: Path) -> None:
     assert "small table\n" not in text and "big table\n" not in text
     assert text.index("small table again") < text.index("big table again")
     assert text.count("<!-- bench.service 5000000: begin -->") == 1
+
+
+def test_the_lookup_phase_asks_for_distinct_subjects_each_with_its_triples(
+    store: ox.Store, tmp_path: Path
+) -> None:
+    """bench.service_memory's lookups: as many distinct subjects as asked (or as the file
+    holds), each a bounded lookup whose answer is that subject's triples."""
+    nt = tmp_path / "data.nt"
+    nt.write_bytes(generate(5_000, seed=1).serialize(format="nt", encoding="utf-8"))
+    found = lookups(nt, 200)
+    subjects = {query.text.split("{ ", 1)[1].split(" ", 1)[0] for query in found}
+    assert len(found) == len(subjects) == 200
+    assert all(guard.check(query.text).bounded for query in found)
+    for query in found[:20]:
+        subject = ox.NamedNode(query.text.split("{ <", 1)[1].split(">", 1)[0])
+        rows = list(store.query(query.text, use_default_graph_as_union=True))
+        assert rows and len(rows) == len(list(store.quads_for_pattern(subject, None, None)))
+    everything = lookups(nt, 10**6)
+    assert 200 < len(everything) < 5_000  # the file's subjects, each once
