@@ -6,9 +6,9 @@ graphs, the recorded hash). When the process holds no in-memory copy of the live
 (the store does not fit `POB_REPLICA_MEMORY` beside the workers' copies, or the copy is
 still being made after a start or a write) the bounded queries are answered from this
 handle instead of a query worker. Measured by hand on 2026-12-05 (`hey -c 8`, a 14-row
-point lookup, docs/performance.md): at 5 M triples 3,950-4,000 lookups/s against 2,900-3,000
-through a worker, at 0.5 M without copies 4,100 against 3,000; 240-250 us of CPU a lookup
-over all processes against 480. The worker hop cost more than the engine's reads from disk.
+point lookup, docs/performance.md): at 5 M triples 3,680-3,890 lookups/s against 2,630-3,000
+through a worker, at 0.5 M without copies 4,100 against 3,000; 256 us of CPU a lookup over
+all processes against 480-530. The worker hop cost more than the engine's reads from disk.
 
 Two costs of reading the disk in the process that runs the event loop are bounded here:
 

@@ -168,9 +168,11 @@ class Warming:
         return found
 
     async def _recycle_own(self) -> None:
-        """A fresh disk handle for this process, its old one's memory given back."""
+        """A fresh disk handle for this process, its old one's memory given back. A failure
+        to open it is not this task's to report: the next small read opens it, or says why."""
         async with self._live_lock:
-            await asyncio.to_thread(self._own.recycle, self.path)
+            with contextlib.suppress(Exception):
+                await asyncio.to_thread(self._own.recycle, self.path)
 
     @contextlib.contextmanager
     def _client_query(self, query: EngineQuery) -> Iterator[None]:
