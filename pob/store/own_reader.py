@@ -34,6 +34,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import gc
+import logging
 import resource
 import time
 from pathlib import Path
@@ -41,6 +42,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from pob.store.query_worker import resident
+
+log = logging.getLogger(__name__)
 
 #: bytes this process may grow by while its handle is open before the handle is recycled
 DISK_GROWTH = 32 * 2**20
@@ -107,14 +110,26 @@ class OwnReader:
         """Note one answer from the handle, begun at `began`; True when the handle should
         be recycled now (`copying`: this process's in-memory copy is being made)."""
         now = time.monotonic()
-        if now - began[0] > DISK_SLOW and blocks_read() > began[1]:
+        blocks = blocks_read() - began[1]
+        if now - began[0] > DISK_SLOW and blocks > 0:
             self.paused_until = now + DISK_PAUSE
+            log.warning(
+                "an answer from the server process's disk handle took %.0f ms and read %d "
+                "blocks from the disk: bounded queries go to the workers for %g s",
+                (now - began[0]) * 1e3,
+                blocks,
+                DISK_PAUSE,
+            )
         self.answers += 1
         if copying or self.answers % CHECK_EVERY:
             return False
         if resident() - self.baseline <= DISK_GROWTH:
             return False
         self.recycling = True
+        log.info(
+            "the server process's disk handle is recycled (the process grew past %d MiB)",
+            DISK_GROWTH // 2**20,
+        )
         return True
 
     def recycle(self, path: Path) -> None:

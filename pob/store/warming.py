@@ -12,6 +12,11 @@ worker starts its in-memory replica, and the server process too when one more co
 (for the queries it answers itself, :mod:`pob.store.inline`). :meth:`Warming.quiet`
 follows client queries, so that the open-data feed's start-up build runs in a gap between
 them instead of beside them (docs/architecture.md, "Execution model").
+
+It also says where a bounded query the server process answers itself is read
+(:meth:`Warming._answer_here`): the process's in-memory copy when it has one, else its own
+disk handle while that stays fast and small (:mod:`pob.store.own_reader`, recycled by
+:meth:`Warming._recycle_own`), else a worker.
 """
 
 from __future__ import annotations
@@ -40,7 +45,8 @@ OPEN_DEADLINE = 60.0
 
 
 class Warming:
-    """Warm-up, replicas and the query clock of the embedded store."""
+    """Warm-up, replicas, the query clock of the embedded store, and the readers of the
+    bounded queries it answers itself."""
 
     settings: Any
     pool: WorkerPool | None
