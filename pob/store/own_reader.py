@@ -110,8 +110,8 @@ class OwnReader:
         """Note one answer from the handle, begun at `began`; True when the handle should
         be recycled now (`copying`: this process's in-memory copy is being made)."""
         now = time.monotonic()
-        blocks = blocks_read() - began[1]
-        if now - began[0] > DISK_SLOW and blocks > 0:
+        blocks = blocks_read() - began[1] if now - began[0] > DISK_SLOW else 0
+        if blocks > 0:
             self.paused_until = now + DISK_PAUSE
             log.warning(
                 "an answer from the server process's disk handle took %.0f ms and read %d "
