@@ -14,7 +14,7 @@ Two costs of reading the disk in the process that runs the event loop are bounde
 
 * **Memory.** A handle's caches grow with what it reads (RocksDB's block caches, the
   engine's cache of strings): 10,000 lookups of distinct subjects at 5 M added 138 MiB,
-  300,000 added 166 (docs/performance.md, "One engine handle's memory"). Every
+  300,000 added 166 (docs/performance.md, "Memory at 5 M, process by process"). Every
   :data:`CHECK_EVERY` answers this process's resident memory is read; once it is more than
   :data:`DISK_GROWTH` above what it was when the handle was opened, the handle is
   recycled: dropped, the freed memory given back to the system (glibc's `malloc_trim`:
@@ -127,7 +127,8 @@ class OwnReader:
             return False
         self.recycling = True
         log.info(
-            "the server process's disk handle is recycled (the process grew past %d MiB)",
+            "the server process's disk handle is recycled (the process grew by more than "
+            "%d MiB since it was opened)",
             DISK_GROWTH // 2**20,
         )
         return True
