@@ -144,15 +144,23 @@ def post_default(endpoint_root: str, files: list[Path]) -> float:
     return time.perf_counter() - began
 
 
-def pob_server(name: str, port: int, work: Path, workers: int, env: dict[str, str]) -> Server:
-    """`pob serve` for one of our contenders (its own dumps directory)."""
+def pob_server(
+    name: str,
+    port: int,
+    work: Path,
+    workers: int,
+    env: dict[str, str],
+    data_dir: Path | None = None,
+) -> Server:
+    """`pob serve` for one of our contenders (its own dumps directory), on `data_dir`
+    (default: the contender's own, `work / name`)."""
     command = [sys.executable, "-m", "pob", "serve", "--host", "127.0.0.1", "--port", str(port)]
     command += ["--workers", str(workers), "--no-access-log"]
     extra = {**env, "POB_DUMPS_DIR": str(work / f"{name}-dumps")}
     if name == "ours-remote":
         command += ["--store", env["BENCH_REMOTE"]]
     else:
-        command += ["--data-dir", str(work / name)]
+        command += ["--data-dir", str(data_dir or work / name)]
     if name == "ours-disk":
         extra["POB_REPLICA_MEMORY"] = "0"
     return start_server(

@@ -9,7 +9,9 @@ while it opened (on a slow machine, that was a 503 for the first request after a
 then, at the first gap in the client queries (:meth:`Warming.quiet`, 30 s at most), if
 the store fits `POB_REPLICA_MEMORY` (:func:`pob.store.replica.replica_fits`) every pool
 worker starts its in-memory replica, and the server process too when one more copy fits
-(for the queries it answers itself, :mod:`pob.store.inline`). :meth:`Warming.quiet`
+(for the queries it answers itself, :mod:`pob.store.inline`); when the pool's copies do
+not fit but one does, the server process alone keeps one (a budget of one copy buys the
+point lookups memory speed rather than nothing). :meth:`Warming.quiet`
 follows client queries, so that the open-data feed's start-up build runs in a gap between
 them instead of beside them (docs/architecture.md, "Execution model").
 
@@ -137,10 +139,13 @@ class Warming:
             # the counts per graph the feed reads after every write too: one scan
             quads = sum((await self.triple_counts()).values())
             budget = self.settings.replica_memory
-            fits = replica_fits(quads, pool.size, budget)
-            self._replica = fits and generation == self._generation
-            if self._replica and replica_fits(quads, pool.size + 1, budget):
-                await self._copy_here()  # and one for this process's inline answers, if it fits
+            current = generation == self._generation
+            self._replica = replica_fits(quads, pool.size, budget) and current
+            # this process's copy (its inline answers: the lookups) comes after the pool's,
+            # when one more fits; or alone, when the pool's do not but one copy does
+            here = pool.size + 1 if self._replica else 1
+            if current and replica_fits(quads, here, budget):
+                await self._copy_here()
             if self._replica:
                 await self._open_workers(lane=False)
 

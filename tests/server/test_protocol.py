@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import random
 import re
+import urllib.parse
 
 import httpx
 import pyoxigraph
 import pytest
 
+from server.protocol import Params
 from tests.server.conftest import Service
 
 ASK = "ASK { ?s a <https://w3id.org/pob/ontology#LocalPartnership> }"
@@ -57,6 +60,37 @@ def test_post_form_dataset_in_url(client: httpx.Client, server: Service) -> None
         data={"query": ASK},
     )
     assert boolean(response) is False  # the instances are in `data`, not `ontology`
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_percent_escapes_decoded_as_forms_are(client: httpx.Client, method: str) -> None:
+    """`+` is a space, `%XX` a byte (UTF-8 across several), a `%` without two hex digits
+    after it stays, a backslash is a backslash: the query's string literal comes back as
+    `urllib.parse` decodes the raw parameter."""
+    raw = "SELECT+(%22a%5C%5Cb+%25zz+%25+%E2%9C%93%2B%41%4%22+AS+%3Fx)+%7B%7D"
+    query = urllib.parse.unquote_to_bytes(raw.replace("+", " ")).decode()
+    assert query == 'SELECT ("a\\\\b %zz % \u2713+A%4" AS ?x) {}'
+    if method == "GET":
+        response = client.get(f"/sparql?query={raw}")
+    else:
+        response = client.post("/sparql", content=f"query={raw}", headers=FORM)
+    assert response.status_code == 200, response.text
+    value = json.loads(response.content)["results"]["bindings"][0]["x"]["value"]
+    assert value == "a\\b %zz % \u2713+A%4"
+
+
+def test_parameters_decode_as_urllib_does() -> None:
+    """The request's own decoder (a C codec) against `urllib.parse.unquote_to_bytes` on
+    every kind of input: escapes valid and not, backslashes, `+`, bytes past ASCII."""
+    rnd = random.Random(12)
+    alphabet = b"%\\x+aF09gG \xe2\x80"
+    cases = [b"", b"%", b"%4", b"%41", b"%zz", b"a%41%", b"\\", b"\\x41", b"%5C%5Cx41"]
+    cases += [b"\\%41", b"%%41", b"%4%41", b"%\\x41", b"\\\\%5c", b"%E2%9C%93", b"%e2%9c%93"]
+    cases += [bytes(rnd.choice(alphabet) for _ in range(rnd.randint(1, 10))) for _ in range(20_000)]
+    for case in cases:
+        params = Params()
+        params.add(b"v=" + case)
+        assert params.all("v") == [urllib.parse.unquote_to_bytes(case.replace(b"+", b" "))], case
 
 
 def test_missing_query_in_post(client: httpx.Client) -> None:

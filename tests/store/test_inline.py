@@ -25,6 +25,7 @@ from pob.store.base import Dataset
 from pob.store.embedded import EmbeddedStore
 from pob.store.errors import QuerySyntaxError, ResultTooLarge
 from pob.store.inline import INLINE_BYTES, INLINE_ROWS
+from pob.store.replica import REPLICA_BYTES_PER_QUAD
 
 JSON = "application/sparql-results+json"
 EX = "http://example.org/"
@@ -57,8 +58,8 @@ async def copied(store: Counting) -> None:
         await asyncio.sleep(0.1)
 
 
-def run(tmp_path: Path, body: Any, replica_memory: int = 2048) -> None:
-    settings = Settings(data_dir=tmp_path / "store", workers=1, replica_memory=replica_memory)
+def run(tmp_path: Path, body: Any, replica_memory: int = 2048, workers: int = 1) -> None:
+    settings = Settings(data_dir=tmp_path / "store", workers=workers, replica_memory=replica_memory)
 
     async def main() -> None:
         store = Counting(settings)
@@ -213,6 +214,31 @@ def test_without_a_copy_the_own_disk_handle_answers(tmp_path: Path) -> None:
         assert sent == 1 and len(many["results"]["bindings"]) == MANY  # past the bound
 
     run(tmp_path, body, replica_memory=0)
+
+
+def test_a_budget_of_one_copy_goes_to_the_server_process(tmp_path: Path) -> None:
+    """When the pool's copies do not fit `POB_REPLICA_MEMORY` but one copy does, the server
+    process keeps it (its bounded queries answered in memory) and the workers read the
+    disk; while all of them fit, the workers have theirs and the server process one more."""
+    text = f"SELECT ?p ?v WHERE {{ <{EX}one> ?p ?v }}"
+    budget = 2**20  # the 1 MiB of replica_memory=1
+
+    async def body(store: Counting) -> None:
+        assert store._replica  # ~317 quads: three copies fit in 1 MiB
+        extra = "".join(f'<{EX}x{i}> <{EX}p> "{i}" .\n' for i in range(500))
+        await store.insert({f"{EX}extra": extra.encode()})
+        quads = sum((await store.triple_counts()).values())
+        assert quads * REPLICA_BYTES_PER_QUAD <= budget < 2 * quads * REPLICA_BYTES_PER_QUAD
+        await copied(store)  # the new version's copy, in this process
+        assert not store._replica  # the two workers' copies do not fit: they read the disk
+        disk_answers: list[object] = []
+        own = store._own.for_answers
+        store._own.for_answers = lambda: disk_answers.append(1) or own()  # type: ignore[method-assign]
+        answer, sent = await ask(store, text)
+        assert sent == 0 and rows(answer) == in_process(text, tmp_path / "store")
+        assert not disk_answers  # answered from the copy, not the own disk handle
+
+    run(tmp_path, body, replica_memory=1, workers=2)
 
 
 def test_without_a_copy_a_write_is_read_at_once(tmp_path: Path) -> None:
