@@ -130,7 +130,11 @@ async def parse(request: Request, settings: Settings) -> QueryRequest:
             params.add(body)
         else:
             body_query = body
-    if "update" in params.values:
+    values = params.values
+    if body_query is None and len(values) == 1 and len(values.get("query", ())) == 1:
+        # the common request (a GET with its query alone): nothing else to read or refuse
+        return QueryRequest(values["query"][0], params, [], [], True, [])
+    if "update" in values:
         if "query" in params.values or body_query is not None:
             raise HTTPProblem(
                 400, "Bad request", "a request carries a query or an update, not both"
