@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import statistics
 import sys
 import time
@@ -189,6 +190,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--write", action="store_true", help="update docs/performance.md")
     args = parser.parse_args(argv)
+    command = "python -m bench.floor " + shlex.join(argv if argv is not None else sys.argv[1:])
     began = time.monotonic()
     work, nt, ours = stores(args.triples, args.seed)
     query = lookup(ours)
@@ -201,9 +203,10 @@ def main(argv: list[str] | None = None) -> None:
         for server in servers.values():
             server.stop()
     header = (
-        f"Measured {time.strftime('%Y-%m-%d')} with `python -m bench.floor --triples "
-        f"{args.triples}` on {machine()}; {args.triples:,} generated triples plus the curated "
-        f"graphs; `hey`, {args.clients} clients, {args.rounds} rounds of {args.seconds:g} s "
+        f"Measured {time.strftime('%Y-%m-%d')} with `{command}` on {machine()}; "
+        f"{args.triples:,} generated triples plus the curated graphs; `ours-copies` with "
+        f"`POB_REPLICA_MEMORY={args.copies_budget}`; `hey`, {args.clients} clients, "
+        f"{args.rounds} rounds of {args.seconds:g} s "
         "a server, all of them running, in turns (the order reversed every other round, each "
         f"begun once its server was idle). The run took {time.monotonic() - began:.0f} s."
     )
