@@ -186,7 +186,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--workers", type=int, default=2, help="our query worker processes")
     parser.add_argument(
-        "--copies-budget", type=int, default=12_000, help="`ours-copies`' POB_REPLICA_MEMORY, MiB"
+        "--copies-budget",
+        type=int,
+        default=12_000,
+        help="`ours-copies`' POB_REPLICA_MEMORY, MiB (the default holds every copy at 0.5 M; "
+        "at 5 M, 6000 holds one: the server process's)",
     )
     parser.add_argument("--write", action="store_true", help="update docs/performance.md")
     args = parser.parse_args(argv)
