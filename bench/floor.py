@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import os
 import shlex
+import shutil
 import statistics
 import sys
 import time
@@ -92,7 +93,10 @@ def start_server(name: str, work: Path, nt: Path, args: argparse.Namespace) -> S
     ours = work / "ours-disk"  # bench.service_memory's data directory of this size
     if name.startswith("ours"):
         data_dir = ours if name == "ours-disk" else work / f"floor-{name}"
-        if not data_dir.exists():  # its own copy: a data directory serves one server
+        # its own copy (a data directory serves one server), made again if the data changed
+        if data_dir.exists() and live_version(data_dir).name != live_version(ours).name:
+            shutil.rmtree(data_dir)
+        if not data_dir.exists():
             c.copy_store(ours, data_dir)
         budget = {"ours-disk": "0", "ours-copies": str(args.copies_budget)}.get(name)
         env = {} if budget is None else {"POB_REPLICA_MEMORY": budget}

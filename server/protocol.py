@@ -133,7 +133,14 @@ async def parse(request: Request, settings: Settings) -> QueryRequest:
     values = params.values
     if body_query is None and len(values) == 1 and len(values.get("query", ())) == 1:
         # the common request (a GET with its query alone): nothing else to read or refuse
-        return QueryRequest(values["query"][0], params, [], [], True, [])
+        return QueryRequest(
+            query=values["query"][0],
+            params=params,
+            default_uris=[],
+            named_uris=[],
+            inference=True,
+            format_names=[],
+        )
     if "update" in values:
         if "query" in params.values or body_query is not None:
             raise HTTPProblem(
