@@ -104,15 +104,7 @@ def start_server(name: str, work: Path, nt: Path, args: argparse.Namespace) -> S
         feed_current(server.endpoint)
         return server
     if name.startswith("floor"):
-        port = free_port()
-        command = [sys.executable, "-m", "uvicorn", "bench.floor_app:app", "--port", str(port)]
-        command += ["--host", "127.0.0.1", "--http", "httptools", "--loop", "uvloop"]
-        command += ["--no-access-log", "--log-level", "warning"]
-        env = {"BENCH_FLOOR_STORE": str(live_version(ours))}
-        if name == "floor-mem":
-            env["BENCH_FLOOR_MEMORY"] = "1"
-        endpoint = f"http://127.0.0.1:{port}/sparql"
-        return start(name, command, endpoint, work / f"{name}.log", wait=3600, env=env_of(env))
+        return start_floor(name, live_version(ours), work / f"{name}.log", wait=3600)
     if name == "oxigraph-disk":
         return c.oxigraph_server(name, work / "oxigraph-disk", work)
     server = c.oxigraph_server(name, None, work)
@@ -120,8 +112,17 @@ def start_server(name: str, work: Path, nt: Path, args: argparse.Namespace) -> S
     return server
 
 
-def env_of(extra: dict[str, str]) -> dict[str, str]:
-    return {**os.environ, **extra}
+def start_floor(name: str, store: Path, log: Path, wait: float) -> Server:
+    """The floor app (:mod:`bench.floor_app`) on 127.0.0.1 over the store version `store`,
+    copied into memory first for `floor-mem`."""
+    port = free_port()
+    command = [sys.executable, "-m", "uvicorn", "bench.floor_app:app", "--port", str(port)]
+    command += ["--host", "127.0.0.1", "--http", "httptools", "--loop", "uvloop"]
+    command += ["--no-access-log", "--log-level", "warning"]
+    env = {**os.environ, "BENCH_FLOOR_STORE": str(store)}
+    if name == "floor-mem":
+        env["BENCH_FLOOR_MEMORY"] = "1"
+    return start(name, command, f"http://127.0.0.1:{port}/sparql", log, wait=wait, env=env)
 
 
 def measure(

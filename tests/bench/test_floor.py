@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,11 +11,10 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
-from bench.floor import REFERENCE, SERVERS, Measured, env_of, table
+from bench.floor import REFERENCE, SERVERS, Measured, start_floor, table
 from bench.generate import generate
-from bench.load import JSON, Server, start
+from bench.load import JSON, Server
 from bench.service import GRAPH, POINT, QUERIES, bench_queries
-from engines.ports import free_port
 
 
 @pytest.fixture(scope="module")
@@ -33,20 +31,7 @@ def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(params=["floor-disk", "floor-mem"])
 def floor(request: pytest.FixtureRequest, store_dir: Path, tmp_path: Path) -> Iterator[Server]:
-    port = free_port()
-    command = [sys.executable, "-m", "uvicorn", "bench.floor_app:app", "--port", str(port)]
-    command += ["--host", "127.0.0.1", "--http", "httptools", "--loop", "uvloop"]
-    env = {"BENCH_FLOOR_STORE": str(store_dir)}
-    if request.param == "floor-mem":
-        env["BENCH_FLOOR_MEMORY"] = "1"
-    server = start(
-        request.param,
-        command,
-        f"http://127.0.0.1:{port}/sparql",
-        tmp_path / "floor.log",
-        wait=120,
-        env=env_of(env),
-    )
+    server = start_floor(request.param, store_dir, tmp_path / "floor.log", wait=120)
     yield server
     server.stop()
 
